@@ -1,0 +1,557 @@
+//! The platform end to end in one process (`serve all`): everything goes
+//! through the gateway as a browser's request would, against the real
+//! PostgreSQL, Redis and S3-compatible server.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use congxa_config::Config;
+use congxa_testing::TestEnv;
+use congxa_web::Shutdown;
+use reqwest::StatusCode;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// A running platform and a client that reaches any host name through it.
+struct Platform {
+    gateway: SocketAddr,
+    http: reqwest::Client,
+    shutdown: Shutdown,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl Platform {
+    async fn start(config: Config, hosts: &[&str]) -> Self {
+        let listeners = congxa::Listeners::bind(&config).await.unwrap();
+        let gateway = listeners.gateway.local_addr().unwrap();
+        let shutdown = Shutdown::new();
+        let task = tokio::spawn(congxa::serve_all(config, listeners, shutdown.clone()));
+        let mut http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
+        for host in hosts {
+            http = http.resolve(host, gateway);
+        }
+        Self {
+            gateway,
+            http: http.build().unwrap(),
+            shutdown,
+            task,
+        }
+    }
+
+    fn url(&self, host: &str, path: &str) -> String {
+        format!("http://{host}:{}{path}", self.gateway.port())
+    }
+
+    async fn get(&self, host: &str, path: &str) -> reqwest::Response {
+        self.http.get(self.url(host, path)).send().await.unwrap()
+    }
+
+    async fn stop(self) {
+        self.shutdown.trigger();
+        self.task.await.unwrap().unwrap();
+    }
+}
+
+/// Sends raw bytes to the gateway and returns the status line.
+async fn raw_status(gateway: SocketAddr, request: &[u8]) -> String {
+    let mut stream = tokio::net::TcpStream::connect(gateway).await.unwrap();
+    stream.write_all(request).await.unwrap();
+    let mut answer = vec![0; 4096];
+    let n = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut answer))
+        .await
+        .unwrap()
+        .unwrap();
+    String::from_utf8_lossy(&answer[..n])
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_owned()
+}
+
+const QT: &str = "quoctuan.localhost";
+const AH: &str = "anhung.localhost";
+
+fn png() -> Vec<u8> {
+    let mut bytes = vec![
+        0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, b'I', b'H', b'D', b'R',
+    ];
+    bytes.extend(std::iter::repeat_n(7u8, 1000));
+    bytes
+}
+
+fn form(bytes: Vec<u8>, name: &str) -> reqwest::multipart::Form {
+    reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+    )
+}
+
+async fn upload(
+    platform: &Platform,
+    env: &TestEnv,
+    host: &str,
+    bytes: Vec<u8>,
+    name: &str,
+) -> reqwest::Response {
+    platform
+        .http
+        .post(platform.url(host, "/api/tep"))
+        .bearer_auth(&env.config.operator_token)
+        .multipart(form(bytes, name))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn total_views(platform: &Platform, host: &str) -> u64 {
+    let counter: serde_json::Value = platform
+        .get(host, "/api/thong-ke")
+        .await
+        .json()
+        .await
+        .unwrap();
+    counter["total"].as_u64().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_commune_gets_its_own_home_page_by_host_name() {
+    let env = TestEnv::new().await;
+    env.create_tenant("quoctuan", "Xã Quốc Tuấn").await;
+    let ah = env.create_tenant("anhung", "Xã An Hưng").await;
+    env.add_domain(ah, "anhung.haiphong.gov.vn", true).await;
+    let platform = Platform::start(env.config.clone(), &[QT, AH, "anhung.haiphong.gov.vn"]).await;
+
+    let quoc_tuan = platform.get("QuocTuan.Localhost", "/").await;
+    let status = quoc_tuan.status();
+    let kind = quoc_tuan.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let page = quoc_tuan.text().await.unwrap();
+    let an_hung = platform
+        .get("anhung.haiphong.gov.vn", "/")
+        .await
+        .text()
+        .await
+        .unwrap();
+
+    assert_eq!(status, StatusCode::OK);
+    assert!(kind.starts_with("text/html"));
+    assert!(page.contains(r#"<html lang="vi">"#));
+    assert!(page.contains("<h1>Chào mừng đến với Trang thông tin điện tử Xã Quốc Tuấn</h1>"));
+    assert!(!page.contains("An Hưng"));
+    assert!(an_hung.contains("Xã An Hưng"));
+    assert!(!an_hung.contains("Quốc Tuấn"));
+    platform.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unknown_site_gets_a_vietnamese_not_found_page() {
+    let env = TestEnv::new().await;
+    let platform = Platform::start(env.config.clone(), &["khongco.localhost", "localhost"]).await;
+
+    let unknown = platform.get("khongco.localhost", "/").await;
+    let status = unknown.status();
+    let page = unknown.text().await.unwrap();
+
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(page.contains("Không tìm thấy trang thông tin điện tử"));
+    assert_eq!(
+        platform.get("localhost", "/").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    platform.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unknown_path_of_a_commune_gets_its_themed_not_found_page() {
+    let env = TestEnv::new().await;
+    env.create_tenant("quoctuan", "Xã Quốc Tuấn").await;
+    let platform = Platform::start(env.config.clone(), &[QT]).await;
+
+    let missing = platform.get(QT, "/khong-co-trang-nay").await;
+    let status = missing.status();
+    let page = missing.text().await.unwrap();
+
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(page.contains("Không tìm thấy trang"));
+    assert!(page.contains("Xã Quốc Tuấn"));
+    platform.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unreadable_or_oversized_requests_get_a_clear_status_and_the_gateway_lives_on() {
+    let env = TestEnv::new().await;
+    env.create_tenant("quoctuan", "Xã Quốc Tuấn").await;
+    let platform = Platform::start(env.config.clone(), &[QT]).await;
+
+    let bad_host = raw_status(
+        platform.gateway,
+        b"GET / HTTP/1.1\r\nHost: a b!\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    let no_host = raw_status(platform.gateway, b"GET / HTTP/1.0\r\n\r\n").await;
+    let huge_header = format!(
+        "GET / HTTP/1.1\r\nHost: {QT}\r\nX-Big: {}\r\nConnection: close\r\n\r\n",
+        "a".repeat(1024 * 1024)
+    );
+    let big_header = raw_status(platform.gateway, huge_header.as_bytes()).await;
+    let big_body = platform
+        .http
+        .post(platform.url(QT, "/"))
+        .body(vec![b'x'; env.config.max_body_bytes + 1])
+        .send()
+        .await
+        .unwrap();
+    let still_up = platform.get(QT, "/").await.status();
+
+    assert!(bad_host.contains(" 400 "), "{bad_host}");
+    assert!(no_host.contains(" 400 "), "{no_host}");
+    assert!(
+        big_header.contains(" 431 ") || big_header.contains(" 400 "),
+        "{big_header}"
+    );
+    assert_eq!(big_body.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(still_up, StatusCode::OK);
+    platform.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn forged_internal_headers_cannot_switch_the_commune() {
+    let env = TestEnv::new().await;
+    env.create_tenant("quoctuan", "Xã Quốc Tuấn").await;
+    let ah = env.create_tenant("anhung", "Xã An Hưng").await;
+    let platform = Platform::start(env.config.clone(), &[QT]).await;
+
+    let page = platform
+        .http
+        .get(platform.url(QT, "/"))
+        .header("x-congxa-tenant-id", ah.to_string())
+        .header("x-congxa-tenant-slug", "anhung")
+        .header("x-congxa-internal-token", "guess")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+
+    assert!(page.contains("Xã Quốc Tuấn"));
+    assert!(!page.contains("An Hưng"));
+    platform.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn services_behind_the_gateway_refuse_calls_without_the_internal_secret() {
+    let env = TestEnv::new().await;
+    let ah = env.create_tenant("anhung", "Xã An Hưng").await;
+    let mut config = env.config.clone();
+    let content = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    config.content_listen = content;
+    let platform = Platform::start(config, &[]).await;
+
+    let direct = reqwest::Client::new()
+        .get(format!("http://{content}/"))
+        .header("x-congxa-tenant-id", ah.to_string())
+        .header("x-congxa-internal-token", "not-the-secret")
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(direct.status(), StatusCode::UNAUTHORIZED);
+    platform.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_page_view_is_counted_per_commune() {
+    let env = TestEnv::new().await;
+    env.create_tenant("quoctuan", "Xã Quốc Tuấn").await;
+    env.create_tenant("anhung", "Xã An Hưng").await;
+    let platform = Platform::start(env.config.clone(), &[QT, AH]).await;
+
+    for _ in 0..3 {
+        assert_eq!(platform.get(QT, "/").await.status(), StatusCode::OK);
+    }
+    platform.get(AH, "/").await;
+    // Not a page view: a missing page and the counter itself.
+    platform.get(QT, "/khong-co").await;
+
+    let mut counted = 0;
+    for _ in 0..50 {
+        counted = total_views(&platform, QT).await;
+        if counted >= 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(700)).await;
+
+    assert_eq!(total_views(&platform, QT).await, 3, "after {counted}");
+    assert_eq!(total_views(&platform, AH).await, 1);
+    let page = platform.get(QT, "/").await.text().await.unwrap();
+    assert!(page.contains("<dt>Tổng số:</dt><dd>3</dd>"), "{page}");
+    platform.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_uploaded_file_is_stored_and_served_back_with_its_vietnamese_name() {
+    let env = TestEnv::new().await;
+    env.create_tenant("quoctuan", "Xã Quốc Tuấn").await;
+    let platform = Platform::start(env.config.clone(), &[QT]).await;
+
+    let uploaded = upload(&platform, &env, QT, png(), "Ảnh hội nghị.png").await;
+    assert_eq!(uploaded.status(), StatusCode::CREATED);
+    let body: serde_json::Value = uploaded.json().await.unwrap();
+    let served = platform.get(QT, body["url"].as_str().unwrap()).await;
+    let status = served.status();
+    let headers = served.headers().clone();
+    let bytes = served.bytes().await.unwrap();
+    let etag = headers["etag"].to_str().unwrap().to_owned();
+    let again = platform
+        .http
+        .get(platform.url(QT, body["url"].as_str().unwrap()))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(body["filename"], "Ảnh hội nghị.png");
+    assert_eq!(body["content_type"], "image/png");
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(bytes.as_ref(), png().as_slice());
+    assert_eq!(headers["content-type"], "image/png");
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("filename*=UTF-8''%E1%BA%A2nh%20h%E1%BB%99i%20ngh%E1%BB%8B.png")
+    );
+    assert!(
+        headers["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    platform.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_large_upload_goes_to_storage_in_parts_and_comes_back_whole() {
+    let env = TestEnv::new().await;
+    env.create_tenant("quoctuan", "Xã Quốc Tuấn").await;
+    let platform = Platform::start(env.config.clone(), &[QT]).await;
+    // Over two parts' worth, with a tail, so every branch of the part logic runs.
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    pdf.extend((0..(17 * 1024 * 1024 + 12345)).map(|i: u32| (i % 251) as u8));
+
+    let uploaded = upload(&platform, &env, QT, pdf.clone(), "Quyết định 142.pdf").await;
+    assert_eq!(uploaded.status(), StatusCode::CREATED);
+    let body: serde_json::Value = uploaded.json().await.unwrap();
+    let served = platform.get(QT, body["url"].as_str().unwrap()).await;
+    let disposition = served.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let bytes = served.bytes().await.unwrap();
+
+    assert_eq!(body["size"].as_u64().unwrap(), pdf.len() as u64);
+    assert!(
+        bytes.as_ref() == pdf.as_slice(),
+        "the file came back different"
+    );
+    assert!(disposition.starts_with("attachment;"));
+    platform.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_commune_cannot_read_another_communes_file() {
+    let env = TestEnv::new().await;
+    env.create_tenant("quoctuan", "Xã Quốc Tuấn").await;
+    env.create_tenant("anhung", "Xã An Hưng").await;
+    let platform = Platform::start(env.config.clone(), &[QT, AH]).await;
+    let uploaded: serde_json::Value = upload(&platform, &env, QT, png(), "a.png")
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    let from_other = platform.get(AH, uploaded["url"].as_str().unwrap()).await;
+
+    assert_eq!(from_other.status(), StatusCode::NOT_FOUND);
+    platform.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn uploads_without_the_token_or_of_refused_kinds_are_rejected_and_nothing_is_recorded() {
+    let env = TestEnv::new().await;
+    env.create_tenant("quoctuan", "Xã Quốc Tuấn").await;
+    let mut config = env.config.clone();
+    config.max_upload_bytes = 4096;
+    let platform = Platform::start(config, &[QT]).await;
+
+    let anonymous = platform
+        .http
+        .post(platform.url(QT, "/api/tep"))
+        .multipart(form(png(), "a.png"))
+        .send()
+        .await
+        .unwrap();
+    let script = upload(
+        &platform,
+        &env,
+        QT,
+        b"<script>alert(1)</script>".to_vec(),
+        "a.png",
+    )
+    .await;
+    let too_big = upload(
+        &platform,
+        &env,
+        QT,
+        [png(), vec![0; 8000]].concat(),
+        "a.png",
+    )
+    .await;
+    let script_status = script.status();
+    let script_error: serde_json::Value = script.json().await.unwrap();
+
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(script_status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(script_error["error"]["code"], "unsupported_type");
+    assert_eq!(too_big.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM media_files")
+        .fetch_one(&env.admin)
+        .await
+        .unwrap();
+    assert_eq!(rows, 0);
+    platform.stop().await;
+}
+
+/// A port nothing listens on: a dependency that is down.
+fn dead_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_redis_down_pages_render_without_the_counter_and_analytics_is_not_ready() {
+    let env = TestEnv::new().await;
+    env.create_tenant("quoctuan", "Xã Quốc Tuấn").await;
+    let mut config = env.config.clone();
+    config.redis_url = format!("redis://127.0.0.1:{}", dead_port());
+    let analytics = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    config.analytics_listen = analytics;
+    let platform = Platform::start(config, &[QT]).await;
+
+    let home = platform.get(QT, "/").await;
+    let status = home.status();
+    let page = home.text().await.unwrap();
+    let ready = reqwest::get(format!("http://{analytics}/readyz"))
+        .await
+        .unwrap();
+    let counter = platform.get(QT, "/api/thong-ke").await;
+
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Xã Quốc Tuấn"));
+    assert!(!page.contains("Lượt truy cập"));
+    assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(counter.status(), StatusCode::SERVICE_UNAVAILABLE);
+    platform.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_storage_down_uploads_get_a_clear_503_and_pages_still_render() {
+    let env = TestEnv::new().await;
+    env.create_tenant("quoctuan", "Xã Quốc Tuấn").await;
+    let mut config = env.config.clone();
+    config.s3_endpoint = format!("http://127.0.0.1:{}", dead_port());
+    let platform = Platform::start(config, &[QT]).await;
+
+    let uploaded = upload(&platform, &env, QT, png(), "a.png").await;
+    let status = uploaded.status();
+    let error: serde_json::Value = uploaded.json().await.unwrap();
+    let home = platform.get(QT, "/").await.status();
+
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(error["error"]["code"], "storage_unavailable");
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Kho lưu trữ tệp")
+    );
+    assert_eq!(home, StatusCode::OK);
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM media_files")
+        .fetch_one(&env.admin)
+        .await
+        .unwrap();
+    assert_eq!(rows, 0);
+    platform.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_service_answers_health_and_readiness() {
+    let env = TestEnv::new().await;
+    let mut config = env.config.clone();
+    let mut addresses = Vec::new();
+    for listen in [
+        &mut config.gateway_listen,
+        &mut config.content_listen,
+        &mut config.media_listen,
+        &mut config.analytics_listen,
+    ] {
+        *listen = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        addresses.push(*listen);
+    }
+    let platform = Platform::start(config, &[]).await;
+
+    for address in addresses {
+        let alive = reqwest::get(format!("http://{address}/healthz"))
+            .await
+            .unwrap()
+            .status();
+        let ready = reqwest::get(format!("http://{address}/readyz"))
+            .await
+            .unwrap();
+        assert_eq!(alive, StatusCode::OK, "{address}");
+        assert_eq!(
+            ready.status(),
+            StatusCode::OK,
+            "{address}: {}",
+            ready.text().await.unwrap()
+        );
+    }
+    platform.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_suspended_commune_shows_a_notice() {
+    let env = TestEnv::new().await;
+    let id = env.create_tenant("quoctuan", "Xã Quốc Tuấn").await;
+    sqlx::query("UPDATE tenants SET status = 'suspended' WHERE id = $1")
+        .bind(id)
+        .execute(&env.admin)
+        .await
+        .unwrap();
+    let platform = Platform::start(env.config.clone(), &[QT]).await;
+
+    let page = platform.get(QT, "/").await;
+
+    assert_eq!(page.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(page.text().await.unwrap().contains("tạm ngừng hoạt động"));
+    platform.stop().await;
+}

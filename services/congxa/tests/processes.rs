@@ -1,0 +1,341 @@
+//! The real `congxa` binary, each service its own process, as a province
+//! would run them on several machines: pages, files and counts go through the
+//! gateway; one request gives one trace across every service it touched;
+//! SIGTERM drains requests in flight.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::net::SocketAddr;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::routing::post;
+use congxa_config::Config;
+use congxa_testing::TestEnv;
+use reqwest::StatusCode;
+use tokio::process::{Child, Command};
+
+const QT: &str = "quoctuan.localhost";
+
+/// A local OTLP/HTTP receiver (JSON encoding) that keeps every export.
+#[derive(Clone, Default)]
+struct Receiver {
+    exports: Arc<Mutex<Vec<serde_json::Value>>>,
+}
+
+impl Receiver {
+    async fn start() -> (Self, SocketAddr) {
+        let receiver = Receiver::default();
+        let app = Router::new()
+            .route(
+                "/v1/traces",
+                post(|State(r): State<Receiver>, body: Bytes| async move {
+                    if let Ok(json) = serde_json::from_slice(&body) {
+                        r.exports.lock().unwrap().push(json);
+                    }
+                    "{}"
+                }),
+            )
+            .with_state(receiver.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        (receiver, address)
+    }
+
+    /// The service names that sent spans of `trace_id`.
+    fn services_in(&self, trace_id: &str) -> Vec<String> {
+        let mut services = Vec::new();
+        for export in self.exports.lock().unwrap().iter() {
+            for resource in export["resourceSpans"].as_array().into_iter().flatten() {
+                let name = resource["resource"]["attributes"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .find(|a| a["key"] == "service.name")
+                    .and_then(|a| a["value"]["stringValue"].as_str())
+                    .unwrap_or_default()
+                    .to_owned();
+                let spans = resource["scopeSpans"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|s| s["spans"].as_array().into_iter().flatten());
+                for span in spans {
+                    if span["traceId"]
+                        .as_str()
+                        .is_some_and(|t| t.eq_ignore_ascii_case(trace_id))
+                        && !services.contains(&name)
+                    {
+                        services.push(name.clone());
+                    }
+                }
+            }
+        }
+        services.sort();
+        services
+    }
+}
+
+fn free_address() -> SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+}
+
+/// The environment a process of the binary runs with, from a configuration.
+fn environment(config: &Config) -> Vec<(&'static str, String)> {
+    vec![
+        ("DATABASE_URL", config.database_url.clone()),
+        (
+            "CONGXA_ADMIN_DATABASE_URL",
+            config.admin_database_url.clone(),
+        ),
+        ("REDIS_URL", config.redis_url.clone()),
+        ("CONGXA_S3_ENDPOINT", config.s3_endpoint.clone()),
+        ("CONGXA_S3_BUCKET", config.s3_bucket.clone()),
+        ("CONGXA_PLATFORM_DOMAIN", config.platform_domain.clone()),
+        ("CONGXA_GATEWAY_LISTEN", config.gateway_listen.to_string()),
+        ("CONGXA_CONTENT_LISTEN", config.content_listen.to_string()),
+        ("CONGXA_MEDIA_LISTEN", config.media_listen.to_string()),
+        (
+            "CONGXA_ANALYTICS_LISTEN",
+            config.analytics_listen.to_string(),
+        ),
+        (
+            "CONGXA_CONTENT_URL",
+            format!("http://{}", config.content_listen),
+        ),
+        (
+            "CONGXA_MEDIA_URL",
+            format!("http://{}", config.media_listen),
+        ),
+        (
+            "CONGXA_ANALYTICS_URL",
+            format!("http://{}", config.analytics_listen),
+        ),
+        ("CONGXA_INTERNAL_TOKEN", config.internal_token.clone()),
+        ("CONGXA_OPERATOR_TOKEN", config.operator_token.clone()),
+        ("RUST_LOG", "warn".to_owned()),
+    ]
+}
+
+fn spawn(service: &str, config: &Config, extra: &[(&str, String)]) -> Child {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_congxa"));
+    command
+        .args(["serve", service])
+        .envs(environment(config))
+        .envs(extra.iter().map(|(k, v)| (*k, v.as_str())))
+        .stdin(Stdio::null())
+        .kill_on_drop(true);
+    if std::env::var("TEST_LOG").is_err() {
+        command.stdout(Stdio::null()).stderr(Stdio::null());
+    }
+    command.spawn().unwrap()
+}
+
+async fn wait_until_up(address: SocketAddr) {
+    for _ in 0..200 {
+        if let Ok(r) = reqwest::get(format!("http://{address}/healthz")).await
+            && r.status().is_success()
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{address} did not come up");
+}
+
+async fn terminate(child: &mut Child) -> std::process::ExitStatus {
+    let pid = child.id().unwrap().to_string();
+    let sent = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .await
+        .unwrap();
+    assert!(sent.success());
+    tokio::time::timeout(Duration::from_secs(20), child.wait())
+        .await
+        .expect("the process must stop after SIGTERM")
+        .unwrap()
+}
+
+fn separate_ports(config: &mut Config) {
+    config.gateway_listen = free_address();
+    config.content_listen = free_address();
+    config.media_listen = free_address();
+    config.analytics_listen = free_address();
+}
+
+fn png() -> Vec<u8> {
+    let mut bytes = vec![
+        0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, b'I', b'H', b'D', b'R',
+    ];
+    bytes.extend(std::iter::repeat_n(3u8, 5000));
+    bytes
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn four_separate_processes_serve_pages_files_and_counts_with_one_trace_per_request() {
+    let env = TestEnv::new().await;
+    env.create_tenant("quoctuan", "Xã Quốc Tuấn").await;
+    let (receiver, otlp) = Receiver::start().await;
+    let mut config = env.config.clone();
+    separate_ports(&mut config);
+    let telemetry = [
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", format!("http://{otlp}")),
+        ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json".to_owned()),
+        ("OTEL_BSP_SCHEDULE_DELAY", "100".to_owned()),
+    ];
+    let mut children = Vec::new();
+    for service in ["gateway", "content", "media", "analytics"] {
+        children.push(spawn(service, &config, &telemetry));
+    }
+    for address in [
+        config.gateway_listen,
+        config.content_listen,
+        config.media_listen,
+        config.analytics_listen,
+    ] {
+        wait_until_up(address).await;
+    }
+    let http = reqwest::Client::builder()
+        .resolve(QT, config.gateway_listen)
+        .build()
+        .unwrap();
+    let url = |path: &str| format!("http://{QT}:{}{path}", config.gateway_listen.port());
+    let page_trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+    let upload_trace = "0af7651916cd43dd8448eb211c80319c";
+
+    let page = http
+        .get(url("/"))
+        .header(
+            "traceparent",
+            format!("00-{page_trace}-00f067aa0ba902b7-01"),
+        )
+        .send()
+        .await
+        .unwrap();
+    let page_status = page.status();
+    let page_html = page.text().await.unwrap();
+    let uploaded = http
+        .post(url("/api/tep"))
+        .header(
+            "traceparent",
+            format!("00-{upload_trace}-00f067aa0ba902b7-01"),
+        )
+        .bearer_auth(&config.operator_token)
+        .multipart(reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(png()).file_name("Bản đồ hành chính.png"),
+        ))
+        .send()
+        .await
+        .unwrap();
+    let upload_status = uploaded.status();
+    let uploaded: serde_json::Value = uploaded.json().await.unwrap();
+    let file = http
+        .get(url(uploaded["url"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap();
+    let file_status = file.status();
+    let file_bytes = file.bytes().await.unwrap();
+    let mut views = 0;
+    for _ in 0..50 {
+        let counter: serde_json::Value = http
+            .get(url("/api/thong-ke"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        views = counter["total"].as_u64().unwrap();
+        if views >= 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mut exits = Vec::new();
+    for child in &mut children {
+        exits.push(terminate(child).await);
+    }
+
+    assert_eq!(page_status, StatusCode::OK);
+    assert!(page_html.contains("Xã Quốc Tuấn"));
+    assert_eq!(upload_status, StatusCode::CREATED);
+    assert_eq!(file_status, StatusCode::OK);
+    assert_eq!(file_bytes.as_ref(), png().as_slice());
+    assert_eq!(views, 1);
+    assert!(exits.iter().all(|e| e.success()), "{exits:?}");
+    // Each process flushes its spans as it shuts down.
+    assert_eq!(
+        receiver.services_in(page_trace),
+        ["congxa-analytics", "congxa-content", "congxa-gateway"],
+        "a page touches the gateway, content and (for the counter) analytics; received: {}",
+        serde_json::to_string(&*receiver.exports.lock().unwrap())
+            .unwrap()
+            .chars()
+            .take(3000)
+            .collect::<String>()
+    );
+    assert_eq!(
+        receiver.services_in(upload_trace),
+        ["congxa-gateway", "congxa-media"]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_lets_an_upload_in_flight_finish() {
+    let env = TestEnv::new().await;
+    env.create_tenant("quoctuan", "Xã Quốc Tuấn").await;
+    let mut config = env.config.clone();
+    separate_ports(&mut config);
+    let mut platform = spawn("all", &config, &[]);
+    wait_until_up(config.gateway_listen).await;
+    let http = reqwest::Client::builder()
+        .resolve(QT, config.gateway_listen)
+        .build()
+        .unwrap();
+    let url = format!("http://{QT}:{}/api/tep", config.gateway_listen.port());
+
+    // A slow client: the first half now, the rest after the signal.
+    let bytes = png();
+    let (first, rest) = bytes.split_at(bytes.len() / 2);
+    let (first, rest) = (Bytes::copy_from_slice(first), Bytes::copy_from_slice(rest));
+    let body = futures::stream::iter([Ok::<_, std::io::Error>(first), Ok(rest)]).then(
+        |chunk| async move {
+            if chunk.as_ref().is_ok_and(|c| c[0] != 0x89) {
+                tokio::time::sleep(Duration::from_millis(1500)).await;
+            }
+            chunk
+        },
+    );
+    let part =
+        reqwest::multipart::Part::stream(reqwest::Body::wrap_stream(body)).file_name("a.png");
+    let upload = tokio::spawn(
+        http.post(url)
+            .bearer_auth(&config.operator_token)
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send(),
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let exit = terminate(&mut platform).await;
+    let answer = upload.await.unwrap().unwrap();
+
+    assert!(exit.success(), "{exit:?}");
+    assert_eq!(answer.status(), StatusCode::CREATED);
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM media_files")
+        .fetch_one(&env.admin)
+        .await
+        .unwrap();
+    assert_eq!(rows, 1);
+}
+
+use futures::StreamExt as _;

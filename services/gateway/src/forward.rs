@@ -1,0 +1,120 @@
+//! Forwarding a request to the service behind the gateway, streaming both
+//! ways, with the commune and the trace context attached.
+
+use std::net::SocketAddr;
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, header};
+use axum::response::Response;
+use congxa_web::TenantContext;
+use congxa_web::internal::{INTERNAL_PREFIX, InternalClient};
+
+/// Headers that describe one connection, not the message, and never pass
+/// through a proxy (RFC 9110 §7.6.1), plus the trace context, which the
+/// gateway writes anew as the parent of the forwarded call.
+const NOT_FORWARDED: [&str; 11] = [
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "traceparent",
+    "tracestate",
+];
+
+/// Removes hop-by-hop headers and every internal header a client may have
+/// sent to pose as a service or a tenant.
+pub fn strip_untrusted(headers: &mut HeaderMap) {
+    let doomed: Vec<HeaderName> = headers
+        .keys()
+        .filter(|name| {
+            let name = name.as_str();
+            name.starts_with(INTERNAL_PREFIX) || NOT_FORWARDED.contains(&name)
+        })
+        .cloned()
+        .collect();
+    for name in doomed {
+        headers.remove(name);
+    }
+}
+
+/// What went wrong reaching the service.
+pub enum ForwardError {
+    /// The service did not answer (down, refused, timed out).
+    Unreachable(reqwest::Error),
+}
+
+/// Sends `request` to `base` (a service's internal URL) for `tenant` and
+/// streams the answer back.
+pub async fn forward(
+    client: &InternalClient,
+    base: &str,
+    tenant: &TenantContext,
+    client_addr: Option<SocketAddr>,
+    host: &str,
+    request: Request,
+) -> Result<Response, ForwardError> {
+    let (parts, body) = request.into_parts();
+    let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+    let url = format!("{}{}", base.trim_end_matches('/'), path);
+
+    let mut headers = parts.headers;
+    strip_untrusted(&mut headers);
+    tenant.write_to(&mut headers);
+    if let Some(addr) = client_addr
+        && let Ok(value) = HeaderValue::from_str(&addr.ip().to_string())
+    {
+        headers.insert("x-forwarded-for", value);
+    }
+    if let Ok(value) = HeaderValue::from_str(host) {
+        headers.insert("x-forwarded-host", value);
+    }
+
+    let has_body = headers.contains_key(header::CONTENT_LENGTH)
+        || !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+    let mut outgoing = client.request(parts.method, &url).headers(headers);
+    if has_body {
+        outgoing = outgoing.body(reqwest::Body::wrap_stream(body.into_data_stream()));
+    }
+    let answer = outgoing.send().await.map_err(ForwardError::Unreachable)?;
+
+    let mut response = Response::builder().status(answer.status());
+    if let Some(response_headers) = response.headers_mut() {
+        for (name, value) in answer.headers() {
+            if !NOT_FORWARDED.contains(&name.as_str())
+                && !name.as_str().starts_with(INTERNAL_PREFIX)
+            {
+                response_headers.append(name.clone(), value.clone());
+            }
+        }
+    }
+    let body = Body::from_stream(answer.bytes_stream());
+    Ok(response
+        .body(body)
+        .unwrap_or_else(|_| Response::new(Body::empty())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_and_hop_by_hop_headers_never_pass() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-congxa-tenant-id", HeaderValue::from_static("forged"));
+        headers.insert(
+            "X-Congxa-Internal-Token",
+            HeaderValue::from_static("forged"),
+        );
+        headers.insert("connection", HeaderValue::from_static("close"));
+        headers.insert("accept", HeaderValue::from_static("text/html"));
+        strip_untrusted(&mut headers);
+        assert_eq!(headers.len(), 1);
+        assert!(headers.contains_key("accept"));
+    }
+}

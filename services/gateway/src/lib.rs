@@ -1,0 +1,234 @@
+//! The gateway: the platform's only public listener. It finds the commune
+//! from the Host header, forwards to content, media and analytics, adds the
+//! security headers, and reports page views without slowing the page.
+
+pub mod forward;
+pub mod host;
+pub mod pages;
+pub mod tenants;
+pub mod views;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use congxa_config::Config;
+use congxa_web::internal::{InternalAuth, InternalClient};
+use congxa_web::{Shutdown, TenantContext, health};
+use http_body_util::Limited;
+use tokio::net::TcpListener;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::tenants::Resolver;
+use crate::views::{View, ViewReporter};
+
+/// Where a path is served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Upstream {
+    Content,
+    Media,
+    Analytics,
+}
+
+fn upstream_for(path: &str) -> Upstream {
+    if path.starts_with("/tep/") || path == "/api/tep" || path.starts_with("/api/tep/") {
+        Upstream::Media
+    } else if path == "/api/thong-ke" || path.starts_with("/api/thong-ke/") {
+        Upstream::Analytics
+    } else {
+        Upstream::Content
+    }
+}
+
+/// The gateway's state, shared by every request.
+#[derive(Clone)]
+pub struct AppState {
+    config: Arc<Config>,
+    platform_domain: Arc<str>,
+    tenants: Resolver,
+    client: InternalClient,
+    views: ViewReporter,
+}
+
+/// Serves the gateway on `listener` until `shutdown`.
+pub async fn serve(
+    config: Config,
+    listener: TcpListener,
+    shutdown: Shutdown,
+) -> anyhow::Result<()> {
+    let pool = congxa_db::connect_lazy(&config)?;
+    let client = InternalClient::new(InternalAuth::new(&config.internal_token)?)?;
+    let (views, sender) = ViewReporter::start(client.clone(), &config.analytics_url);
+    let drain = std::time::Duration::from_secs(config.request_timeout_secs);
+    let state = AppState {
+        platform_domain: Arc::from(config.platform_domain_normalised()),
+        config: Arc::new(config),
+        tenants: Resolver::new(pool.clone()),
+        client,
+        views,
+    };
+    let app = router(state, pool);
+    congxa_web::serve(listener, app, shutdown, drain).await?;
+    // The router (and with it every reporter) is gone: the sender sends what
+    // is queued and ends.
+    if let Err(error) = sender.await {
+        tracing::warn!(%error, "the page-view sender stopped abnormally");
+    }
+    Ok(())
+}
+
+/// Binds the configured address and serves until SIGTERM or Ctrl-C.
+pub async fn run(config: Config, shutdown: Shutdown) -> anyhow::Result<()> {
+    let listener = TcpListener::bind(config.gateway_listen).await?;
+    serve(config, listener, shutdown).await
+}
+
+/// The gateway's routes: health outside everything, all else resolved to a
+/// commune and forwarded.
+pub fn router(state: AppState, pool: sqlx::PgPool) -> Router {
+    let health = health::router(
+        "gateway",
+        vec![(
+            "database",
+            health::check(move || {
+                let pool = pool.clone();
+                async move { congxa_db::ping(&pool).await }
+            }),
+        )],
+    );
+    let site = Router::new()
+        .fallback(handle)
+        .with_state(state)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("SAMEORIGIN"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
+                 object-src 'none'; base-uri 'self'; frame-ancestors 'self'",
+            ),
+        ));
+    congxa_web::serve::instrument(health.merge(site), "gateway")
+}
+
+async fn handle(State(state): State<AppState>, request: Request) -> Response {
+    // Absent when the router is driven without a socket (as in unit tests).
+    let client_addr = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| *addr);
+    let raw_host = request.uri().host().map(str::to_owned).or_else(|| {
+        request
+            .headers()
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    });
+    let Some(raw_host) = raw_host else {
+        return pages::bad_host();
+    };
+    let Ok(site) = host::classify(&raw_host, &state.platform_domain) else {
+        return pages::bad_host();
+    };
+    let tenant = match state.tenants.resolve(&site).await {
+        Ok(Some(tenant)) => tenant,
+        Ok(None) => return pages::site_not_found(),
+        Err(error) => {
+            tracing::error!(%error, "cannot resolve the commune");
+            return pages::unavailable();
+        }
+    };
+    if tenant.suspended {
+        return pages::suspended();
+    }
+
+    let path = request.uri().path().to_owned();
+    let upstream = upstream_for(&path);
+    let limit = match upstream {
+        Upstream::Media => usize::try_from(state.config.max_upload_bytes).unwrap_or(usize::MAX),
+        Upstream::Content | Upstream::Analytics => state.config.max_body_bytes,
+    };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return pages::too_large();
+    }
+    // A body without a declared length is cut off at the limit as it streams.
+    let request = request.map(|body| Body::new(Limited::new(body, limit)));
+    let counts_as_view = request.method() == Method::GET && upstream == Upstream::Content;
+
+    let base = match upstream {
+        Upstream::Content => &state.config.content_url,
+        Upstream::Media => &state.config.media_url,
+        Upstream::Analytics => &state.config.analytics_url,
+    };
+    let context = TenantContext {
+        id: tenant.id,
+        slug: tenant.slug.clone(),
+    };
+    let response = match forward::forward(
+        &state.client,
+        base,
+        &context,
+        client_addr,
+        &raw_host,
+        request,
+    )
+    .await
+    {
+        Ok(response) => response,
+        Err(forward::ForwardError::Unreachable(error)) => {
+            tracing::error!(%error, ?upstream, "service unreachable");
+            return pages::bad_gateway();
+        }
+    };
+
+    if counts_as_view && response.status() == StatusCode::OK && is_html(&response) {
+        state.views.record(View {
+            tenant_id: tenant.id,
+            path,
+            at: time::OffsetDateTime::now_utc(),
+        });
+    }
+    response.into_response()
+}
+
+fn is_html(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_go_to_the_service_that_owns_them() {
+        assert_eq!(upstream_for("/"), Upstream::Content);
+        assert_eq!(upstream_for("/tin-tuc/abc"), Upstream::Content);
+        assert_eq!(upstream_for("/tep/1/a.pdf"), Upstream::Media);
+        assert_eq!(upstream_for("/api/tep"), Upstream::Media);
+        assert_eq!(upstream_for("/api/thong-ke"), Upstream::Analytics);
+        assert_eq!(upstream_for("/api/teppp"), Upstream::Content);
+    }
+}

@@ -1,0 +1,82 @@
+//! The name people see for a file: kept as uploaded (Vietnamese included)
+//! but made harmless, and sent back as RFC 6266 says.
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+/// Cleans an uploaded file name: no folders, no control characters, no
+/// quotes, at most 255 bytes. `None` when nothing usable is left.
+pub fn clean(raw: &str) -> Option<String> {
+    let base = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control() && *c != '"')
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').trim().to_owned();
+    if cleaned.is_empty() {
+        return None;
+    }
+    let mut end = cleaned.len().min(255);
+    while !cleaned.is_char_boundary(end) {
+        end -= 1;
+    }
+    Some(cleaned[..end].to_owned())
+}
+
+/// RFC 5987 attr-char: everything else is percent-encoded.
+const ATTR: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'!')
+    .remove(b'#')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'+')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'^')
+    .remove(b'_')
+    .remove(b'`')
+    .remove(b'|')
+    .remove(b'~');
+
+/// `Content-Disposition` with an ASCII fallback and the exact UTF-8 name
+/// (RFC 6266 §4.3), so "Báo cáo.pdf" downloads as "Báo cáo.pdf".
+pub fn content_disposition(name: &str, download: bool) -> String {
+    let kind = if download { "attachment" } else { "inline" };
+    let fallback: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii() && !c.is_ascii_control() && c != '\\' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!(
+        "{kind}; filename=\"{fallback}\"; filename*=UTF-8''{}",
+        utf8_percent_encode(name, ATTR)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folders_and_control_characters_are_dropped() {
+        assert_eq!(clean("../../etc/passwd").as_deref(), Some("passwd"));
+        assert_eq!(
+            clean("C:\\Users\\a\\Báo cáo.pdf").as_deref(),
+            Some("Báo cáo.pdf")
+        );
+        assert_eq!(clean("a\u{0}b\r\n\".pdf").as_deref(), Some("ab.pdf"));
+        assert_eq!(clean("..."), None);
+    }
+
+    #[test]
+    fn vietnamese_names_survive_the_header() {
+        assert_eq!(
+            content_disposition("Báo cáo 142.pdf", true),
+            "attachment; filename=\"B_o c_o 142.pdf\"; filename*=UTF-8''B%C3%A1o%20c%C3%A1o%20142.pdf"
+        );
+    }
+}

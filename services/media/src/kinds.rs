@@ -1,0 +1,76 @@
+//! Which files the platform accepts, decided by their bytes, never by their name.
+
+/// An accepted kind of file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Kind {
+    pub mime: &'static str,
+    /// Documents are offered for download; images and video show inline.
+    pub download: bool,
+}
+
+/// Identifies a file from its first bytes, or `None` when the platform does
+/// not accept that kind of file.
+pub fn detect(head: &[u8]) -> Option<Kind> {
+    let found = infer::get(head)?;
+    let mime = match found.mime_type() {
+        "image/jpeg" => "image/jpeg",
+        "image/png" => "image/png",
+        "image/webp" => "image/webp",
+        "image/gif" => "image/gif",
+        "video/mp4" => "video/mp4",
+        "application/pdf" => "application/pdf",
+        "application/msword" => "application/msword",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => {
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        }
+        "application/vnd.ms-excel" => "application/vnd.ms-excel",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => {
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        }
+        "application/vnd.ms-powerpoint" => "application/vnd.ms-powerpoint",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation" => {
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+        }
+        "application/vnd.oasis.opendocument.text" => "application/vnd.oasis.opendocument.text",
+        "application/vnd.oasis.opendocument.spreadsheet" => {
+            "application/vnd.oasis.opendocument.spreadsheet"
+        }
+        _ => return None,
+    };
+    Some(Kind {
+        mime,
+        download: is_download(mime),
+    })
+}
+
+/// Documents are offered for download; images and video show in the page.
+pub fn is_download(mime: &str) -> bool {
+    !(mime.starts_with("image/") || mime.starts_with("video/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_png_is_recognised_whatever_it_is_called() {
+        let png = [
+            0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, b'I', b'H', b'D', b'R',
+        ];
+        assert_eq!(detect(&png).map(|k| k.mime), Some("image/png"));
+    }
+
+    #[test]
+    fn a_pdf_is_a_download() {
+        let kind = detect(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n").unwrap();
+        assert_eq!(kind.mime, "application/pdf");
+        assert!(kind.download);
+    }
+
+    #[test]
+    fn scripts_and_executables_are_refused() {
+        assert_eq!(detect(b"<script>alert(1)</script>"), None);
+        assert_eq!(detect(b"MZ\x90\x00\x03\x00\x00\x00"), None);
+        assert_eq!(detect(b"#!/bin/sh\nrm -rf /"), None);
+    }
+}

@@ -1,0 +1,177 @@
+//! Configuration shared by every service, read from flags and environment variables.
+//!
+//! One struct for the whole platform keeps `congxa serve all` and the
+//! separately started services reading exactly the same settings.
+
+use std::net::SocketAddr;
+
+use clap::Args;
+
+/// Everything a congxa service may need. Each service reads only its part.
+///
+/// The defaults describe the local stack that `make run` starts, so a
+/// developer needs no settings at all.
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// PostgreSQL URL the services connect with, as the application role
+    /// (which cannot bypass row-level security).
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "postgres://congxa_app@127.0.0.1:5432/congxa"
+    )]
+    pub database_url: String,
+
+    /// PostgreSQL URL with the rights to create tables and roles; used only
+    /// by `congxa migrate` and the operator commands that set up the database.
+    #[arg(
+        long,
+        env = "CONGXA_ADMIN_DATABASE_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/congxa"
+    )]
+    pub admin_database_url: String,
+
+    /// Largest number of database connections each service keeps open.
+    #[arg(long, env = "CONGXA_DATABASE_MAX_CONNECTIONS", default_value_t = 10)]
+    pub database_max_connections: u32,
+
+    /// Redis URL where analytics keeps its live counters.
+    #[arg(long, env = "REDIS_URL", default_value = "redis://127.0.0.1:6379")]
+    pub redis_url: String,
+
+    /// Endpoint of the S3-compatible storage (path-style addressing is used).
+    #[arg(
+        long,
+        env = "CONGXA_S3_ENDPOINT",
+        default_value = "http://127.0.0.1:9000"
+    )]
+    pub s3_endpoint: String,
+
+    /// Bucket that holds every commune's files, each under its own prefix.
+    #[arg(long, env = "CONGXA_S3_BUCKET", default_value = "congxa")]
+    pub s3_bucket: String,
+
+    /// Region sent with S3 requests.
+    #[arg(long, env = "CONGXA_S3_REGION", default_value = "us-east-1")]
+    pub s3_region: String,
+
+    /// S3 access key.
+    #[arg(long, env = "CONGXA_S3_ACCESS_KEY", default_value = "congxa")]
+    pub s3_access_key: String,
+
+    /// S3 secret key.
+    #[arg(
+        long,
+        env = "CONGXA_S3_SECRET_KEY",
+        default_value = "congxa-local-secret",
+        hide_env_values = true
+    )]
+    pub s3_secret_key: String,
+
+    /// The platform's own domain: commune `quoctuan` answers at
+    /// `quoctuan.<platform domain>`.
+    #[arg(long, env = "CONGXA_PLATFORM_DOMAIN", default_value = "localhost")]
+    pub platform_domain: String,
+
+    /// Where the gateway, the only public listener, listens.
+    #[arg(long, env = "CONGXA_GATEWAY_LISTEN", default_value = "0.0.0.0:8080")]
+    pub gateway_listen: SocketAddr,
+
+    /// Where the content service listens.
+    #[arg(long, env = "CONGXA_CONTENT_LISTEN", default_value = "127.0.0.1:8081")]
+    pub content_listen: SocketAddr,
+
+    /// Where the media service listens.
+    #[arg(long, env = "CONGXA_MEDIA_LISTEN", default_value = "127.0.0.1:8082")]
+    pub media_listen: SocketAddr,
+
+    /// Where the analytics service listens.
+    #[arg(
+        long,
+        env = "CONGXA_ANALYTICS_LISTEN",
+        default_value = "127.0.0.1:8083"
+    )]
+    pub analytics_listen: SocketAddr,
+
+    /// Internal URL of the content service, as the gateway reaches it.
+    #[arg(
+        long,
+        env = "CONGXA_CONTENT_URL",
+        default_value = "http://127.0.0.1:8081"
+    )]
+    pub content_url: String,
+
+    /// Internal URL of the media service.
+    #[arg(
+        long,
+        env = "CONGXA_MEDIA_URL",
+        default_value = "http://127.0.0.1:8082"
+    )]
+    pub media_url: String,
+
+    /// Internal URL of the analytics service.
+    #[arg(
+        long,
+        env = "CONGXA_ANALYTICS_URL",
+        default_value = "http://127.0.0.1:8083"
+    )]
+    pub analytics_url: String,
+
+    /// Secret that authenticates calls between services. Required when the
+    /// services run as separate processes; `serve all` makes a random one
+    /// when it is unset.
+    #[arg(
+        long,
+        env = "CONGXA_INTERNAL_TOKEN",
+        default_value = "",
+        hide_default_value = true,
+        hide_env_values = true
+    )]
+    pub internal_token: String,
+
+    /// Bearer token of the platform operators' API (file uploads until board
+    /// accounts exist). Empty turns that API off.
+    #[arg(
+        long,
+        env = "CONGXA_OPERATOR_TOKEN",
+        default_value = "",
+        hide_default_value = true,
+        hide_env_values = true
+    )]
+    pub operator_token: String,
+
+    /// Largest accepted upload, in bytes.
+    #[arg(long, env = "CONGXA_MAX_UPLOAD_BYTES", default_value_t = 200 * 1024 * 1024)]
+    pub max_upload_bytes: u64,
+
+    /// Largest accepted body of any other request, in bytes.
+    #[arg(long, env = "CONGXA_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    pub max_body_bytes: usize,
+
+    /// Seconds a request may take before it is answered with a timeout
+    /// (uploads excepted), and the longest a shutdown waits for requests in
+    /// flight.
+    #[arg(long, env = "CONGXA_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+    pub request_timeout_secs: u64,
+}
+
+impl Config {
+    /// The configuration as with no flags (environment variables still
+    /// apply): the starting point of tests, which then point it at their own
+    /// database, bucket and ports.
+    pub fn local_defaults() -> Self {
+        use clap::{Command, FromArgMatches};
+        let matches = Config::augment_args(Command::new("congxa")).get_matches_from(["congxa"]);
+        match Config::from_arg_matches(&matches) {
+            Ok(config) => config,
+            Err(error) => panic!("the built-in defaults must parse: {error}"),
+        }
+    }
+
+    /// The platform domain in the form hosts are compared with.
+    pub fn platform_domain_normalised(&self) -> String {
+        self.platform_domain
+            .trim_end_matches('.')
+            .to_ascii_lowercase()
+    }
+}

@@ -1,0 +1,249 @@
+//! The object store: one S3-compatible bucket, reached with path-style
+//! addressing, holding every commune's files under its own key prefix.
+
+use std::time::Duration;
+
+use aws_sdk_s3::Client;
+use aws_sdk_s3::config::retry::RetryConfig;
+use aws_sdk_s3::config::timeout::TimeoutConfig;
+use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
+use bytes::Bytes;
+
+/// Parts of a multipart upload are this big (S3 wants at least 5 MiB), which
+/// also bounds what an upload holds in memory at once.
+pub const PART_SIZE: usize = 8 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("the object does not exist")]
+    NotFound,
+    #[error("the storage did not answer: {0}")]
+    Unavailable(String),
+}
+
+/// A bucket of the S3-compatible storage.
+#[derive(Clone)]
+pub struct Store {
+    client: Client,
+    bucket: String,
+}
+
+/// An object being read back.
+pub struct Object {
+    pub body: ByteStream,
+    pub size: Option<i64>,
+}
+
+impl Store {
+    /// Builds the client once; it connects on first use.
+    pub fn new(config: &congxa_config::Config) -> Self {
+        let credentials = Credentials::new(
+            &config.s3_access_key,
+            &config.s3_secret_key,
+            None,
+            None,
+            "congxa-config",
+        );
+        // Short timeouts and few retries: when the storage is down an upload
+        // must get its clear error in seconds, not hang.
+        let s3 = aws_sdk_s3::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .endpoint_url(&config.s3_endpoint)
+            .region(Region::new(config.s3_region.clone()))
+            .credentials_provider(credentials)
+            .force_path_style(true)
+            .retry_config(RetryConfig::standard().with_max_attempts(2))
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(Duration::from_secs(2))
+                    .operation_attempt_timeout(Duration::from_secs(60))
+                    .build(),
+            )
+            .build();
+        Self {
+            client: Client::from_conf(s3),
+            bucket: config.s3_bucket.clone(),
+        }
+    }
+
+    pub fn bucket(&self) -> &str {
+        &self.bucket
+    }
+
+    /// Creates the bucket if it is missing (local stacks and tests).
+    pub async fn ensure_bucket(&self) -> Result<(), StorageError> {
+        if self.is_reachable().await {
+            return Ok(());
+        }
+        self.client
+            .create_bucket()
+            .bucket(&self.bucket)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| StorageError::Unavailable(format!("{e:?}")))
+    }
+
+    /// Whether the bucket answers, for `/readyz`.
+    pub async fn is_reachable(&self) -> bool {
+        let head = self.client.head_bucket().bucket(&self.bucket).send();
+        matches!(
+            tokio::time::timeout(Duration::from_secs(3), head).await,
+            Ok(Ok(_))
+        )
+    }
+
+    /// Stores a small object in one request.
+    pub async fn put(
+        &self,
+        key: &str,
+        content_type: &str,
+        bytes: Bytes,
+    ) -> Result<(), StorageError> {
+        self.client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .content_type(content_type)
+            .body(ByteStream::from(bytes))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(unavailable)
+    }
+
+    /// Starts a multipart upload for an object too big for one request.
+    pub async fn start_multipart(
+        &self,
+        key: &str,
+        content_type: &str,
+    ) -> Result<MultipartUpload, StorageError> {
+        let started = self
+            .client
+            .create_multipart_upload()
+            .bucket(&self.bucket)
+            .key(key)
+            .content_type(content_type)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        let upload_id = started
+            .upload_id()
+            .ok_or_else(|| StorageError::Unavailable("no upload id returned".into()))?
+            .to_owned();
+        Ok(MultipartUpload {
+            store: self.clone(),
+            key: key.to_owned(),
+            upload_id,
+            parts: Vec::new(),
+        })
+    }
+
+    /// Reads an object back as a stream.
+    pub async fn get(&self, key: &str) -> Result<Object, StorageError> {
+        let output = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+            .map_err(|e| {
+                if e.as_service_error().is_some_and(|s| s.is_no_such_key()) {
+                    StorageError::NotFound
+                } else {
+                    unavailable(e)
+                }
+            })?;
+        Ok(Object {
+            size: output.content_length(),
+            body: output.body,
+        })
+    }
+
+    /// Removes an object; removing one that is gone is not an error.
+    pub async fn delete(&self, key: &str) -> Result<(), StorageError> {
+        self.client
+            .delete_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(unavailable)
+    }
+}
+
+/// A multipart upload in progress. Either `complete` it or `abort` it, so no
+/// orphan parts stay behind in the bucket.
+pub struct MultipartUpload {
+    store: Store,
+    key: String,
+    upload_id: String,
+    parts: Vec<CompletedPart>,
+}
+
+impl MultipartUpload {
+    pub async fn upload_part(&mut self, bytes: Bytes) -> Result<(), StorageError> {
+        let number = i32::try_from(self.parts.len() + 1)
+            .map_err(|_| StorageError::Unavailable("too many parts".into()))?;
+        let uploaded = self
+            .store
+            .client
+            .upload_part()
+            .bucket(&self.store.bucket)
+            .key(&self.key)
+            .upload_id(&self.upload_id)
+            .part_number(number)
+            .body(ByteStream::from(bytes))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        self.parts.push(
+            CompletedPart::builder()
+                .part_number(number)
+                .set_e_tag(uploaded.e_tag().map(str::to_owned))
+                .build(),
+        );
+        Ok(())
+    }
+
+    pub async fn complete(self) -> Result<(), StorageError> {
+        self.store
+            .client
+            .complete_multipart_upload()
+            .bucket(&self.store.bucket)
+            .key(&self.key)
+            .upload_id(&self.upload_id)
+            .multipart_upload(
+                CompletedMultipartUpload::builder()
+                    .set_parts(Some(self.parts))
+                    .build(),
+            )
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(unavailable)
+    }
+
+    pub async fn abort(self) {
+        let aborted = self
+            .store
+            .client
+            .abort_multipart_upload()
+            .bucket(&self.store.bucket)
+            .key(&self.key)
+            .upload_id(&self.upload_id)
+            .send()
+            .await;
+        if let Err(error) = aborted {
+            tracing::warn!(key = %self.key, error = %unavailable(error), "could not abort an upload");
+        }
+    }
+}
+
+fn unavailable<E: std::fmt::Debug>(error: E) -> StorageError {
+    StorageError::Unavailable(format!("{error:?}"))
+}

@@ -1,0 +1,13 @@
+//! Web plumbing every service shares: the error type, request ids, health
+//! routes, tenant context passed between services, and serving with graceful
+//! shutdown.
+
+pub mod error;
+pub mod health;
+pub mod internal;
+pub mod serve;
+pub mod vn_time;
+
+pub use error::ApiError;
+pub use internal::{InternalAuth, TenantContext};
+pub use serve::{Shutdown, serve};
