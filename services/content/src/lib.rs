@@ -101,7 +101,7 @@ struct Page<'a> {
     visits: Option<Visits>,
 }
 
-async fn home(State(state): State<AppState>, tenant: TenantContext) -> Result<Response, ApiError> {
+async fn home(State(state): State<AppState>, tenant: TenantContext) -> Response {
     render_page(
         &state,
         &tenant,
@@ -111,12 +111,10 @@ async fn home(State(state): State<AppState>, tenant: TenantContext) -> Result<Re
         StatusCode::OK,
     )
     .await
+    .unwrap_or_else(ApiError::into_page)
 }
 
-async fn not_found(
-    State(state): State<AppState>,
-    tenant: TenantContext,
-) -> Result<Response, ApiError> {
+async fn not_found(State(state): State<AppState>, tenant: TenantContext) -> Response {
     render_page(
         &state,
         &tenant,
@@ -126,6 +124,7 @@ async fn not_found(
         StatusCode::NOT_FOUND,
     )
     .await
+    .unwrap_or_else(ApiError::into_page)
 }
 
 async fn render_page(

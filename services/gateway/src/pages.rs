@@ -1,43 +1,9 @@
 //! The gateway's own pages, for when no commune site can answer: an unknown
 //! site, an unreadable request, a suspended commune, a service that is down.
 
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-
-/// A small, self-contained Vietnamese page with the given status.
-pub fn page(status: StatusCode, title: &str, message: &str) -> Response {
-    let html = format!(
-        r#"<!doctype html>
-<html lang="vi">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>
-body{{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",Arial,sans-serif;font-size:1.0625rem;line-height:1.6;color:#1a1a1a;background:#fff;margin:0}}
-main{{max-width:40rem;margin:0 auto;padding:3rem 1.25rem}}
-h1{{font-size:1.5rem;color:#7a0c0c}}
-</style>
-</head>
-<body>
-<main>
-<h1>{title}</h1>
-<p>{message}</p>
-</main>
-</body>
-</html>
-"#
-    );
-    let mut response = (status, html).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
-}
+use axum::http::StatusCode;
+use axum::response::Response;
+use congxa_web::notice_page as page;
 
 pub fn site_not_found() -> Response {
     page(

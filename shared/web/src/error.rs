@@ -84,6 +84,27 @@ impl ApiError {
     pub fn code(&self) -> &'static str {
         self.code
     }
+
+    /// The same error for a person in a browser: a Vietnamese HTML page.
+    pub fn into_page(self) -> Response {
+        self.log();
+        let title = if self.status.is_server_error() {
+            "Hệ thống tạm thời gián đoạn"
+        } else {
+            "Không thực hiện được yêu cầu"
+        };
+        crate::notice_page(self.status, title, &self.message)
+    }
+
+    fn log(&self) {
+        match &self.source {
+            Some(source) if self.status.is_server_error() => {
+                tracing::error!(code = self.code, error = ?source, "request failed");
+            }
+            Some(source) => tracing::info!(code = self.code, error = %source, "request refused"),
+            None => {}
+        }
+    }
 }
 
 impl std::fmt::Display for ApiError {
@@ -94,13 +115,7 @@ impl std::fmt::Display for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        match &self.source {
-            Some(source) if self.status.is_server_error() => {
-                tracing::error!(code = self.code, error = ?source, "request failed");
-            }
-            Some(source) => tracing::info!(code = self.code, error = %source, "request refused"),
-            None => {}
-        }
+        self.log();
         let body = Body {
             error: Inner {
                 code: self.code,

@@ -5,9 +5,11 @@
 pub mod error;
 pub mod health;
 pub mod internal;
+pub mod notice;
 pub mod serve;
 pub mod vn_time;
 
 pub use error::ApiError;
 pub use internal::{InternalAuth, TenantContext};
+pub use notice::notice_page;
 pub use serve::{Shutdown, serve};
