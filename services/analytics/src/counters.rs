@@ -5,7 +5,7 @@ use redis::AsyncCommands;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use congxa_web::vn_time;
+use congxa_locale::time as vn_time;
 
 /// Days are kept this long in Redis; the yearly figures come from
 /// PostgreSQL, so Redis only needs the recent past.

@@ -1,8 +1,17 @@
 //! The `congxa` binary's work: starting services (one or all), migrating,
-//! and seeding the demo commune. `main.rs` only reads the command line.
+//! seeding the demo commune and the operators' commands. `main.rs` only
+//! reads the command line.
 
+pub mod cli;
+
+use anyhow::Context;
 use congxa_config::Config;
+use congxa_tenancy::audit::{self, Actor};
+use congxa_tenancy::tenants::{self, NewTenant};
+use congxa_tenancy::{DomainName, TenancyError, regions};
 use congxa_web::Shutdown;
+use serde_json::json;
+use sqlx::{Connection, PgConnection};
 use tokio::net::TcpListener;
 
 /// One of the platform's services.
@@ -81,19 +90,74 @@ pub async fn serve_all(
 /// The demo commune `make run` shows.
 pub const DEMO_SLUG: &str = "quoctuan";
 pub const DEMO_NAME: &str = "Xã Quốc Tuấn";
+/// The demo commune's province.
+pub const DEMO_REGION: &str = "haiphong";
+pub const DEMO_REGION_NAME: &str = "Thành phố Hải Phòng";
 
-/// Creates the demo commune unless it exists. Returns whether it was created.
-pub async fn seed_demo(admin_database_url: &str) -> anyhow::Result<bool> {
-    let pool = sqlx::PgPool::connect(admin_database_url).await?;
-    let created = sqlx::query!(
-        "INSERT INTO tenants (slug, name) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING",
-        DEMO_SLUG,
-        DEMO_NAME
+/// Creates the demo commune, in its province, unless it exists. Returns
+/// whether it was created. Runs as the admin role, like `migrate`, since it
+/// is part of setting the database up.
+pub async fn seed_demo(config: &Config) -> anyhow::Result<bool> {
+    let platform = DomainName::parse(&config.platform_domain).map_err(|_| {
+        anyhow::anyhow!(
+            "the platform domain {:?} is not a domain name",
+            config.platform_domain
+        )
+    })?;
+    let mut conn = PgConnection::connect(&config.admin_database_url)
+        .await
+        .context("connecting to the database with the admin URL")?;
+    let mut tx = conn.begin().await?;
+    match tenants::show(&mut tx, &platform, DEMO_SLUG).await {
+        Ok(_) => return Ok(false),
+        Err(TenancyError::TenantNotFound(_)) => {}
+        Err(error) => return Err(error.into()),
+    }
+    let actor = Actor::command_line();
+    match regions::find(&mut tx, DEMO_REGION).await {
+        Ok(_) => {}
+        Err(TenancyError::RegionNotFound(_)) => {
+            let region = regions::create(&mut tx, DEMO_REGION, DEMO_REGION_NAME, None).await?;
+            audit::record(
+                &mut tx,
+                &actor,
+                "region.create",
+                None,
+                json!({ "code": region.code, "name": region.name, "kind": region.kind, "parent": null }),
+            )
+            .await?;
+        }
+        Err(error) => return Err(error.into()),
+    }
+    let new = NewTenant {
+        slug: DEMO_SLUG.to_owned(),
+        name: DEMO_NAME.to_owned(),
+        kind: None,
+        region: Some(DEMO_REGION.to_owned()),
+        domain: None,
+    };
+    let tenant = match tenants::create(&mut tx, &platform, &new).await {
+        Ok(tenant) => tenant,
+        // Another seed-demo won the race: the commune exists, as wanted.
+        Err(TenancyError::DuplicateSlug(_)) => return Ok(false),
+        Err(error) => return Err(error.into()),
+    };
+    audit::record(
+        &mut tx,
+        &actor,
+        "tenant.create",
+        Some(tenant.id),
+        json!({
+            "slug": tenant.slug,
+            "name": tenant.name,
+            "kind": tenant.kind,
+            "region": tenant.region_code,
+            "domain": null,
+            "demo": true,
+        }),
     )
-    .execute(&pool)
-    .await?
-    .rows_affected()
-        == 1;
-    pool.close().await;
-    Ok(created)
+    .await?;
+    tx.commit().await?;
+    conn.close().await?;
+    Ok(true)
 }

@@ -1,7 +1,10 @@
 //! `congxa`: the command line of the platform.
 
+use std::process::ExitCode;
+
 use clap::{Parser, Subcommand};
 use congxa::Service;
+use congxa::cli::{audit::AuditArgs, region::RegionArgs, tenant::TenantArgs};
 use congxa_config::Config;
 use congxa_web::Shutdown;
 
@@ -29,11 +32,21 @@ enum Command {
     },
     /// Bring the database schema up to date (uses the admin database URL).
     Migrate,
-    /// Create the demo commune (Xã Quốc Tuấn, slug `quoctuan`) if it is missing.
+    /// Create the demo commune (Xã Quốc Tuấn, slug `quoctuan`, in region
+    /// `haiphong`) if it is missing.
     SeedDemo,
+    /// Manage communes: create, list, show, suspend, resume, and their domains.
+    ///
+    /// Every change is written together with its entry in the audit log.
+    /// Exit code 2 means the input was refused, 1 a fault.
+    Tenant(TenantArgs),
+    /// Manage regions: provinces and the former districts grouping communes.
+    Region(RegionArgs),
+    /// Show the operators' audit log, newest first.
+    Audit(AuditArgs),
 }
 
-fn main() -> std::process::ExitCode {
+fn main() -> ExitCode {
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -42,46 +55,61 @@ fn main() -> std::process::ExitCode {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("congxa: cannot start: {error}");
-            return std::process::ExitCode::FAILURE;
+            return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli)) {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+    runtime.block_on(run(cli))
+}
+
+async fn run(cli: Cli) -> ExitCode {
+    let config = cli.config;
+    match cli.command {
+        // The operators' commands choose their own exit code (2 for input).
+        Command::Tenant(args) => congxa::cli::tenant::run(args, &config).await,
+        Command::Region(args) => congxa::cli::region::run(args, &config).await,
+        Command::Audit(args) => congxa::cli::audit::run(args, &config).await,
+        Command::Serve { service } => failure_on_error(serve(service, config).await),
+        Command::Migrate => failure_on_error(migrate(&config).await),
+        Command::SeedDemo => failure_on_error(seed_demo(&config).await),
+    }
+}
+
+fn failure_on_error(result: anyhow::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("congxa: {error:#}");
-            std::process::ExitCode::FAILURE
+            ExitCode::FAILURE
         }
     }
 }
 
-async fn run(cli: Cli) -> anyhow::Result<()> {
-    match cli.command {
-        Command::Serve { service } => {
-            let name = match service {
-                Service::All => "congxa".to_owned(),
-                other => format!("congxa-{}", format!("{other:?}").to_lowercase()),
-            };
-            let telemetry = congxa_telemetry::init(&name)?;
-            let served = congxa::serve(service, cli.config, Shutdown::on_signals()).await;
-            telemetry.shutdown();
-            served
-        }
-        Command::Migrate => {
-            congxa_db::migrate(&cli.config.admin_database_url).await?;
-            println!("Cơ sở dữ liệu đã được cập nhật.");
-            Ok(())
-        }
-        Command::SeedDemo => {
-            if congxa::seed_demo(&cli.config.admin_database_url).await? {
-                println!(
-                    "Đã tạo xã mẫu: {} ({}).",
-                    congxa::DEMO_NAME,
-                    congxa::DEMO_SLUG
-                );
-            } else {
-                println!("Xã mẫu {} đã có sẵn.", congxa::DEMO_NAME);
-            }
-            Ok(())
-        }
+async fn serve(service: Service, config: Config) -> anyhow::Result<()> {
+    let name = match service {
+        Service::All => "congxa".to_owned(),
+        other => format!("congxa-{}", format!("{other:?}").to_lowercase()),
+    };
+    let telemetry = congxa_telemetry::init(&name)?;
+    let served = congxa::serve(service, config, Shutdown::on_signals()).await;
+    telemetry.shutdown();
+    served
+}
+
+async fn migrate(config: &Config) -> anyhow::Result<()> {
+    congxa_db::migrate(&config.admin_database_url).await?;
+    println!("Cơ sở dữ liệu đã được cập nhật.");
+    Ok(())
+}
+
+async fn seed_demo(config: &Config) -> anyhow::Result<()> {
+    if congxa::seed_demo(config).await? {
+        println!(
+            "Đã tạo xã mẫu: {} ({}).",
+            congxa::DEMO_NAME,
+            congxa::DEMO_SLUG
+        );
+    } else {
+        println!("Xã mẫu {} đã có sẵn.", congxa::DEMO_NAME);
     }
+    Ok(())
 }

@@ -555,3 +555,91 @@ async fn a_suspended_commune_shows_a_notice() {
     assert!(page.text().await.unwrap().contains("tạm ngừng hoạt động"));
     platform.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_alias_redirects_permanently_to_the_same_path_on_the_primary_domain() {
+    let env = TestEnv::new().await;
+    let ah = env.create_tenant("anhung", "Xã An Hưng").await;
+    env.add_domain(ah, "anhung.haiphong.gov.vn", true).await;
+    env.add_domain(ah, "anhung.vinhbao.gov.vn", false).await;
+    let platform = Platform::start(env.config.clone(), &[AH, "anhung.vinhbao.gov.vn"]).await;
+    let port = platform.gateway.port();
+
+    let alias = platform
+        .get("anhung.vinhbao.gov.vn", "/tin-tuc?trang=2")
+        .await;
+    let automatic = platform.get(AH, "/").await;
+
+    assert_eq!(alias.status(), StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(
+        alias.headers()["location"],
+        format!("http://anhung.haiphong.gov.vn:{port}/tin-tuc?trang=2").as_str()
+    );
+    assert_eq!(automatic.status(), StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(
+        automatic.headers()["location"],
+        format!("http://anhung.haiphong.gov.vn:{port}/").as_str()
+    );
+    platform.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_domain_is_served_within_a_second_though_its_absence_was_cached() {
+    let env = TestEnv::new().await;
+    let ah = env.create_tenant("anhung", "Xã An Hưng").await;
+    let platform = Platform::start(env.config.clone(), &["anhung.haiphong.gov.vn"]).await;
+    let before = platform.get("anhung.haiphong.gov.vn", "/").await.status();
+
+    env.add_domain(ah, "anhung.haiphong.gov.vn", true).await;
+    let started = std::time::Instant::now();
+    let mut after = before;
+    while started.elapsed() < Duration::from_secs(1) {
+        after = platform.get("anhung.haiphong.gov.vn", "/").await.status();
+        if after == StatusCode::OK {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    assert_eq!(before, StatusCode::NOT_FOUND);
+    assert_eq!(
+        after,
+        StatusCode::OK,
+        "still not served after {:?}",
+        started.elapsed()
+    );
+    platform.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn announced_maintenance_shows_as_a_banner_on_the_commune_site() {
+    let env = TestEnv::new().await;
+    env.create_tenant("quoctuan", "Xã Quốc Tuấn").await;
+    env.create_tenant("anhung", "Xã An Hưng").await;
+    let now = time::OffsetDateTime::now_utc();
+    let mut conn = env.app.acquire().await.unwrap();
+    let announcement = congxa_tenancy::maintenance::Announcement {
+        scope: congxa_tenancy::maintenance::Scope::Tenant("quoctuan".into()),
+        starts_at: now + time::Duration::days(14),
+        ends_at: now + time::Duration::days(14) + time::Duration::hours(3),
+        message: "Nâng cấp <b>máy chủ</b>.".to_owned(),
+        emergency: false,
+    };
+    congxa_tenancy::maintenance::announce(&mut conn, "op", now, &announcement)
+        .await
+        .unwrap();
+    let platform = Platform::start(env.config.clone(), &[QT, AH]).await;
+
+    let qt = platform.get(QT, "/").await.text().await.unwrap();
+    let ah = platform.get(AH, "/").await.text().await.unwrap();
+
+    assert!(qt.contains(r#"<aside class="maintenance" aria-label="Thông báo bảo trì">"#));
+    assert!(qt.contains("hệ thống sẽ tạm ngừng hoạt động để bảo trì"));
+    assert!(
+        qt.contains("Nâng cấp &lt;b&gt;máy chủ"),
+        "the message is escaped"
+    );
+    assert!(!qt.contains("<b>máy chủ"));
+    assert!(!ah.contains("bảo trì"));
+    platform.stop().await;
+}

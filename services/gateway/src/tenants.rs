@@ -1,14 +1,25 @@
-//! Finding the commune a request is for, with a short-lived cache so the
-//! database is not asked on every request.
+//! Finding the commune a request is for. Answers come from memory: every
+//! gateway keeps what it resolved until PostgreSQL tells it (LISTEN/NOTIFY on
+//! `congxa_tenancy`) that tenants or domains changed, so the hot path makes
+//! no database round trip and a change reaches every replica at once.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use congxa_tenancy::DomainName;
 use moka::future::Cache;
 use sqlx::PgPool;
+use sqlx::postgres::PgListener;
 use uuid::Uuid;
 
 use crate::host::Site;
+
+/// The channel the database's triggers notify on any tenancy change.
+const CHANNEL: &str = "congxa_tenancy";
+
+/// A safety net only: should a notification ever be missed, nothing stays
+/// stale for longer than this.
+const TIME_TO_LIVE: Duration = Duration::from_secs(300);
 
 /// A commune as the gateway needs it.
 #[derive(Debug, Clone)]
@@ -16,10 +27,12 @@ pub struct Tenant {
     pub id: Uuid,
     pub slug: String,
     pub suspended: bool,
+    /// The primary registered domain, where every other name redirects.
+    pub primary_domain: Option<String>,
 }
 
-/// Resolves sites to communes. Misses are cached too, so a flood of requests
-/// for unknown hosts costs the database little.
+/// Resolves sites to communes. Misses are kept too, so a flood of requests
+/// for unknown hosts costs the database nothing after the first.
 #[derive(Clone)]
 pub struct Resolver {
     pool: PgPool,
@@ -29,43 +42,111 @@ pub struct Resolver {
 impl Resolver {
     pub fn new(pool: PgPool) -> Self {
         let cache = Cache::builder()
-            .max_capacity(100_000)
-            .time_to_live(Duration::from_secs(5))
+            .max_capacity(200_000)
+            .time_to_live(TIME_TO_LIVE)
             .build();
         Self { pool, cache }
     }
 
     /// The commune a site names, or `None` when there is none.
     pub async fn resolve(&self, site: &Site) -> Result<Option<Arc<Tenant>>, Arc<sqlx::Error>> {
+        if let Site::Platform = site {
+            return Ok(None);
+        }
         let pool = self.pool.clone();
         let key = site.clone();
         self.cache
             .try_get_with(site.clone(), async move { lookup(&pool, &key).await })
             .await
     }
+
+    /// Forgets everything; the next requests ask the database again.
+    pub fn forget_all(&self) {
+        self.cache.invalidate_all();
+    }
+
+    /// Listens for tenancy changes until `shutdown`, forgetting the cache on
+    /// each. While the listener is disconnected nothing can be trusted, so the
+    /// cache is forgotten again on every reconnect.
+    pub async fn follow_changes(self, shutdown: congxa_web::Shutdown) {
+        loop {
+            match self.listen(&shutdown).await {
+                Ok(()) => return,
+                Err(error) => {
+                    tracing::warn!(%error, "lost the tenancy change feed; reconnecting");
+                    self.forget_all();
+                }
+            }
+            tokio::select! {
+                () = shutdown.wait() => return,
+                () = tokio::time::sleep(Duration::from_secs(1)) => {}
+            }
+        }
+    }
+
+    async fn listen(&self, shutdown: &congxa_web::Shutdown) -> Result<(), sqlx::Error> {
+        let mut listener = PgListener::connect_with(&self.pool).await?;
+        listener.listen(CHANNEL).await?;
+        // Changes made while we were not listening.
+        self.forget_all();
+        loop {
+            tokio::select! {
+                () = shutdown.wait() => return Ok(()),
+                // `None`: the connection dropped; the listener reconnects on
+                // the next call, and what changed in between is unknown.
+                notification = listener.try_recv() => match notification? {
+                    Some(_) => self.forget_all(),
+                    None => {
+                        tracing::warn!("tenancy change feed interrupted; reconnecting");
+                        self.forget_all();
+                    }
+                },
+            }
+        }
+    }
 }
 
 async fn lookup(pool: &PgPool, site: &Site) -> Result<Option<Arc<Tenant>>, sqlx::Error> {
     let row = match site {
         Site::Platform => return Ok(None),
-        Site::Slug(slug) => sqlx::query_as!(
-            Tenant,
-            r#"SELECT id, slug, status = 'suspended' AS "suspended!" FROM tenants WHERE slug = $1"#,
-            slug
-        )
-        .fetch_optional(pool)
-        .await?,
+        Site::Slug(slug) => {
+            sqlx::query_as!(
+                Tenant,
+                r#"SELECT t.id, t.slug, t.status = 'suspended' AS "suspended!",
+                          p.domain AS "primary_domain?"
+                   FROM tenants t
+                   LEFT JOIN tenant_domains p ON p.tenant_id = t.id AND p.is_primary
+                   WHERE t.slug = $1"#,
+                slug
+            )
+            .fetch_optional(pool)
+            .await?
+        }
         Site::Domain(domain) => {
             sqlx::query_as!(
                 Tenant,
-                r#"SELECT t.id, t.slug, t.status = 'suspended' AS "suspended!"
-                   FROM tenant_domains d JOIN tenants t ON t.id = d.tenant_id
+                r#"SELECT t.id, t.slug, t.status = 'suspended' AS "suspended!",
+                          p.domain AS "primary_domain?"
+                   FROM tenant_domains d
+                   JOIN tenants t ON t.id = d.tenant_id
+                   LEFT JOIN tenant_domains p ON p.tenant_id = t.id AND p.is_primary
                    WHERE d.domain = $1"#,
-                domain
+                domain.as_str()
             )
             .fetch_optional(pool)
             .await?
         }
     };
     Ok(row.map(Arc::new))
+}
+
+impl Tenant {
+    /// The name this commune should be reached at: its primary domain, or
+    /// else its automatic `<slug>.<platform domain>`.
+    pub fn canonical_host(&self, platform: &DomainName) -> String {
+        match &self.primary_domain {
+            Some(domain) => domain.clone(),
+            None => format!("{}.{}", self.slug, platform),
+        }
+    }
 }

@@ -167,11 +167,4 @@ impl Config {
             Err(error) => panic!("the built-in defaults must parse: {error}"),
         }
     }
-
-    /// The platform domain in the form hosts are compared with.
-    pub fn platform_domain_normalised(&self) -> String {
-        self.platform_domain
-            .trim_end_matches('.')
-            .to_ascii_lowercase()
-    }
 }

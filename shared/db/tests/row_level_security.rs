@@ -157,9 +157,11 @@ async fn the_application_role_cannot_bypass_row_level_security() {
     assert!(forced);
 }
 
-/// Tables with a `tenant_id` that the gateway must read before it knows the
-/// tenant, and so carry no tenant policy.
-const PLATFORM_TABLES: [&str; 1] = ["tenant_domains"];
+/// Platform tables that mention a tenant but carry no tenant policy: domains,
+/// which the gateway reads before it knows the tenant; maintenance notices,
+/// which operators write for one commune, a region or all; and the
+/// operators' audit log, which spans every commune.
+const PLATFORM_TABLES: [&str; 3] = ["tenant_domains", "maintenance_notices", "operator_audit"];
 
 #[tokio::test]
 async fn every_table_with_a_tenant_column_has_forced_row_level_security() {

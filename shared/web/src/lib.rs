@@ -7,7 +7,6 @@ pub mod health;
 pub mod internal;
 pub mod notice;
 pub mod serve;
-pub mod vn_time;
 
 pub use error::ApiError;
 pub use internal::{InternalAuth, TenantContext};

@@ -1,0 +1,144 @@
+//! Time as Vietnamese readers see it: Asia/Ho_Chi_Minh, written the Vietnamese way.
+
+use time::macros::format_description;
+use time::{Date, Duration, OffsetDateTime, PrimitiveDateTime, UtcOffset, Weekday};
+
+/// Asia/Ho_Chi_Minh. Vietnam has kept UTC+7 without daylight saving since
+/// 1975, so a fixed offset is exact and needs no time-zone database.
+pub const VIETNAM: UtcOffset = match UtcOffset::from_hms(7, 0, 0) {
+    Ok(offset) => offset,
+    Err(_) => panic!("UTC+7 is a valid offset"),
+};
+
+/// The current moment in Vietnam.
+pub fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc().to_offset(VIETNAM)
+}
+
+/// "Thứ Năm, ngày 26/11/2026", as the top of an official site shows it.
+pub fn long_date(at: OffsetDateTime) -> String {
+    let at = at.to_offset(VIETNAM);
+    format!(
+        "{}, ngày {:02}/{:02}/{}",
+        weekday(at.weekday()),
+        at.day(),
+        u8::from(at.month()),
+        at.year()
+    )
+}
+
+/// "26/11/2026": the short form used in lists.
+pub fn short_date(at: OffsetDateTime) -> String {
+    let at = at.to_offset(VIETNAM);
+    format!("{:02}/{:02}/{}", at.day(), u8::from(at.month()), at.year())
+}
+
+/// "2026-11-26": the day a count belongs to, in Vietnam.
+pub fn day_key(at: OffsetDateTime) -> String {
+    let at = at.to_offset(VIETNAM);
+    format!("{}-{:02}-{:02}", at.year(), u8::from(at.month()), at.day())
+}
+
+/// "26/11/2026 17:05": a moment in a table.
+pub fn date_and_time(at: OffsetDateTime) -> String {
+    let at = at.to_offset(VIETNAM);
+    format!("{} {:02}:{:02}", short_date(at), at.hour(), at.minute())
+}
+
+/// "22:00 ngày 10/12/2026": a moment in a notice.
+pub fn time_and_date(at: OffsetDateTime) -> String {
+    let at = at.to_offset(VIETNAM);
+    format!(
+        "{:02}:{:02} ngày {}",
+        at.hour(),
+        at.minute(),
+        short_date(at)
+    )
+}
+
+/// Reads a moment typed in Vietnam's time: "2026-12-10 22:00" or
+/// "10/12/2026 22:00".
+pub fn parse_local(raw: &str) -> Option<OffsetDateTime> {
+    let raw = raw.trim();
+    let iso = format_description!("[year]-[month]-[day] [hour]:[minute]");
+    let vietnamese = format_description!("[day]/[month]/[year] [hour]:[minute]");
+    PrimitiveDateTime::parse(raw, iso)
+        .or_else(|_| PrimitiveDateTime::parse(raw, vietnamese))
+        .ok()
+        .map(|at| at.assume_offset(VIETNAM))
+}
+
+/// Whether a day is a working day: Monday to Friday. Public holidays (Tết and
+/// the others, several on the lunar calendar) are not known here, so a
+/// deadline counted with this is never later than the rules allow, only
+/// sometimes earlier.
+pub fn is_working_day(day: Date) -> bool {
+    !matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday)
+}
+
+/// The day `n` working days after `day` (the start day itself not counted).
+pub fn add_working_days(day: Date, n: u32) -> Date {
+    let mut current = day;
+    let mut left = n;
+    while left > 0 {
+        current += Duration::days(1);
+        if is_working_day(current) {
+            left -= 1;
+        }
+    }
+    current
+}
+
+fn weekday(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Monday => "Thứ Hai",
+        Weekday::Tuesday => "Thứ Ba",
+        Weekday::Wednesday => "Thứ Tư",
+        Weekday::Thursday => "Thứ Năm",
+        Weekday::Friday => "Thứ Sáu",
+        Weekday::Saturday => "Thứ Bảy",
+        Weekday::Sunday => "Chủ Nhật",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn a_late_utc_evening_is_already_the_next_day_in_vietnam() {
+        let at = datetime!(2026-11-25 18:30 UTC);
+        assert_eq!(long_date(at), "Thứ Năm, ngày 26/11/2026");
+        assert_eq!(day_key(at), "2026-11-26");
+    }
+
+    #[test]
+    fn seven_working_days_skip_the_weekends() {
+        use time::macros::date;
+        // Thursday 26/11/2026 + 7 working days = Monday 07/12/2026.
+        assert_eq!(
+            add_working_days(date!(2026 - 11 - 26), 7),
+            date!(2026 - 12 - 07)
+        );
+        assert_eq!(
+            add_working_days(date!(2026 - 11 - 28), 1),
+            date!(2026 - 11 - 30)
+        );
+    }
+
+    #[test]
+    fn local_times_are_read_in_vietnam() {
+        let at = parse_local("10/12/2026 22:00").unwrap();
+        assert_eq!(at, datetime!(2026-12-10 15:00 UTC));
+        assert_eq!(parse_local("2026-12-10 22:00"), Some(at));
+        assert_eq!(time_and_date(at), "22:00 ngày 10/12/2026");
+        assert_eq!(parse_local("mai"), None);
+    }
+
+    #[test]
+    fn sunday_is_written_chu_nhat() {
+        assert_eq!(short_date(datetime!(2026-11-29 03:00 UTC)), "29/11/2026");
+        assert!(long_date(datetime!(2026-11-29 03:00 UTC)).starts_with("Chủ Nhật"));
+    }
+}
