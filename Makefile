@@ -14,6 +14,8 @@ export CONGXA_ADMIN_DATABASE_URL ?= $(ADMIN_DATABASE_URL)
 export CONGXA_OPERATOR_TOKEN ?= congxa-local-operator-token
 
 CONGXA := $(CARGO_TARGET_DIR)/debug/congxa
+# The demo operator `make run` creates for the console.
+DEMO_OPERATOR := vanhanh@haiphong.gov.vn
 
 .PHONY: help stack database build run test lint prepare browser-deps
 
@@ -36,8 +38,11 @@ build:
 run: database build
 	@$(CONGXA) migrate
 	@$(CONGXA) seed-demo
+	@$(CONGXA) operator create --email $(DEMO_OPERATOR) --name "Cán bộ vận hành (mẫu)" 2>/dev/null \
+		|| echo "Tài khoản vận hành mẫu $(DEMO_OPERATOR) đã có sẵn (mật khẩu in ra ở lần chạy đầu)."
 	@echo
 	@echo "  Trang của xã mẫu:   http://quoctuan.localhost:8080/"
+	@echo "  Bảng điều khiển:    http://localhost:8080/  ($(DEMO_OPERATOR))"
 	@echo "  Tình trạng:         http://localhost:8080/readyz"
 	@echo "  Tải tệp lên (API):  curl -H 'Authorization: Bearer $(CONGXA_OPERATOR_TOKEN)' -F file=@anh.jpg http://quoctuan.localhost:8080/api/tep"
 	@echo

@@ -4,7 +4,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use congxa::Service;
-use congxa::cli::{audit::AuditArgs, region::RegionArgs, tenant::TenantArgs};
+use congxa::cli::{
+    audit::AuditArgs, maintenance::MaintenanceArgs, operator::OperatorArgs, region::RegionArgs,
+    tenant::TenantArgs,
+};
 use congxa_config::Config;
 use congxa_web::Shutdown;
 
@@ -44,6 +47,11 @@ enum Command {
     Region(RegionArgs),
     /// Show the operators' audit log, newest first.
     Audit(AuditArgs),
+    /// Announce planned downtime (at least 7 working days ahead unless an
+    /// emergency), list what is coming, cancel a notice.
+    Maintenance(MaintenanceArgs),
+    /// Manage the accounts of the operators' console (on the platform domain).
+    Operator(OperatorArgs),
 }
 
 fn main() -> ExitCode {
@@ -68,6 +76,8 @@ async fn run(cli: Cli) -> ExitCode {
         Command::Tenant(args) => congxa::cli::tenant::run(args, &config).await,
         Command::Region(args) => congxa::cli::region::run(args, &config).await,
         Command::Audit(args) => congxa::cli::audit::run(args, &config).await,
+        Command::Maintenance(args) => congxa::cli::maintenance::run(args, &config).await,
+        Command::Operator(args) => congxa::cli::operator::run(args, &config).await,
         Command::Serve { service } => failure_on_error(serve(service, config).await),
         Command::Migrate => failure_on_error(migrate(&config).await),
         Command::SeedDemo => failure_on_error(seed_demo(&config).await),

@@ -5,78 +5,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::{
+    Run, audit_actions, audit_entries, congxa, count, create_quoctuan, create_region,
+    create_tenant, province_with_district,
+};
 use congxa_testing::TestEnv;
 use serde_json::Value;
-
-/// What one run of the binary left behind.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    /// The whole of stdout as one JSON document (fails on anything more).
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}): {}", self.stdout))
-    }
-
-    fn assert_ok(&self) -> &Self {
-        assert_eq!(
-            self.code, 0,
-            "stdout: {}\nstderr: {}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-
-    /// Refused input: exit code 2, the Vietnamese message on stderr and, as
-    /// `--json` was given, the error code on stdout.
-    fn assert_refused(&self, code: &str) -> &Self {
-        assert_eq!(
-            self.code, 2,
-            "stdout: {}\nstderr: {}",
-            self.stdout, self.stderr
-        );
-        assert!(self.stderr.starts_with("congxa: "), "{}", self.stderr);
-        let error = &self.json()["error"];
-        assert_eq!(error["code"], code, "{}", self.stdout);
-        assert_eq!(
-            format!("congxa: {}", error["message"].as_str().unwrap()),
-            self.stderr.trim_end()
-        );
-        self
-    }
-}
-
-async fn congxa(env: &TestEnv, args: &[&str]) -> Run {
-    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_congxa"))
-        .args(args)
-        .env("DATABASE_URL", &env.config.database_url)
-        .env("CONGXA_ADMIN_DATABASE_URL", &env.config.admin_database_url)
-        .env("CONGXA_PLATFORM_DOMAIN", "localhost")
-        .env("USER", "tester")
-        .output()
-        .await
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap(),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
-}
-
-async fn count(env: &TestEnv, sql: &'static str) -> i64 {
-    sqlx::query_scalar::<_, i64>(sql)
-        .fetch_one(&env.admin)
-        .await
-        .unwrap()
-}
-
-async fn audit_entries(env: &TestEnv) -> i64 {
-    count(env, "SELECT count(*) FROM operator_audit").await
-}
 
 /// The slugs a `tenant list --json` printed, in order.
 fn slugs(run: &Run) -> Vec<String> {
@@ -104,54 +40,11 @@ fn domains(tenant: &Value) -> Vec<(String, bool)> {
         .collect()
 }
 
-async fn province_with_district(env: &TestEnv) {
-    congxa(
-        env,
-        &[
-            "region",
-            "create",
-            "--code",
-            "haiphong",
-            "--name",
-            "Thành phố Hải Phòng",
-        ],
-    )
-    .await
-    .assert_ok();
-    congxa(
-        env,
-        &[
-            "region",
-            "create",
-            "--code",
-            "haiphong-vinhbao",
-            "--name",
-            "Huyện Vĩnh Bảo (cũ)",
-            "--parent",
-            "haiphong",
-        ],
-    )
-    .await
-    .assert_ok();
-}
-
 #[tokio::test]
 async fn a_commune_created_with_json_is_shown_listed_and_audited() {
     let env = TestEnv::new().await;
 
-    let created = congxa(
-        &env,
-        &[
-            "tenant",
-            "create",
-            "--slug",
-            "quoctuan",
-            "--name",
-            "Xã Quốc Tuấn",
-            "--json",
-        ],
-    )
-    .await;
+    let created = create_tenant(&env, "quoctuan", "Xã Quốc Tuấn", &["--json"]).await;
     let shown = congxa(&env, &["tenant", "show", "quoctuan", "--json"]).await;
     let listed = congxa(&env, &["tenant", "list", "--json"]).await;
     let audit = congxa(&env, &["audit", "--json"]).await;
@@ -193,18 +86,7 @@ async fn a_commune_created_with_json_is_shown_listed_and_audited() {
 async fn people_read_what_happened_in_vietnamese() {
     let env = TestEnv::new().await;
 
-    let created = congxa(
-        &env,
-        &[
-            "tenant",
-            "create",
-            "--slug",
-            "quoctuan",
-            "--name",
-            "Xã Quốc Tuấn",
-        ],
-    )
-    .await;
+    let created = create_tenant(&env, "quoctuan", "Xã Quốc Tuấn", &[]).await;
     let listed = congxa(&env, &["tenant", "list"]).await;
 
     created.assert_ok();
@@ -235,15 +117,11 @@ async fn a_commune_can_be_created_in_a_region_with_its_primary_domain() {
     let env = TestEnv::new().await;
     province_with_district(&env).await;
 
-    let created = congxa(
+    let created = create_tenant(
         &env,
+        "anhung",
+        "Xã An Hưng",
         &[
-            "tenant",
-            "create",
-            "--slug",
-            "anhung",
-            "--name",
-            "Xã An Hưng",
             "--region",
             "haiphong-vinhbao",
             "--domain",
@@ -273,53 +151,10 @@ async fn a_commune_can_be_created_in_a_region_with_its_primary_domain() {
 async fn the_kind_is_read_from_the_name_unless_given() {
     let env = TestEnv::new().await;
 
-    let phuong = congxa(
-        &env,
-        &[
-            "tenant",
-            "create",
-            "--slug",
-            "hongbang",
-            "--name",
-            "Phường Hồng Bàng",
-            "--json",
-        ],
-    )
-    .await;
-    let dac_khu = congxa(
-        &env,
-        &[
-            "tenant",
-            "create",
-            "--slug",
-            "bachlongvi",
-            "--name",
-            "Đặc khu Bạch Long Vĩ",
-            "--json",
-        ],
-    )
-    .await;
-    let given = congxa(
-        &env,
-        &[
-            "tenant", "create", "--slug", "catba", "--name", "Cát Bà", "--kind", "dac_khu",
-            "--json",
-        ],
-    )
-    .await;
-    let unknown = congxa(
-        &env,
-        &[
-            "tenant",
-            "create",
-            "--slug",
-            "vinhbao",
-            "--name",
-            "Vĩnh Bảo",
-            "--json",
-        ],
-    )
-    .await;
+    let phuong = create_tenant(&env, "hongbang", "Phường Hồng Bàng", &["--json"]).await;
+    let dac_khu = create_tenant(&env, "bachlongvi", "Đặc khu Bạch Long Vĩ", &["--json"]).await;
+    let given = create_tenant(&env, "catba", "Cát Bà", &["--kind", "dac_khu", "--json"]).await;
+    let unknown = create_tenant(&env, "vinhbao", "Vĩnh Bảo", &["--json"]).await;
 
     assert_eq!(phuong.assert_ok().json()["kind"], "phuong");
     assert_eq!(dac_khu.assert_ok().json()["kind"], "dac_khu");
@@ -331,33 +166,13 @@ async fn the_kind_is_read_from_the_name_unless_given() {
 #[tokio::test]
 async fn a_duplicate_slug_is_refused_and_nothing_is_half_written() {
     let env = TestEnv::new().await;
-    congxa(
-        &env,
-        &[
-            "tenant",
-            "create",
-            "--slug",
-            "quoctuan",
-            "--name",
-            "Xã Quốc Tuấn",
-        ],
-    )
-    .await
-    .assert_ok();
+    create_quoctuan(&env, None).await;
 
-    let again = congxa(
+    let again = create_tenant(
         &env,
-        &[
-            "tenant",
-            "create",
-            "--slug",
-            "quoctuan",
-            "--name",
-            "Xã Quốc Tuấn Mới",
-            "--domain",
-            "quoctuan.haiphong.gov.vn",
-            "--json",
-        ],
+        "quoctuan",
+        "Xã Quốc Tuấn Mới",
+        &["--domain", "quoctuan.haiphong.gov.vn", "--json"],
     )
     .await;
 
@@ -375,49 +190,17 @@ async fn a_duplicate_slug_is_refused_and_nothing_is_half_written() {
 #[tokio::test]
 async fn a_domain_of_another_commune_is_refused_and_nothing_is_written() {
     let env = TestEnv::new().await;
-    congxa(
-        &env,
-        &[
-            "tenant",
-            "create",
-            "--slug",
-            "quoctuan",
-            "--name",
-            "Xã Quốc Tuấn",
-            "--domain",
-            "quoctuan.haiphong.gov.vn",
-        ],
-    )
-    .await
-    .assert_ok();
-    congxa(
-        &env,
-        &[
-            "tenant",
-            "create",
-            "--slug",
-            "anhung",
-            "--name",
-            "Xã An Hưng",
-        ],
-    )
-    .await
-    .assert_ok();
+    create_quoctuan(&env, Some("quoctuan.haiphong.gov.vn")).await;
+    create_tenant(&env, "anhung", "Xã An Hưng", &[])
+        .await
+        .assert_ok();
     let entries_before = audit_entries(&env).await;
 
-    let create = congxa(
+    let create = create_tenant(
         &env,
-        &[
-            "tenant",
-            "create",
-            "--slug",
-            "vinhbao",
-            "--name",
-            "Xã Vĩnh Bảo",
-            "--domain",
-            "quoctuan.haiphong.gov.vn",
-            "--json",
-        ],
+        "vinhbao",
+        "Xã Vĩnh Bảo",
+        &["--domain", "quoctuan.haiphong.gov.vn", "--json"],
     )
     .await;
     let add = congxa(
@@ -458,19 +241,7 @@ async fn a_domain_of_another_commune_is_refused_and_nothing_is_written() {
 #[tokio::test]
 async fn invalid_domains_are_refused() {
     let env = TestEnv::new().await;
-    congxa(
-        &env,
-        &[
-            "tenant",
-            "create",
-            "--slug",
-            "quoctuan",
-            "--name",
-            "Xã Quốc Tuấn",
-        ],
-    )
-    .await
-    .assert_ok();
+    create_quoctuan(&env, None).await;
     let cases = [
         ("a b.vn", "invalid_domain"),
         ("quoctuan.localhost", "domain_under_platform"),
@@ -483,19 +254,11 @@ async fn invalid_domains_are_refused() {
             &["tenant", "add-domain", "quoctuan", domain, "--json"],
         )
         .await;
-        let create = congxa(
+        let create = create_tenant(
             &env,
-            &[
-                "tenant",
-                "create",
-                "--slug",
-                "anhung",
-                "--name",
-                "Xã An Hưng",
-                "--domain",
-                domain,
-                "--json",
-            ],
+            "anhung",
+            "Xã An Hưng",
+            &["--domain", domain, "--json"],
         )
         .await;
 
@@ -510,21 +273,7 @@ async fn invalid_domains_are_refused() {
 #[tokio::test]
 async fn the_primary_flag_moves_and_stays_unique() {
     let env = TestEnv::new().await;
-    congxa(
-        &env,
-        &[
-            "tenant",
-            "create",
-            "--slug",
-            "quoctuan",
-            "--name",
-            "Xã Quốc Tuấn",
-            "--domain",
-            "quoctuan.haiphong.gov.vn",
-        ],
-    )
-    .await
-    .assert_ok();
+    create_quoctuan(&env, Some("quoctuan.haiphong.gov.vn")).await;
     let primaries = "SELECT count(*) FROM tenant_domains WHERE is_primary";
 
     let alias = congxa(
@@ -572,12 +321,8 @@ async fn the_primary_flag_moves_and_stays_unique() {
         ]
     );
     assert_eq!(count(&env, primaries).await, 1);
-    let actions = sqlx::query_scalar::<_, String>("SELECT action FROM operator_audit ORDER BY id")
-        .fetch_all(&env.admin)
-        .await
-        .unwrap();
     assert_eq!(
-        actions,
+        audit_actions(&env).await,
         [
             "tenant.create",
             "tenant.add_domain",
@@ -590,53 +335,15 @@ async fn the_primary_flag_moves_and_stays_unique() {
 #[tokio::test]
 async fn a_domain_can_be_removed_once() {
     let env = TestEnv::new().await;
-    congxa(
-        &env,
-        &[
-            "tenant",
-            "create",
-            "--slug",
-            "quoctuan",
-            "--name",
-            "Xã Quốc Tuấn",
-            "--domain",
-            "quoctuan.haiphong.gov.vn",
-        ],
-    )
-    .await
-    .assert_ok();
+    let domain = "quoctuan.haiphong.gov.vn";
+    create_quoctuan(&env, Some(domain)).await;
+    let remove = ["tenant", "remove-domain", "quoctuan", domain, "--json"];
 
-    let removed = congxa(
-        &env,
-        &[
-            "tenant",
-            "remove-domain",
-            "quoctuan",
-            "quoctuan.haiphong.gov.vn",
-            "--json",
-        ],
-    )
-    .await;
-    let again = congxa(
-        &env,
-        &[
-            "tenant",
-            "remove-domain",
-            "quoctuan",
-            "quoctuan.haiphong.gov.vn",
-            "--json",
-        ],
-    )
-    .await;
+    let removed = congxa(&env, &remove).await;
+    let again = congxa(&env, &remove).await;
     let not_its_own = congxa(
         &env,
-        &[
-            "tenant",
-            "set-primary",
-            "quoctuan",
-            "quoctuan.haiphong.gov.vn",
-            "--json",
-        ],
+        &["tenant", "set-primary", "quoctuan", domain, "--json"],
     )
     .await;
 
@@ -657,19 +364,7 @@ async fn a_domain_can_be_removed_once() {
 #[tokio::test]
 async fn suspend_and_resume_change_the_status_and_are_idempotent() {
     let env = TestEnv::new().await;
-    congxa(
-        &env,
-        &[
-            "tenant",
-            "create",
-            "--slug",
-            "quoctuan",
-            "--name",
-            "Xã Quốc Tuấn",
-        ],
-    )
-    .await
-    .assert_ok();
+    create_quoctuan(&env, None).await;
 
     let suspended = congxa(&env, &["tenant", "suspend", "quoctuan", "--json"]).await;
     let suspended_again = congxa(&env, &["tenant", "suspend", "quoctuan"]).await;
@@ -692,12 +387,8 @@ async fn suspend_and_resume_change_the_status_and_are_idempotent() {
     assert_eq!(resumed["status"], "active");
     assert_eq!(resumed["changed"], true);
     assert_eq!(resumed_again.assert_ok().json()["changed"], false);
-    let actions = sqlx::query_scalar::<_, String>("SELECT action FROM operator_audit ORDER BY id")
-        .fetch_all(&env.admin)
-        .await
-        .unwrap();
     assert_eq!(
-        actions,
+        audit_actions(&env).await,
         ["tenant.create", "tenant.suspend", "tenant.resume"]
     );
 }
@@ -732,34 +423,8 @@ async fn regions_are_created_once_and_listed_province_first() {
     let env = TestEnv::new().await;
     province_with_district(&env).await;
 
-    let duplicate = congxa(
-        &env,
-        &[
-            "region",
-            "create",
-            "--code",
-            "haiphong",
-            "--name",
-            "Hải Phòng",
-            "--json",
-        ],
-    )
-    .await;
-    let no_parent = congxa(
-        &env,
-        &[
-            "region",
-            "create",
-            "--code",
-            "x",
-            "--name",
-            "Huyện X",
-            "--parent",
-            "nowhere",
-            "--json",
-        ],
-    )
-    .await;
+    let duplicate = create_region(&env, "haiphong", "Hải Phòng", &["--json"]).await;
+    let no_parent = create_region(&env, "x", "Huyện X", &["--parent", "nowhere", "--json"]).await;
     let listed = congxa(&env, &["region", "list", "--json"]).await;
 
     duplicate.assert_refused("duplicate_region");
@@ -783,30 +448,17 @@ async fn regions_are_created_once_and_listed_province_first() {
 async fn the_list_filters_by_region_status_and_search_and_pages() {
     let env = TestEnv::new().await;
     province_with_district(&env).await;
-    congxa(
-        &env,
-        &[
-            "region",
-            "create",
-            "--code",
-            "hanoi",
-            "--name",
-            "Thành phố Hà Nội",
-        ],
-    )
-    .await
-    .assert_ok();
+    create_region(&env, "hanoi", "Thành phố Hà Nội", &[])
+        .await
+        .assert_ok();
     for (slug, name, region) in [
         ("anhung", "Xã An Hưng", Some("haiphong-vinhbao")),
         ("hongbang", "Phường Hồng Bàng", Some("haiphong")),
         ("hoankiem", "Phường Hoàn Kiếm", Some("hanoi")),
         ("quoctuan", "Xã Quốc Tuấn", None),
     ] {
-        let mut args = vec!["tenant", "create", "--slug", slug, "--name", name];
-        if let Some(region) = region {
-            args.extend(["--region", region]);
-        }
-        congxa(&env, &args).await.assert_ok();
+        let extra = region.map_or_else(Vec::new, |region| vec!["--region", region]);
+        create_tenant(&env, slug, name, &extra).await.assert_ok();
     }
     congxa(&env, &["tenant", "suspend", "hongbang"])
         .await

@@ -1,5 +1,6 @@
 //! The content service: each commune's public site, rendered through its theme.
 
+pub mod console;
 pub mod themes;
 
 use std::sync::Arc;
@@ -31,6 +32,7 @@ pub struct AppState {
     analytics: InternalClient,
     analytics_url: Arc<str>,
     auth: InternalAuth,
+    console: console::ConsoleState,
 }
 
 impl FromRef<AppState> for InternalAuth {
@@ -45,8 +47,17 @@ pub async fn serve(
     shutdown: Shutdown,
 ) -> anyhow::Result<()> {
     let auth = InternalAuth::new(&config.internal_token)?;
+    let pool = congxa_db::connect_lazy(&config)?;
+    let platform = congxa_tenancy::DomainName::parse(&config.platform_domain)
+        .map_err(|_| anyhow::anyhow!("CONGXA_PLATFORM_DOMAIN is not a domain name"))?;
     let state = AppState {
-        pool: congxa_db::connect_lazy(&config)?,
+        console: console::ConsoleState {
+            pool: pool.clone(),
+            templates: Arc::new(console::templates()?),
+            platform: Arc::new(platform),
+            auth: auth.clone(),
+        },
+        pool,
         themes: Arc::new(Themes::load()?),
         analytics: InternalClient::new(auth.clone())?,
         analytics_url: Arc::from(config.analytics_url.trim_end_matches('/')),
@@ -74,10 +85,12 @@ pub fn router(state: AppState) -> Router {
             }),
         )],
     );
+    let console = console::router(state.console.clone());
     let site = Router::new()
         .route("/", get(home))
         .fallback(not_found)
-        .with_state(state);
+        .with_state(state)
+        .nest("/_console", console);
     congxa_web::serve::instrument(health.merge(site), "content")
 }
 

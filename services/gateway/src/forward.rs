@@ -8,7 +8,7 @@ use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, header};
 use axum::response::Response;
 use congxa_web::TenantContext;
-use congxa_web::internal::{INTERNAL_PREFIX, InternalClient};
+use congxa_web::internal::{CONSOLE_HEADER, INTERNAL_PREFIX, InternalClient};
 
 /// Headers that describe one connection, not the message, and never pass
 /// through a proxy (RFC 9110 §7.6.1), plus the trace context, which the
@@ -43,29 +43,42 @@ pub fn strip_untrusted(headers: &mut HeaderMap) {
     }
 }
 
+/// Whom a forwarded request is for.
+pub enum Audience<'a> {
+    /// A commune's site.
+    Tenant(&'a TenantContext),
+    /// The platform domain: the operators' console.
+    Console,
+}
+
 /// What went wrong reaching the service.
 pub enum ForwardError {
     /// The service did not answer (down, refused, timed out).
     Unreachable(reqwest::Error),
 }
 
-/// Sends `request` to `base` (a service's internal URL) for `tenant` and
+/// Sends `request` to `base` (a service's internal URL) for `audience` and
 /// streams the answer back.
 pub async fn forward(
     client: &InternalClient,
     base: &str,
-    tenant: &TenantContext,
+    audience: Audience<'_>,
     client_addr: Option<SocketAddr>,
     host: &str,
     request: Request,
 ) -> Result<Response, ForwardError> {
     let (parts, body) = request.into_parts();
     let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
-    let url = format!("{}{}", base.trim_end_matches('/'), path);
+    let url = upstream_url(base, path);
 
     let mut headers = parts.headers;
     strip_untrusted(&mut headers);
-    tenant.write_to(&mut headers);
+    match audience {
+        Audience::Tenant(tenant) => tenant.write_to(&mut headers),
+        Audience::Console => {
+            headers.insert(CONSOLE_HEADER, HeaderValue::from_static("1"));
+        }
+    }
     if let Some(addr) = client_addr
         && let Ok(value) = HeaderValue::from_str(&addr.ip().to_string())
     {
@@ -99,8 +112,49 @@ pub async fn forward(
         .unwrap_or_else(|_| Response::new(Body::empty())))
 }
 
+/// The service's URL for a path. A service mounted under a prefix (the
+/// console under `/_console`) has its root at the prefix itself, not at the
+/// prefix with a trailing slash.
+fn upstream_url(base: &str, path_and_query: &str) -> String {
+    let base = base.trim_end_matches('/');
+    let has_prefix = base
+        .split_once("://")
+        .is_some_and(|(_, rest)| rest.contains('/'));
+    match path_and_query.strip_prefix('/') {
+        Some(rest) if has_prefix && (rest.is_empty() || rest.starts_with('?')) => {
+            format!("{base}{rest}")
+        }
+        _ => format!("{base}{path_and_query}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_prefixed_service_has_its_root_at_the_prefix() {
+        assert_eq!(
+            super::upstream_url("http://c:1/_console", "/"),
+            "http://c:1/_console"
+        );
+        assert_eq!(
+            super::upstream_url("http://c:1/_console", "/?q=a"),
+            "http://c:1/_console?q=a"
+        );
+        assert_eq!(
+            super::upstream_url("http://c:1/_console", "/xa/a"),
+            "http://c:1/_console/xa/a"
+        );
+        assert_eq!(super::upstream_url("http://c:1", "/"), "http://c:1/");
+        assert_eq!(
+            super::upstream_url("http://c:1/", "/?q=a"),
+            "http://c:1/?q=a"
+        );
+        assert_eq!(
+            super::upstream_url("http://c:1", "/tin-tuc"),
+            "http://c:1/tin-tuc"
+        );
+    }
+
     use super::*;
 
     #[test]

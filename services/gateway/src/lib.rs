@@ -24,6 +24,8 @@ use http_body_util::Limited;
 use tokio::net::TcpListener;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::forward::Audience;
+use crate::host::Site;
 use crate::tenants::Resolver;
 use crate::views::{View, ViewReporter};
 
@@ -150,6 +152,9 @@ async fn handle(State(state): State<AppState>, request: Request) -> Response {
     let Ok(host) = host::classify(&raw_host, &state.platform_domain) else {
         return pages::bad_host();
     };
+    if host.site == Site::Platform {
+        return to_console(&state, client_addr, &raw_host, request).await;
+    }
     let tenant = match state.tenants.resolve(&host.site).await {
         Ok(Some(tenant)) => tenant,
         Ok(None) => return pages::site_not_found(),
@@ -172,12 +177,7 @@ async fn handle(State(state): State<AppState>, request: Request) -> Response {
         Upstream::Media => usize::try_from(state.config.max_upload_bytes).unwrap_or(usize::MAX),
         Upstream::Content | Upstream::Analytics => state.config.max_body_bytes,
     };
-    let declared = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limit as u64) {
+    if too_large(&request, limit) {
         return pages::too_large();
     }
     // A body without a declared length is cut off at the limit as it streams.
@@ -196,7 +196,7 @@ async fn handle(State(state): State<AppState>, request: Request) -> Response {
     let response = match forward::forward(
         &state.client,
         base,
-        &context,
+        Audience::Tenant(&context),
         client_addr,
         &raw_host,
         request,
@@ -218,6 +218,51 @@ async fn handle(State(state): State<AppState>, request: Request) -> Response {
         });
     }
     response.into_response()
+}
+
+/// The platform domain serves the operators' console, which content renders
+/// under `/_console`. Console pages are never counted as visits.
+async fn to_console(
+    state: &AppState,
+    client_addr: Option<SocketAddr>,
+    raw_host: &str,
+    request: Request,
+) -> Response {
+    if too_large(&request, state.config.max_body_bytes) {
+        return pages::too_large();
+    }
+    let limit = state.config.max_body_bytes;
+    let request = request.map(|body| Body::new(Limited::new(body, limit)));
+    let base = format!(
+        "{}/_console",
+        state.config.content_url.trim_end_matches('/')
+    );
+    match forward::forward(
+        &state.client,
+        &base,
+        Audience::Console,
+        client_addr,
+        raw_host,
+        request,
+    )
+    .await
+    {
+        Ok(response) => response,
+        Err(forward::ForwardError::Unreachable(error)) => {
+            tracing::error!(%error, "content unreachable for the console");
+            pages::bad_gateway()
+        }
+    }
+}
+
+/// Whether a request declares a body longer than `limit`.
+fn too_large(request: &Request, limit: usize) -> bool {
+    request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .is_some_and(|n| n > limit as u64)
 }
 
 /// 301 to the same path and query on the commune's canonical name: old

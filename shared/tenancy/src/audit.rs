@@ -69,13 +69,28 @@ pub async fn list(
     tenant_slug: Option<&str>,
     limit: i64,
 ) -> Result<Vec<Entry>, sqlx::Error> {
+    list_within(conn, tenant_slug, None, limit).await
+}
+
+/// Like [`list`], limited to the communes of a region (and its former
+/// districts) when `region` is given: what a region's operator may see.
+pub async fn list_within(
+    conn: &mut PgConnection,
+    tenant_slug: Option<&str>,
+    region: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<Entry>, sqlx::Error> {
     sqlx::query_as!(
         Entry,
         r#"SELECT a.id, a.at, a.actor, a.origin, a.action, t.slug AS "tenant_slug?", a.details
-           FROM operator_audit a LEFT JOIN tenants t ON t.id = a.tenant_id
-           WHERE $1::text IS NULL OR t.slug = $1
-           ORDER BY a.id DESC LIMIT $2"#,
+           FROM operator_audit a
+           LEFT JOIN tenants t ON t.id = a.tenant_id
+           LEFT JOIN regions r ON r.id = t.region_id
+           WHERE ($1::text IS NULL OR t.slug = $1)
+             AND ($2::uuid IS NULL OR r.id = $2 OR r.parent_id = $2)
+           ORDER BY a.id DESC LIMIT $3"#,
         tenant_slug,
+        region,
         limit
     )
     .fetch_all(conn)

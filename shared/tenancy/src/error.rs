@@ -45,13 +45,23 @@ pub enum TenancyError {
     #[error("Thời gian bảo trì đã qua.")]
     MaintenanceInPast,
     #[error(
-        "Phải thông báo bảo trì trước ít nhất 7 ngày làm việc (Nghị định 224/2026/NĐ-CP, Điều 13): sớm nhất từ {0}. Nếu là sự cố khẩn cấp, hãy đánh dấu khẩn cấp."
+        "Phải thông báo bảo trì trước ít nhất 7 ngày làm việc (Nghị định 224/2026/NĐ-CP, Điều 13): sớm nhất từ {0}. Nếu là sự cố khẩn cấp, hãy đánh dấu khẩn cấp (trên dòng lệnh: --emergency)."
     )]
     MaintenanceTooLate(String),
     #[error("Nội dung thông báo bảo trì dài quá 1.000 ký tự.")]
     MaintenanceMessageTooLong,
     #[error("Không tìm thấy thông báo bảo trì số {0}.")]
     MaintenanceNotFound(i64),
+    #[error("Địa chỉ thư điện tử “{0}” không hợp lệ.")]
+    InvalidEmail(String),
+    #[error("Đã có tài khoản quản trị dùng địa chỉ “{0}”.")]
+    DuplicateOperator(String),
+    #[error("Mật khẩu hiện tại không đúng.")]
+    WrongPassword,
+    #[error("{0}")]
+    WeakPassword(&'static str),
+    #[error("Không mã hóa được mật khẩu: {0}")]
+    Hashing(String),
     #[error("Lỗi cơ sở dữ liệu: {0}")]
     Database(#[from] sqlx::Error),
 }
@@ -59,7 +69,7 @@ pub enum TenancyError {
 impl TenancyError {
     /// Whether the operator's input caused it (as opposed to a fault).
     pub fn is_input(&self) -> bool {
-        !matches!(self, TenancyError::Database(_))
+        !matches!(self, TenancyError::Database(_) | TenancyError::Hashing(_))
     }
 
     /// A stable name for programs (`{"error": {"code": …}}`), the variant in
@@ -85,6 +95,11 @@ impl TenancyError {
             TenancyError::MaintenanceTooLate(_) => "maintenance_too_late",
             TenancyError::MaintenanceMessageTooLong => "maintenance_message_too_long",
             TenancyError::MaintenanceNotFound(_) => "maintenance_not_found",
+            TenancyError::InvalidEmail(_) => "invalid_email",
+            TenancyError::DuplicateOperator(_) => "duplicate_operator",
+            TenancyError::WrongPassword => "wrong_password",
+            TenancyError::WeakPassword(_) => "weak_password",
+            TenancyError::Hashing(_) => "hashing",
             TenancyError::Database(_) => "database",
         }
     }

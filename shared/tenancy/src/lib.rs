@@ -6,6 +6,7 @@ pub mod domain;
 pub mod error;
 pub mod kind;
 pub mod maintenance;
+pub mod operators;
 pub mod regions;
 pub mod slug;
 pub mod tenants;

@@ -20,6 +20,8 @@ pub const INTERNAL_PREFIX: &str = "x-congxa-";
 pub const TOKEN_HEADER: &str = "x-congxa-internal-token";
 pub const TENANT_ID_HEADER: &str = "x-congxa-tenant-id";
 pub const TENANT_SLUG_HEADER: &str = "x-congxa-tenant-slug";
+/// Marks a request for the platform domain (the operators' console).
+pub const CONSOLE_HEADER: &str = "x-congxa-console";
 
 /// The shared secret that proves a request comes from another service.
 #[derive(Clone)]

@@ -2,6 +2,8 @@
 //! Vietnamese sentences for people or one JSON document for programs.
 
 pub mod audit;
+pub mod maintenance;
+pub mod operator;
 pub mod region;
 pub mod tenant;
 
@@ -25,6 +27,8 @@ pub enum CliError {
     Connect(sqlx::Error),
     /// The result could not be written as JSON.
     Output(serde_json::Error),
+    /// Input the command itself refuses before any work (an unreadable time).
+    Refused { code: &'static str, message: String },
 }
 
 impl CliError {
@@ -35,6 +39,7 @@ impl CliError {
             CliError::PlatformDomain(_) => "invalid_platform_domain",
             CliError::Connect(_) => "database_unavailable",
             CliError::Output(_) => "output",
+            CliError::Refused { code, .. } => code,
         }
     }
 
@@ -43,7 +48,7 @@ impl CliError {
     pub fn is_input(&self) -> bool {
         match self {
             CliError::Tenancy(error) => error.is_input(),
-            CliError::PlatformDomain(_) => true,
+            CliError::PlatformDomain(_) | CliError::Refused { .. } => true,
             CliError::Connect(_) | CliError::Output(_) => false,
         }
     }
@@ -68,6 +73,7 @@ impl fmt::Display for CliError {
             ),
             CliError::Connect(error) => write!(f, "Không kết nối được cơ sở dữ liệu: {error}"),
             CliError::Output(error) => write!(f, "Không ghi được kết quả dạng JSON: {error}"),
+            CliError::Refused { message, .. } => f.write_str(message),
         }
     }
 }

@@ -1,0 +1,122 @@
+//! Running the real `congxa` binary against a test's own database, and the
+//! communes and regions the operators' command tests start from.
+
+// Each test file uses only some of these.
+#![allow(dead_code)]
+
+use congxa_testing::TestEnv;
+use serde_json::Value;
+
+/// What one run of the binary left behind.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// The whole of stdout as one JSON document (fails on anything more).
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}): {}", self.stdout))
+    }
+
+    pub fn assert_ok(&self) -> &Self {
+        assert_eq!(
+            self.code, 0,
+            "stdout: {}\nstderr: {}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    /// Refused input: exit code 2, the Vietnamese message on stderr and, as
+    /// `--json` was given, the error code on stdout.
+    pub fn assert_refused(&self, code: &str) -> &Self {
+        assert_eq!(
+            self.code, 2,
+            "stdout: {}\nstderr: {}",
+            self.stdout, self.stderr
+        );
+        assert!(self.stderr.starts_with("congxa: "), "{}", self.stderr);
+        let error = &self.json()["error"];
+        assert_eq!(error["code"], code, "{}", self.stdout);
+        assert_eq!(
+            format!("congxa: {}", error["message"].as_str().unwrap()),
+            self.stderr.trim_end()
+        );
+        self
+    }
+}
+
+pub async fn congxa(env: &TestEnv, args: &[&str]) -> Run {
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_congxa"))
+        .args(args)
+        .env("DATABASE_URL", &env.config.database_url)
+        .env("CONGXA_ADMIN_DATABASE_URL", &env.config.admin_database_url)
+        .env("CONGXA_PLATFORM_DOMAIN", "localhost")
+        .env("USER", "tester")
+        .output()
+        .await
+        .unwrap();
+    Run {
+        code: output.status.code().unwrap(),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+/// `congxa tenant create --slug <slug> --name <name>`, then `extra`.
+pub async fn create_tenant(env: &TestEnv, slug: &str, name: &str, extra: &[&str]) -> Run {
+    let args = ["tenant", "create", "--slug", slug, "--name", name];
+    congxa(env, &[&args[..], extra].concat()).await
+}
+
+/// Xã Quốc Tuấn, the commune most tests start from, with its own domain if
+/// given.
+pub async fn create_quoctuan(env: &TestEnv, domain: Option<&str>) {
+    let extra = domain.map_or_else(Vec::new, |domain| vec!["--domain", domain]);
+    create_tenant(env, "quoctuan", "Xã Quốc Tuấn", &extra)
+        .await
+        .assert_ok();
+}
+
+/// `congxa region create --code <code> --name <name>`, then `extra`.
+pub async fn create_region(env: &TestEnv, code: &str, name: &str, extra: &[&str]) -> Run {
+    let args = ["region", "create", "--code", code, "--name", name];
+    congxa(env, &[&args[..], extra].concat()).await
+}
+
+/// Thành phố Hải Phòng and its former district Vĩnh Bảo.
+pub async fn province_with_district(env: &TestEnv) {
+    create_region(env, "haiphong", "Thành phố Hải Phòng", &[])
+        .await
+        .assert_ok();
+    create_region(
+        env,
+        "haiphong-vinhbao",
+        "Huyện Vĩnh Bảo (cũ)",
+        &["--parent", "haiphong"],
+    )
+    .await
+    .assert_ok();
+}
+
+pub async fn count(env: &TestEnv, sql: &'static str) -> i64 {
+    sqlx::query_scalar::<_, i64>(sql)
+        .fetch_one(&env.admin)
+        .await
+        .unwrap()
+}
+
+pub async fn audit_entries(env: &TestEnv) -> i64 {
+    count(env, "SELECT count(*) FROM operator_audit").await
+}
+
+/// The actions in the audit log, oldest first.
+pub async fn audit_actions(env: &TestEnv) -> Vec<String> {
+    sqlx::query_scalar::<_, String>("SELECT action FROM operator_audit ORDER BY id")
+        .fetch_all(&env.admin)
+        .await
+        .unwrap()
+}

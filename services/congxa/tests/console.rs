@@ -1,0 +1,588 @@
+//! The operators' console on the platform domain, through the gateway as a
+//! browser uses it: signing in, the one-time password, communes created,
+//! suspended and given domains, the audit log, CSRF and region scope.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use congxa_tenancy::{operators, regions};
+use congxa_testing::TestEnv;
+use congxa_web::Shutdown;
+use reqwest::StatusCode;
+
+const CONSOLE: &str = "localhost";
+
+/// A browser in miniature: follows no redirects, keeps cookies.
+struct Browser {
+    gateway: SocketAddr,
+    http: reqwest::Client,
+    cookies: Mutex<HashMap<String, String>>,
+}
+
+struct Page {
+    status: StatusCode,
+    location: Option<String>,
+    body: String,
+}
+
+impl Page {
+    /// The CSRF token of the first form on the page.
+    fn csrf(&self) -> String {
+        let start = self
+            .body
+            .find(r#"name="csrf" value=""#)
+            .expect("a form with a CSRF field")
+            + 19;
+        let end = self.body[start..].find('"').unwrap();
+        self.body[start..start + end].to_owned()
+    }
+}
+
+impl Browser {
+    fn new(gateway: SocketAddr) -> Self {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .resolve(CONSOLE, gateway)
+            .resolve("quoctuan.localhost", gateway)
+            .build()
+            .unwrap();
+        Self {
+            gateway,
+            http,
+            cookies: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> Page {
+        let response = request
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        for set in response.headers().get_all("set-cookie") {
+            let set = set.to_str().unwrap();
+            let (pair, attributes) = set.split_once(';').unwrap_or((set, ""));
+            let (name, value) = pair.split_once('=').unwrap();
+            let mut cookies = self.cookies.lock().unwrap();
+            if attributes.contains("Max-Age=0") {
+                cookies.remove(name);
+            } else {
+                cookies.insert(name.to_owned(), value.to_owned());
+            }
+        }
+        Page {
+            status: response.status(),
+            location: response
+                .headers()
+                .get("location")
+                .map(|v| v.to_str().unwrap().to_owned()),
+            body: response.text().await.unwrap(),
+        }
+    }
+
+    fn url(&self, host: &str, path: &str) -> String {
+        format!("http://{host}:{}{path}", self.gateway.port())
+    }
+
+    async fn get(&self, path: &str) -> Page {
+        self.send(self.http.get(self.url(CONSOLE, path))).await
+    }
+
+    async fn post(&self, path: &str, form: &[(&str, &str)]) -> Page {
+        self.send(self.http.post(self.url(CONSOLE, path)).form(form))
+            .await
+    }
+
+    /// Signs in and replaces the one-time password.
+    async fn sign_in(&self, email: &str, password: &str) {
+        let form = self.get("/dang-nhap").await;
+        let signed = self
+            .post(
+                "/dang-nhap",
+                &[
+                    ("email", email),
+                    ("password", password),
+                    ("csrf", &form.csrf()),
+                ],
+            )
+            .await;
+        assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+        if signed.location.as_deref() == Some("/mat-khau") {
+            let page = self.get("/mat-khau").await;
+            let changed = self
+                .post(
+                    "/mat-khau",
+                    &[
+                        ("current", password),
+                        ("new", "mật khẩu mới đủ dài"),
+                        ("csrf", &page.csrf()),
+                    ],
+                )
+                .await;
+            assert!(
+                changed.body.contains("Đã đổi mật khẩu."),
+                "{}",
+                changed.body
+            );
+        }
+    }
+}
+
+struct Setup {
+    env: TestEnv,
+    browser: Browser,
+    shutdown: Shutdown,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+/// A platform with region haiphong (and former district vinhbao), another
+/// province, and an operator of the given region (None: the whole platform).
+async fn setup(region: Option<&str>) -> (Setup, String, String) {
+    let env = TestEnv::new().await;
+    let mut conn = env.app.acquire().await.unwrap();
+    regions::create(&mut conn, "haiphong", "Thành phố Hải Phòng", None)
+        .await
+        .unwrap();
+    regions::create(
+        &mut conn,
+        "vinhbao",
+        "Huyện Vĩnh Bảo (cũ)",
+        Some("haiphong"),
+    )
+    .await
+    .unwrap();
+    regions::create(&mut conn, "hanoi", "Thành phố Hà Nội", None)
+        .await
+        .unwrap();
+    let created = operators::create(
+        &mut conn,
+        "VanHanh@HaiPhong.gov.vn",
+        "Nguyễn Văn Hành",
+        region,
+    )
+    .await
+    .unwrap();
+    drop(conn);
+    let listeners = congxa::Listeners::bind(&env.config).await.unwrap();
+    let gateway = listeners.gateway.local_addr().unwrap();
+    let shutdown = Shutdown::new();
+    let task = tokio::spawn(congxa::serve_all(
+        env.config.clone(),
+        listeners,
+        shutdown.clone(),
+    ));
+    let setup = Setup {
+        env,
+        browser: Browser::new(gateway),
+        shutdown,
+        task,
+    };
+    (setup, created.operator.email, created.one_time_password)
+}
+
+impl Setup {
+    async fn stop(self) {
+        self.shutdown.trigger();
+        self.task.await.unwrap().unwrap();
+    }
+
+    async fn create_commune(&self, slug: &str, name: &str, region: &str) -> Page {
+        let form = self.browser.get("/xa-moi").await;
+        self.browser
+            .post(
+                "/xa-moi",
+                &[
+                    ("name", name),
+                    ("slug", slug),
+                    ("region", region),
+                    ("domain", ""),
+                    ("csrf", &form.csrf()),
+                ],
+            )
+            .await
+    }
+
+    async fn status_of(&self, slug: &str) -> String {
+        sqlx::query_scalar("SELECT status FROM tenants WHERE slug = $1")
+            .bind(slug)
+            .fetch_one(&self.env.admin)
+            .await
+            .unwrap()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_operator_signs_in_replaces_the_one_time_password_and_provisions_a_commune() {
+    let (s, email, password) = setup(None).await;
+
+    let anonymous = s.browser.get("/").await;
+    let login = s.browser.get("/dang-nhap").await;
+    let wrong = s
+        .browser
+        .post(
+            "/dang-nhap",
+            &[
+                ("email", &email),
+                ("password", "sai"),
+                ("csrf", &login.csrf()),
+            ],
+        )
+        .await;
+    let login = s.browser.get("/dang-nhap").await;
+    let first = s
+        .browser
+        .post(
+            "/dang-nhap",
+            &[
+                ("email", &email),
+                ("password", &password),
+                ("csrf", &login.csrf()),
+            ],
+        )
+        .await;
+    let forced = s.browser.get("/").await;
+    let password_page = s.browser.get("/mat-khau").await;
+    let weak = s
+        .browser
+        .post(
+            "/mat-khau",
+            &[
+                ("current", &password),
+                ("new", "12345"),
+                ("csrf", &password_page.csrf()),
+            ],
+        )
+        .await;
+    let changed = s
+        .browser
+        .post(
+            "/mat-khau",
+            &[
+                ("current", &password),
+                ("new", "mật khẩu mới đủ dài"),
+                ("csrf", &password_page.csrf()),
+            ],
+        )
+        .await;
+    let created = s
+        .create_commune("quoctuan", "Xã Quốc Tuấn", "vinhbao")
+        .await;
+    let page = s.browser.get("/xa/quoctuan?xong=tao").await;
+    let list = s.browser.get("/?q=Qu%E1%BB%91c").await;
+    let public = s
+        .browser
+        .send(s.browser.http.get(s.browser.url("quoctuan.localhost", "/")))
+        .await;
+
+    assert_eq!(anonymous.location.as_deref(), Some("/dang-nhap"));
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        wrong
+            .body
+            .contains("Địa chỉ thư điện tử hoặc mật khẩu không đúng.")
+    );
+    assert_eq!(first.location.as_deref(), Some("/mat-khau"));
+    assert_eq!(
+        forced.location.as_deref(),
+        Some("/mat-khau"),
+        "the one-time password must be replaced first"
+    );
+    assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(changed.body.contains("Đã đổi mật khẩu."));
+    assert_eq!(
+        created.location.as_deref(),
+        Some("/xa/quoctuan?xong=tao"),
+        "{}",
+        created.body
+    );
+    assert!(page.body.contains("<h1>Xã Quốc Tuấn</h1>"));
+    assert!(page.body.contains("Đã tạo trang thông tin điện tử."));
+    assert!(
+        list.body
+            .contains(r#"<a href="/xa/quoctuan">Xã Quốc Tuấn</a>"#),
+        "{}",
+        list.body
+    );
+    assert_eq!(public.status, StatusCode::OK);
+    let actor: String =
+        sqlx::query_scalar("SELECT actor FROM operator_audit WHERE action = 'tenant.create'")
+            .fetch_one(&s.env.admin)
+            .await
+            .unwrap();
+    assert_eq!(actor, "vanhanh@haiphong.gov.vn");
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn suspending_from_the_console_closes_the_site_and_is_logged() {
+    let (s, email, password) = setup(None).await;
+    s.browser.sign_in(&email, &password).await;
+    s.create_commune("quoctuan", "Xã Quốc Tuấn", "haiphong")
+        .await;
+
+    let page = s.browser.get("/xa/quoctuan").await;
+    let no_csrf = s
+        .browser
+        .post(
+            "/xa/quoctuan/trang-thai",
+            &[("action", "suspend"), ("csrf", "gia-mao")],
+        )
+        .await;
+    let status_after_forgery = s.status_of("quoctuan").await;
+    let suspended = s
+        .browser
+        .post(
+            "/xa/quoctuan/trang-thai",
+            &[("action", "suspend"), ("csrf", &page.csrf())],
+        )
+        .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let public = s
+        .browser
+        .send(s.browser.http.get(s.browser.url("quoctuan.localhost", "/")))
+        .await;
+    let log = s.browser.get("/nhat-ky?xa=quoctuan").await;
+
+    assert_eq!(no_csrf.status, StatusCode::FORBIDDEN);
+    assert_eq!(status_after_forgery, "active");
+    assert_eq!(
+        suspended.location.as_deref(),
+        Some("/xa/quoctuan?xong=tam-ngung")
+    );
+    assert_eq!(s.status_of("quoctuan").await, "suspended");
+    assert_eq!(public.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(log.body.contains("tenant.suspend"));
+    assert!(log.body.contains("vanhanh@haiphong.gov.vn"));
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn domains_are_added_made_primary_and_refused_in_vietnamese() {
+    let (s, email, password) = setup(None).await;
+    s.browser.sign_in(&email, &password).await;
+    s.create_commune("quoctuan", "Xã Quốc Tuấn", "haiphong")
+        .await;
+    let page = s.browser.get("/xa/quoctuan").await;
+    let csrf = page.csrf();
+
+    let added = s
+        .browser
+        .post(
+            "/xa/quoctuan/ten-mien",
+            &[
+                ("domain", "QuocTuan.HaiPhong.gov.vn"),
+                ("primary", "1"),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    let refused = s
+        .browser
+        .post(
+            "/xa/quoctuan/ten-mien",
+            &[("domain", "example.com"), ("csrf", &csrf)],
+        )
+        .await;
+    let shown = s.browser.get(refused.location.as_deref().unwrap()).await;
+
+    assert_eq!(
+        added.location.as_deref(),
+        Some("/xa/quoctuan?xong=ten-mien")
+    );
+    assert!(
+        shown
+            .body
+            .contains("phải thuộc tên miền quốc gia Việt Nam (.vn)"),
+        "{}",
+        shown.body
+    );
+    let domains: Vec<(String, bool)> =
+        sqlx::query_as("SELECT domain, is_primary FROM tenant_domains")
+            .fetch_all(&s.env.admin)
+            .await
+            .unwrap();
+    assert_eq!(domains, vec![("quoctuan.haiphong.gov.vn".to_owned(), true)]);
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_regions_operator_cannot_see_or_change_another_provinces_commune() {
+    let (s, email, password) = setup(Some("haiphong")).await;
+    let hanoi = s.env.create_tenant("hoankiem", "Phường Hoàn Kiếm").await;
+    sqlx::query("UPDATE tenants SET region_id = (SELECT id FROM regions WHERE code = 'hanoi') WHERE id = $1")
+        .bind(hanoi)
+        .execute(&s.env.admin)
+        .await
+        .unwrap();
+    s.browser.sign_in(&email, &password).await;
+    s.create_commune("quoctuan", "Xã Quốc Tuấn", "vinhbao")
+        .await;
+    let own = s.browser.get("/xa/quoctuan").await;
+
+    let foreign = s.browser.get("/xa/hoankiem").await;
+    let change = s
+        .browser
+        .post(
+            "/xa/hoankiem/trang-thai",
+            &[("action", "suspend"), ("csrf", &own.csrf())],
+        )
+        .await;
+    let unknown = s.browser.get("/xa/khongco").await;
+    let list = s.browser.get("/?vung=hanoi").await;
+    let sneaky = s.create_commune("anhung", "Xã An Hưng", "hanoi").await;
+
+    assert_eq!(own.status, StatusCode::OK);
+    assert_eq!(foreign.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        foreign.body, unknown.body,
+        "a foreign commune looks exactly like a missing one"
+    );
+    assert_eq!(change.status, StatusCode::NOT_FOUND);
+    assert_eq!(s.status_of("hoankiem").await, "active");
+    assert!(!list.body.contains("Hoàn Kiếm"));
+    assert!(list.body.contains("Xã Quốc Tuấn"));
+    assert_eq!(sneaky.status, StatusCode::SEE_OTHER);
+    let region: String = sqlx::query_scalar(
+        "SELECT r.code FROM tenants t JOIN regions r ON r.id = t.region_id WHERE t.slug = 'anhung'",
+    )
+    .fetch_one(&s.env.admin)
+    .await
+    .unwrap();
+    assert_eq!(
+        region, "haiphong",
+        "a commune created by a region's operator stays in their region"
+    );
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn repeated_failed_sign_ins_lock_the_account() {
+    let (s, email, password) = setup(None).await;
+
+    let mut last = None;
+    for _ in 0..operators::MAX_FAILED_ATTEMPTS {
+        let form = s.browser.get("/dang-nhap").await;
+        last = Some(
+            s.browser
+                .post(
+                    "/dang-nhap",
+                    &[
+                        ("email", &email),
+                        ("password", "sai mật khẩu"),
+                        ("csrf", &form.csrf()),
+                    ],
+                )
+                .await,
+        );
+    }
+    let form = s.browser.get("/dang-nhap").await;
+    let right_but_locked = s
+        .browser
+        .post(
+            "/dang-nhap",
+            &[
+                ("email", &email),
+                ("password", &password),
+                ("csrf", &form.csrf()),
+            ],
+        )
+        .await;
+
+    let last = last.unwrap();
+    assert_eq!(last.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(last.body.contains("Tài khoản tạm khóa"));
+    assert_eq!(right_but_locked.status, StatusCode::TOO_MANY_REQUESTS);
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_console_is_not_reachable_from_a_communes_domain() {
+    let (s, _, _) = setup(None).await;
+    s.env.create_tenant("quoctuan", "Xã Quốc Tuấn").await;
+
+    let through_commune = s
+        .browser
+        .send(
+            s.browser
+                .http
+                .get(s.browser.url("quoctuan.localhost", "/_console/dang-nhap")),
+        )
+        .await;
+    let forged = s
+        .browser
+        .send(
+            s.browser
+                .http
+                .get(s.browser.url("quoctuan.localhost", "/_console/dang-nhap"))
+                .header("x-congxa-console", "1"),
+        )
+        .await;
+
+    assert_eq!(through_commune.status, StatusCode::NOT_FOUND);
+    assert_eq!(forged.status, StatusCode::NOT_FOUND);
+    assert!(!forged.body.contains("Đăng nhập"));
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_operator_created_on_the_command_line_signs_in_with_the_printed_password() {
+    let (s, _, _) = setup(None).await;
+
+    let created = common::congxa(
+        &s.env,
+        &[
+            "operator",
+            "create",
+            "--email",
+            "tinh@haiphong.gov.vn",
+            "--name",
+            "Trần Thị Tỉnh",
+            "--region",
+            "haiphong",
+            "--json",
+        ],
+    )
+    .await;
+    let duplicate = common::congxa(
+        &s.env,
+        &[
+            "operator",
+            "create",
+            "--email",
+            "TINH@haiphong.gov.vn",
+            "--name",
+            "Người khác",
+            "--json",
+        ],
+    )
+    .await;
+    created.assert_ok();
+    let password = created.json()["one_time_password"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    s.browser.sign_in("tinh@haiphong.gov.vn", &password).await;
+    let list = s.browser.get("/").await;
+
+    duplicate.assert_refused("duplicate_operator");
+    assert_eq!(created.json()["operator"]["region_code"], "haiphong");
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("Danh sách xã, phường, đặc khu"));
+    s.stop().await;
+}

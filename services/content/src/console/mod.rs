@@ -1,0 +1,167 @@
+//! The operators' console on the platform domain: sign-in, the communes
+//! (list, create, suspend, domains) and the audit log, in Vietnamese.
+//!
+//! The gateway sends requests for the platform domain here, under
+//! `/_console`, marked with an internal header that only it can set; the
+//! same paths reached from a commune's domain answer 404.
+
+// Handlers return early with the response to send (a redirect to sign in, a
+// refusal); that response is the `Err` of small helpers, by design.
+#![allow(clippy::result_large_err)]
+
+mod audit_log;
+mod session;
+mod tenants;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{FromRef, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use congxa_tenancy::DomainName;
+use congxa_tenancy::operators::Operator;
+use congxa_web::internal::{CONSOLE_HEADER, InternalAuth};
+use minijinja::Environment;
+use serde::Serialize;
+use sqlx::PgPool;
+
+/// What the console needs, shared by its requests.
+#[derive(Clone)]
+pub struct ConsoleState {
+    pub pool: PgPool,
+    pub templates: Arc<Environment<'static>>,
+    pub platform: Arc<DomainName>,
+    pub auth: InternalAuth,
+}
+
+impl FromRef<ConsoleState> for InternalAuth {
+    fn from_ref(state: &ConsoleState) -> Self {
+        state.auth.clone()
+    }
+}
+
+const TEMPLATES: [(&str, &str); 7] = [
+    ("layout.html", include_str!("../../console/layout.html")),
+    ("sign_in.html", include_str!("../../console/sign_in.html")),
+    ("password.html", include_str!("../../console/password.html")),
+    ("tenants.html", include_str!("../../console/tenants.html")),
+    (
+        "new_tenant.html",
+        include_str!("../../console/new_tenant.html"),
+    ),
+    ("tenant.html", include_str!("../../console/tenant.html")),
+    ("audit.html", include_str!("../../console/audit.html")),
+];
+
+/// Parses the console's templates once.
+pub fn templates() -> anyhow::Result<Environment<'static>> {
+    let mut env = Environment::new();
+    for (name, source) in TEMPLATES {
+        env.add_template(name, source)?;
+    }
+    Ok(env)
+}
+
+/// The console's routes, to be nested under `/_console`.
+pub fn router(state: ConsoleState) -> Router {
+    Router::new()
+        .route("/", get(tenants::list))
+        .route(
+            "/dang-nhap",
+            get(session::sign_in_form).post(session::sign_in),
+        )
+        .route("/dang-xuat", post(session::sign_out))
+        .route(
+            "/mat-khau",
+            get(session::password_form).post(session::change_password),
+        )
+        .route("/xa-moi", get(tenants::new_form).post(tenants::create))
+        .route("/xa/{slug}", get(tenants::show))
+        .route("/xa/{slug}/trang-thai", post(tenants::set_status))
+        .route("/xa/{slug}/ten-mien", post(tenants::add_domain))
+        .route("/xa/{slug}/ten-mien/chinh", post(tenants::set_primary))
+        .route("/xa/{slug}/ten-mien/go", post(tenants::remove_domain))
+        .route("/nhat-ky", get(audit_log::list))
+        .fallback(|| async { page_not_found() })
+        .with_state(state)
+}
+
+/// Proof that a request came through the gateway for the platform domain.
+pub struct FromPlatform;
+
+impl<S> FromRequestParts<S> for FromPlatform
+where
+    InternalAuth: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let internal = InternalAuth::from_ref(state).verify(&parts.headers);
+        if internal && parts.headers.contains_key(CONSOLE_HEADER) {
+            Ok(FromPlatform)
+        } else {
+            Err(page_not_found())
+        }
+    }
+}
+
+fn page_not_found() -> Response {
+    congxa_web::notice_page(
+        StatusCode::NOT_FOUND,
+        "Không tìm thấy trang",
+        "Trang bạn tìm không có trong bảng điều khiển.",
+    )
+}
+
+/// What every console page's layout uses.
+#[derive(Serialize)]
+struct Frame<'a, T: Serialize> {
+    title: &'a str,
+    operator: Option<&'a Operator>,
+    csrf: &'a str,
+    message: Option<&'a str>,
+    error: Option<&'a str>,
+    #[serde(flatten)]
+    page: T,
+}
+
+/// Renders a console page. Console pages are never cached anywhere.
+fn render<T: Serialize>(
+    state: &ConsoleState,
+    status: StatusCode,
+    template: &str,
+    frame: Frame<'_, T>,
+) -> Response {
+    let rendered = state
+        .templates
+        .get_template(template)
+        .and_then(|t| t.render(minijinja::value::Serde(&frame)));
+    match rendered {
+        Ok(html) => {
+            let mut response = (status, Html(html)).into_response();
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
+        Err(error) => congxa_web::ApiError::internal(error).into_page(),
+    }
+}
+
+/// After a change: back to a page, with a message carried in the query.
+fn see_other(path: &str) -> Response {
+    Redirect::to(path).into_response()
+}
+
+/// The client's address as the gateway saw it, for the audit log.
+fn origin(headers: &axum::http::HeaderMap) -> String {
+    let address = headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("không rõ");
+    format!("bảng điều khiển, {address}")
+}

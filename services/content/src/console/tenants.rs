@@ -1,0 +1,545 @@
+//! The communes in the console: list with filters and pages, create in one
+//! step, and per commune its status and domains. Every change is written
+//! with its audit entry in one transaction; a region's operator sees and
+//! changes only that region's communes.
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use congxa_tenancy::TenancyError;
+use congxa_tenancy::audit::{self, Actor};
+use congxa_tenancy::regions::{self, Region};
+use congxa_tenancy::tenants::{self, Filter, NewTenant, Status, Summary, Tenant};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sqlx::Connection;
+
+use super::session::{self, Signed, check_csrf, database_down};
+use super::{ConsoleState, Frame, FromPlatform, origin, render, see_other};
+
+const PER_PAGE: i64 = 50;
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct ListQuery {
+    q: Option<String>,
+    vung: Option<String>,
+    trang_thai: Option<String>,
+    trang: Option<i64>,
+    /// A message to show after a change (set by the redirect).
+    xong: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ListPage<'a> {
+    tenants: Vec<Summary>,
+    regions: Vec<Region>,
+    filter: &'a ListQuery,
+    page: i64,
+    per_page: i64,
+    prev_url: String,
+    next_url: String,
+}
+
+/// The regions an operator may pick: all for platform operators, their own
+/// (and its former districts) otherwise.
+async fn visible_regions(
+    conn: &mut sqlx::PgConnection,
+    signed: &Signed,
+) -> Result<Vec<Region>, TenancyError> {
+    let all = regions::list(conn).await?;
+    Ok(match &signed.operator.region_code {
+        None => all,
+        Some(own) => all
+            .into_iter()
+            .filter(|r| &r.code == own || r.parent_code.as_ref() == Some(own))
+            .collect(),
+    })
+}
+
+pub async fn list(
+    _: FromPlatform,
+    State(state): State<ConsoleState>,
+    headers: HeaderMap,
+    Query(query): Query<ListQuery>,
+) -> Response {
+    let signed = match session::require(&state, &headers, false).await {
+        Ok(signed) => signed,
+        Err(response) => return response,
+    };
+    let page = query.trang.unwrap_or(1).clamp(1, 100_000);
+    let listed = async {
+        let mut conn = state.pool.acquire().await?;
+        let regions = visible_regions(&mut conn, &signed).await?;
+        // A region's operator never sees beyond it, whatever the query says.
+        let region = match (&signed.operator.region_code, &query.vung) {
+            (Some(own), Some(asked)) if regions.iter().any(|r| &r.code == asked) => {
+                Some(asked.clone())
+            }
+            (Some(own), _) => Some(own.clone()),
+            (None, asked) => asked.clone().filter(|a| !a.is_empty()),
+        };
+        let filter = Filter {
+            region,
+            status: query
+                .trang_thai
+                .clone()
+                .filter(|s| s == "active" || s == "suspended"),
+            search: query.q.clone().filter(|q| !q.trim().is_empty()),
+            limit: PER_PAGE,
+            offset: (page - 1) * PER_PAGE,
+        };
+        let tenants = tenants::list(&mut conn, &filter).await?;
+        Ok::<_, TenancyError>((tenants, regions))
+    };
+    let (tenants, regions) = match listed.await {
+        Ok(found) => found,
+        Err(error) => return database_down(error),
+    };
+    let page_url = |n: i64| {
+        let mut params = url_params(&query);
+        params.push(("trang", n.to_string()));
+        format!("/?{}", encode(&params))
+    };
+    render(
+        &state,
+        StatusCode::OK,
+        "tenants.html",
+        Frame {
+            title: "Danh sách xã",
+            operator: Some(&signed.operator),
+            csrf: &signed.csrf,
+            message: query.xong.as_deref().map(done_message),
+            error: None,
+            page: ListPage {
+                tenants,
+                regions,
+                filter: &query,
+                page,
+                per_page: PER_PAGE,
+                prev_url: page_url(page - 1),
+                next_url: page_url(page + 1),
+            },
+        },
+    )
+}
+
+fn url_params(query: &ListQuery) -> Vec<(&'static str, String)> {
+    [
+        ("q", &query.q),
+        ("vung", &query.vung),
+        ("trang_thai", &query.trang_thai),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.clone().filter(|v| !v.is_empty()).map(|v| (k, v)))
+    .collect()
+}
+
+fn encode(params: &[(&str, String)]) -> String {
+    params
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{k}={}",
+                percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The sentence shown after a change, by its short code in the redirect.
+fn done_message(code: &str) -> &'static str {
+    match code {
+        "tao" => "Đã tạo trang thông tin điện tử.",
+        "tam-ngung" => "Đã tạm ngừng trang.",
+        "hoat-dong" => "Trang đã hoạt động trở lại.",
+        "ten-mien" => "Đã cập nhật tên miền.",
+        _ => "Đã lưu.",
+    }
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct NewTenantForm {
+    name: String,
+    slug: String,
+    region: Option<String>,
+    domain: Option<String>,
+    csrf: String,
+}
+
+#[derive(Serialize)]
+struct NewPage<'a> {
+    form: &'a NewTenantForm,
+    regions: Vec<Region>,
+    platform_domain: String,
+}
+
+pub async fn new_form(
+    _: FromPlatform,
+    State(state): State<ConsoleState>,
+    headers: HeaderMap,
+) -> Response {
+    let signed = match session::require(&state, &headers, false).await {
+        Ok(signed) => signed,
+        Err(response) => return response,
+    };
+    new_page(
+        &state,
+        &signed,
+        &NewTenantForm::default(),
+        StatusCode::OK,
+        None,
+    )
+    .await
+}
+
+async fn new_page(
+    state: &ConsoleState,
+    signed: &Signed,
+    form: &NewTenantForm,
+    status: StatusCode,
+    error: Option<&str>,
+) -> Response {
+    let regions = async {
+        let mut conn = state.pool.acquire().await?;
+        visible_regions(&mut conn, signed).await
+    };
+    let regions = match regions.await {
+        Ok(regions) => regions,
+        Err(error) => return database_down(error),
+    };
+    render(
+        state,
+        status,
+        "new_tenant.html",
+        Frame {
+            title: "Tạo xã mới",
+            operator: Some(&signed.operator),
+            csrf: &signed.csrf,
+            message: None,
+            error,
+            page: NewPage {
+                form,
+                regions,
+                platform_domain: state.platform.to_string(),
+            },
+        },
+    )
+}
+
+pub async fn create(
+    _: FromPlatform,
+    State(state): State<ConsoleState>,
+    headers: HeaderMap,
+    Form(form): Form<NewTenantForm>,
+) -> Response {
+    let signed = match session::require(&state, &headers, false).await {
+        Ok(signed) => signed,
+        Err(response) => return response,
+    };
+    if let Err(response) = check_csrf(&signed, &form.csrf) {
+        return response;
+    }
+    let region = form.region.clone().filter(|r| !r.is_empty());
+    let created = async {
+        let mut conn = state.pool.acquire().await?;
+        let allowed = visible_regions(&mut conn, &signed).await?;
+        let region = match (&signed.operator.region_code, region) {
+            (Some(_), Some(r)) if allowed.iter().any(|a| a.code == r) => Some(r),
+            (Some(own), _) => Some(own.clone()),
+            (None, r) => r,
+        };
+        let new = NewTenant {
+            slug: form.slug.trim().to_owned(),
+            name: form.name.clone(),
+            kind: None,
+            region,
+            domain: form.domain.clone().filter(|d| !d.trim().is_empty()),
+        };
+        let mut tx = conn.begin().await?;
+        let tenant = tenants::create(&mut tx, &state.platform, &new).await?;
+        audit::record(
+            &mut tx,
+            &actor(&signed, &headers),
+            "tenant.create",
+            Some(tenant.id),
+            json!({ "slug": tenant.slug, "name": tenant.name, "region": tenant.region_code,
+                    "domain": tenant.domains.first().map(|d| &d.domain) }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok::<_, TenancyError>(tenant)
+    };
+    match created.await {
+        Ok(tenant) => see_other(&format!("/xa/{}?xong=tao", tenant.slug)),
+        Err(error) if error.is_input() => {
+            new_page(
+                &state,
+                &signed,
+                &form,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(&error.to_string()),
+            )
+            .await
+        }
+        Err(error) => database_down(error),
+    }
+}
+
+fn actor(signed: &Signed, headers: &HeaderMap) -> Actor {
+    Actor {
+        name: signed.operator.email.clone(),
+        origin: origin(headers),
+    }
+}
+
+#[derive(Serialize)]
+struct TenantPage {
+    tenant: Tenant,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Done {
+    xong: Option<String>,
+    loi: Option<String>,
+}
+
+/// The commune, if this operator may see it; `Ok(None)` answers 404 without
+/// saying whether it exists elsewhere.
+async fn find_visible(
+    state: &ConsoleState,
+    signed: &Signed,
+    slug: &str,
+) -> Result<Option<Tenant>, TenancyError> {
+    let mut conn = state.pool.acquire().await?;
+    if !signed.operator.may_manage(&mut conn, slug).await? {
+        return Ok(None);
+    }
+    match tenants::show(&mut conn, &state.platform, slug).await {
+        Ok(tenant) => Ok(Some(tenant)),
+        Err(TenancyError::TenantNotFound(_)) => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+pub async fn show(
+    _: FromPlatform,
+    State(state): State<ConsoleState>,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+    Query(done): Query<Done>,
+) -> Response {
+    let signed = match session::require(&state, &headers, false).await {
+        Ok(signed) => signed,
+        Err(response) => return response,
+    };
+    match find_visible(&state, &signed, &slug).await {
+        Ok(Some(tenant)) => render(
+            &state,
+            StatusCode::OK,
+            "tenant.html",
+            Frame {
+                title: &tenant.name.clone(),
+                operator: Some(&signed.operator),
+                csrf: &signed.csrf,
+                message: done.xong.as_deref().map(done_message),
+                error: done.loi.as_deref(),
+                page: TenantPage { tenant },
+            },
+        ),
+        Ok(None) => super::page_not_found(),
+        Err(error) => database_down(error),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct StatusForm {
+    action: String,
+    csrf: String,
+}
+
+pub async fn set_status(
+    _: FromPlatform,
+    State(state): State<ConsoleState>,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+    Form(form): Form<StatusForm>,
+) -> Response {
+    let (status, action, done) = match form.action.as_str() {
+        "suspend" => (Status::Suspended, "tenant.suspend", "tam-ngung"),
+        "resume" => (Status::Active, "tenant.resume", "hoat-dong"),
+        _ => return super::page_not_found(),
+    };
+    change(
+        &state,
+        &headers,
+        &slug,
+        &form.csrf,
+        done,
+        |tx, platform, slug| {
+            Box::pin(async move {
+                let (tenant, _) = tenants::set_status(tx, platform, slug, status).await?;
+                Ok((tenant, action, json!({ "slug": slug })))
+            })
+        },
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct DomainForm {
+    domain: String,
+    primary: Option<String>,
+    csrf: String,
+}
+
+pub async fn add_domain(
+    _: FromPlatform,
+    State(state): State<ConsoleState>,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+    Form(form): Form<DomainForm>,
+) -> Response {
+    let primary = form.primary.is_some();
+    let domain = form.domain.clone();
+    change(
+        &state,
+        &headers,
+        &slug,
+        &form.csrf,
+        "ten-mien",
+        |tx, platform, slug| {
+            Box::pin(async move {
+                let tenant = tenants::add_domain(tx, platform, slug, &domain, primary).await?;
+                Ok((
+                    tenant,
+                    "tenant.add_domain",
+                    json!({ "slug": slug, "domain": domain, "primary": primary }),
+                ))
+            })
+        },
+    )
+    .await
+}
+
+pub async fn set_primary(
+    _: FromPlatform,
+    State(state): State<ConsoleState>,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+    Form(form): Form<DomainForm>,
+) -> Response {
+    let domain = form.domain.clone();
+    change(
+        &state,
+        &headers,
+        &slug,
+        &form.csrf,
+        "ten-mien",
+        |tx, platform, slug| {
+            Box::pin(async move {
+                let tenant = tenants::set_primary(tx, platform, slug, &domain).await?;
+                Ok((
+                    tenant,
+                    "tenant.set_primary",
+                    json!({ "slug": slug, "domain": domain }),
+                ))
+            })
+        },
+    )
+    .await
+}
+
+pub async fn remove_domain(
+    _: FromPlatform,
+    State(state): State<ConsoleState>,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+    Form(form): Form<DomainForm>,
+) -> Response {
+    let domain = form.domain.clone();
+    change(
+        &state,
+        &headers,
+        &slug,
+        &form.csrf,
+        "ten-mien",
+        |tx, platform, slug| {
+            Box::pin(async move {
+                let tenant = tenants::remove_domain(tx, platform, slug, &domain).await?;
+                Ok((
+                    tenant,
+                    "tenant.remove_domain",
+                    json!({ "slug": slug, "domain": domain }),
+                ))
+            })
+        },
+    )
+    .await
+}
+
+type ChangeFuture<'a> = std::pin::Pin<
+    Box<
+        dyn Future<Output = Result<(Tenant, &'static str, serde_json::Value), TenancyError>>
+            + Send
+            + 'a,
+    >,
+>;
+
+/// The frame of every change to one commune: signed in, CSRF checked, in
+/// scope, the change and its audit entry in one transaction, then back to
+/// the commune's page with a message (or the refusal, in Vietnamese).
+async fn change<F>(
+    state: &ConsoleState,
+    headers: &HeaderMap,
+    slug: &str,
+    csrf: &str,
+    done: &str,
+    apply: F,
+) -> Response
+where
+    F: for<'a> FnOnce(
+        &'a mut sqlx::PgConnection,
+        &'a congxa_tenancy::DomainName,
+        &'a str,
+    ) -> ChangeFuture<'a>,
+{
+    let signed = match session::require(state, headers, false).await {
+        Ok(signed) => signed,
+        Err(response) => return response,
+    };
+    if let Err(response) = check_csrf(&signed, csrf) {
+        return response;
+    }
+    let changed = async {
+        let mut conn = state.pool.acquire().await?;
+        if !signed.operator.may_manage(&mut conn, slug).await? {
+            return Ok(None);
+        }
+        let mut tx = conn.begin().await?;
+        let (tenant, action, details) = apply(&mut tx, &state.platform, slug).await?;
+        audit::record(
+            &mut tx,
+            &actor(&signed, headers),
+            action,
+            Some(tenant.id),
+            details,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok::<_, TenancyError>(Some(tenant))
+    };
+    match changed.await {
+        Ok(Some(tenant)) => see_other(&format!("/xa/{}?xong={done}", tenant.slug)),
+        Ok(None) => super::page_not_found(),
+        Err(error) if error.is_input() => {
+            let message = error.to_string();
+            see_other(&format!(
+                "/xa/{slug}?loi={}",
+                percent_encoding::utf8_percent_encode(&message, percent_encoding::NON_ALPHANUMERIC)
+            ))
+        }
+        Err(error) => database_down(error),
+    }
+}
