@@ -586,3 +586,103 @@ async fn an_operator_created_on_the_command_line_signs_in_with_the_printed_passw
     assert!(list.body.contains("Danh sách xã, phường, đặc khu"));
     s.stop().await;
 }
+
+/// A `datetime-local` value `days` from now, in Vietnam's time.
+fn local_in(days: i64) -> String {
+    let at = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+7))
+        + time::Duration::days(days);
+    format!(
+        "{:04}-{:02}-{:02}T22:00",
+        at.year(),
+        u8::from(at.month()),
+        at.day()
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn maintenance_announced_too_late_is_refused_unless_an_emergency_and_then_shown_on_the_site()
+{
+    let (s, email, password) = setup(Some("haiphong")).await;
+    s.browser.sign_in(&email, &password).await;
+    s.create_commune("quoctuan", "Xã Quốc Tuấn", "vinhbao")
+        .await;
+    let page = s.browser.get("/bao-tri").await;
+    let csrf = page.csrf();
+    let (soon, soon_end) = (local_in(2), local_in(3));
+
+    let late = s
+        .browser
+        .post(
+            "/bao-tri",
+            &[
+                ("scope", "tenant"),
+                ("tenant", "quoctuan"),
+                ("from", &soon),
+                ("until", &soon_end),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    let platform_wide = s
+        .browser
+        .post(
+            "/bao-tri",
+            &[
+                ("scope", "platform"),
+                ("from", &local_in(20)),
+                ("until", &local_in(21)),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    let urgent = s
+        .browser
+        .post(
+            "/bao-tri",
+            &[
+                ("scope", "tenant"),
+                ("tenant", "quoctuan"),
+                ("from", &soon),
+                ("until", &soon_end),
+                ("message", "Sửa lỗi khẩn cấp."),
+                ("emergency", "1"),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    let listed = s.browser.get("/bao-tri").await;
+    let public = s
+        .browser
+        .send(s.browser.http.get(s.browser.url("quoctuan.localhost", "/")))
+        .await;
+
+    assert_eq!(late.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        late.body
+            .contains("Phải thông báo bảo trì trước ít nhất 7 ngày làm việc"),
+        "{}",
+        late.body
+    );
+    assert_eq!(
+        platform_wide.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a region's operator cannot close the platform"
+    );
+    assert_eq!(
+        urgent.location.as_deref(),
+        Some("/bao-tri?xong=dang"),
+        "{}",
+        urgent.body
+    );
+    assert!(listed.body.contains("Sửa lỗi khẩn cấp."));
+    assert!(
+        public.body.contains("Sửa lỗi khẩn cấp."),
+        "the commune's site shows the banner"
+    );
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM maintenance_notices")
+        .fetch_one(&s.env.admin)
+        .await
+        .unwrap();
+    assert_eq!(rows, 1);
+    s.stop().await;
+}

@@ -10,6 +10,7 @@
 #![allow(clippy::result_large_err)]
 
 mod audit_log;
+mod maintenance_notices;
 mod session;
 mod tenants;
 
@@ -43,7 +44,11 @@ impl FromRef<ConsoleState> for InternalAuth {
     }
 }
 
-const TEMPLATES: [(&str, &str); 7] = [
+const TEMPLATES: [(&str, &str); 8] = [
+    (
+        "maintenance.html",
+        include_str!("../../console/maintenance.html"),
+    ),
     ("layout.html", include_str!("../../console/layout.html")),
     ("sign_in.html", include_str!("../../console/sign_in.html")),
     ("password.html", include_str!("../../console/password.html")),
@@ -85,6 +90,11 @@ pub fn router(state: ConsoleState) -> Router {
         .route("/xa/{slug}/ten-mien/chinh", post(tenants::set_primary))
         .route("/xa/{slug}/ten-mien/go", post(tenants::remove_domain))
         .route("/nhat-ky", get(audit_log::list))
+        .route(
+            "/bao-tri",
+            get(maintenance_notices::page).post(maintenance_notices::announce),
+        )
+        .route("/bao-tri/{id}/huy", post(maintenance_notices::cancel))
         .fallback(|| async { page_not_found() })
         .with_state(state)
 }

@@ -287,7 +287,7 @@ pub async fn create(
     }
 }
 
-fn actor(signed: &Signed, headers: &HeaderMap) -> Actor {
+pub(super) fn actor(signed: &Signed, headers: &HeaderMap) -> Actor {
     Actor {
         name: signed.operator.email.clone(),
         origin: origin(headers),
