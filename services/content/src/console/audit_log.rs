@@ -2,14 +2,14 @@
 //! commune; a region's operator sees only the entries of their region.
 
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use congxa_locale::time as vn_time;
 use congxa_tenancy::audit;
 use serde::{Deserialize, Serialize};
 
-use super::session::{self, database_down};
-use super::{ConsoleState, Frame, FromPlatform, render};
+use super::session::{Signed, database_down};
+use super::{ConsoleState, Frame, render};
 
 #[derive(Deserialize)]
 pub struct AuditQuery {
@@ -33,15 +33,10 @@ struct AuditPage {
 }
 
 pub async fn list(
-    _: FromPlatform,
+    signed: Signed,
     State(state): State<ConsoleState>,
-    headers: HeaderMap,
     Query(query): Query<AuditQuery>,
 ) -> Response {
-    let signed = match session::require(&state, &headers, false).await {
-        Ok(signed) => signed,
-        Err(response) => return response,
-    };
     let slug = query
         .xa
         .filter(|s| !s.trim().is_empty())

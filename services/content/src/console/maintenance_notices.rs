@@ -2,9 +2,8 @@
 //! region or (platform operators) everything, refused when given less than 7
 //! working days ahead unless marked an emergency; cancel.
 
-use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use congxa_locale::time as vn_time;
 use congxa_tenancy::TenancyError;
@@ -15,9 +14,9 @@ use serde_json::json;
 use sqlx::Connection;
 use time::OffsetDateTime;
 
-use super::session::{self, Signed, check_csrf, database_down};
+use super::session::{Checked, CsrfField, Signed, SignedForm, database_down};
 use super::tenants::actor;
-use super::{ConsoleState, Frame, FromPlatform, page_not_found, render, see_other};
+use super::{ConsoleState, Frame, page_not_found, render, see_other};
 
 #[derive(Debug, Default, Deserialize, Serialize)]
 pub struct NoticeForm {
@@ -29,6 +28,12 @@ pub struct NoticeForm {
     emergency: Option<String>,
     #[serde(skip_serializing)]
     csrf: String,
+}
+
+impl CsrfField for NoticeForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
 }
 
 #[derive(Serialize)]
@@ -78,15 +83,10 @@ async fn visible(
 }
 
 pub async fn page(
-    _: FromPlatform,
+    signed: Signed,
     State(state): State<ConsoleState>,
-    headers: HeaderMap,
     Query(done): Query<Done>,
 ) -> Response {
-    let signed = match session::require(&state, &headers, false).await {
-        Ok(signed) => signed,
-        Err(response) => return response,
-    };
     let message = done.xong.as_deref().map(|code| match code {
         "huy" => "Đã hủy thông báo.",
         _ => "Đã đăng thông báo bảo trì.",
@@ -162,18 +162,9 @@ fn read_time(raw: Option<&str>, field: &str) -> Result<OffsetDateTime, String> {
 }
 
 pub async fn announce(
-    _: FromPlatform,
     State(state): State<ConsoleState>,
-    headers: HeaderMap,
-    Form(form): Form<NoticeForm>,
+    Checked(signed, form): Checked<NoticeForm>,
 ) -> Response {
-    let signed = match session::require(&state, &headers, false).await {
-        Ok(signed) => signed,
-        Err(response) => return response,
-    };
-    if let Err(response) = check_csrf(&signed, &form.csrf) {
-        return response;
-    }
     let times = read_time(form.from.as_deref(), "Bắt đầu").and_then(|from| {
         read_time(form.until.as_deref(), "Dự kiến hoạt động trở lại").map(|until| (from, until))
     });
@@ -227,7 +218,7 @@ pub async fn announce(
         };
         audit::record(
             &mut tx,
-            &actor(&signed, &headers),
+            &actor(&signed),
             "maintenance.announce",
             tenant_id,
             json!({ "id": notice.id, "tenant": notice.tenant_slug, "region": notice.region_code,
@@ -255,25 +246,11 @@ pub async fn announce(
     }
 }
 
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    csrf: String,
-}
-
 pub async fn cancel(
-    _: FromPlatform,
     State(state): State<ConsoleState>,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    Form(form): Form<CsrfForm>,
+    Checked(signed, _): Checked<SignedForm>,
 ) -> Response {
-    let signed = match session::require(&state, &headers, false).await {
-        Ok(signed) => signed,
-        Err(response) => return response,
-    };
-    if let Err(response) = check_csrf(&signed, &form.csrf) {
-        return response;
-    }
     let cancelled = async {
         let mut conn = state.pool.acquire().await?;
         if !visible(&mut conn, &signed)
@@ -287,7 +264,7 @@ pub async fn cancel(
         maintenance::cancel(&mut tx, id).await?;
         audit::record(
             &mut tx,
-            &actor(&signed, &headers),
+            &actor(&signed),
             "maintenance.cancel",
             None,
             json!({ "id": id }),

@@ -2,12 +2,14 @@
 //! checks, and the password change a one-time password forces.
 
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use congxa_auth::{cookie, token};
 use congxa_locale::time as vn_time;
 use congxa_tenancy::operators::{self, Operator, SESSION_LIFETIME, SignInError};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -19,11 +21,74 @@ const SESSION_COOKIE: &str = "congxa_console";
 /// form uses a double-submit cookie instead.
 const SIGN_IN_COOKIE: &str = "congxa_console_csrf";
 
-/// A signed-in operator and the secrets of their session.
+/// A signed-in operator and the secrets of their session. As an extractor
+/// it also proves the request came for the platform domain, and sends
+/// anyone else to the sign-in page (or, with a one-time password, to the
+/// password page).
 pub struct Signed {
     pub operator: Operator,
     pub csrf: String,
     pub token: String,
+    /// Where the request came from, for the audit log.
+    pub origin: String,
+    /// Whether the client uses HTTPS (cookies are then Secure).
+    pub https: bool,
+}
+
+impl FromRequestParts<ConsoleState> for Signed {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &ConsoleState) -> Result<Self, Response> {
+        FromPlatform::from_request_parts(parts, state).await?;
+        require(state, &parts.headers, false).await
+    }
+}
+
+/// A form of the console: it carries the session's CSRF token.
+pub trait CsrfField {
+    fn csrf(&self) -> &str;
+    /// Whether an operator still holding a one-time password may send it
+    /// (only to replace that password, or to sign out).
+    const ALLOWS_ONE_TIME_PASSWORD: bool = false;
+}
+
+/// A form that carries nothing but its CSRF token (a button).
+#[derive(Deserialize)]
+pub struct SignedForm {
+    csrf: String,
+}
+
+impl CsrfField for SignedForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+/// A posted form whose CSRF token matched, with the operator who sent it.
+pub struct Checked<T>(pub Signed, pub T);
+
+impl<T> FromRequest<ConsoleState> for Checked<T>
+where
+    T: DeserializeOwned + CsrfField + Send + 'static,
+{
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &ConsoleState) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        FromPlatform::from_request_parts(&mut parts, state).await?;
+        let signed = require(state, &parts.headers, T::ALLOWS_ONE_TIME_PASSWORD).await?;
+        let Form(form) = Form::<T>::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(|_| {
+                congxa_web::notice_page(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "Biểu mẫu không hợp lệ",
+                    "Dữ liệu gửi lên thiếu hoặc sai. Vui lòng tải lại trang và thử lại.",
+                )
+            })?;
+        check_csrf(&signed, form.csrf())?;
+        Ok(Self(signed, form))
+    }
 }
 
 /// Whether the client reached us over HTTPS (the ingress says so), which
@@ -57,6 +122,8 @@ pub async fn require(
                 operator,
                 csrf,
                 token: session.to_owned(),
+                origin: origin(headers),
+                https: https(headers),
             })
         }
         Ok(None) => Err(see_other("/dang-nhap")),
@@ -65,7 +132,7 @@ pub async fn require(
 }
 
 /// Refuses a form whose CSRF field does not match the session's.
-pub fn check_csrf(signed: &Signed, given: &str) -> Result<(), Response> {
+fn check_csrf(signed: &Signed, given: &str) -> Result<(), Response> {
     if token::same(&signed.csrf, given) {
         Ok(())
     } else {
@@ -209,23 +276,21 @@ pub async fn sign_in(
 }
 
 #[derive(Deserialize)]
-pub struct CsrfForm {
+pub struct SignOutForm {
     csrf: String,
 }
 
-pub async fn sign_out(
-    _: FromPlatform,
-    State(state): State<ConsoleState>,
-    headers: HeaderMap,
-    Form(form): Form<CsrfForm>,
-) -> Response {
-    let signed = match require(&state, &headers, true).await {
-        Ok(signed) => signed,
-        Err(response) => return response,
-    };
-    if let Err(response) = check_csrf(&signed, &form.csrf) {
-        return response;
+impl CsrfField for SignOutForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
     }
+    const ALLOWS_ONE_TIME_PASSWORD: bool = true;
+}
+
+pub async fn sign_out(
+    State(state): State<ConsoleState>,
+    Checked(signed, _): Checked<SignOutForm>,
+) -> Response {
     let ended = async {
         let mut conn = state.pool.acquire().await?;
         operators::sign_out(&mut conn, &signed.token).await
@@ -234,7 +299,7 @@ pub async fn sign_out(
         return database_down(error);
     }
     let mut response = see_other("/dang-nhap");
-    if let Ok(value) = HeaderValue::from_str(&cookie::clear(SESSION_COOKIE, https(&headers))) {
+    if let Ok(value) = HeaderValue::from_str(&cookie::clear(SESSION_COOKIE, signed.https)) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
     response
@@ -280,19 +345,17 @@ pub struct PasswordForm {
     csrf: String,
 }
 
-pub async fn change_password(
-    _: FromPlatform,
-    State(state): State<ConsoleState>,
-    headers: HeaderMap,
-    Form(form): Form<PasswordForm>,
-) -> Response {
-    let mut signed = match require(&state, &headers, true).await {
-        Ok(signed) => signed,
-        Err(response) => return response,
-    };
-    if let Err(response) = check_csrf(&signed, &form.csrf) {
-        return response;
+impl CsrfField for PasswordForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
     }
+    const ALLOWS_ONE_TIME_PASSWORD: bool = true;
+}
+
+pub async fn change_password(
+    State(state): State<ConsoleState>,
+    Checked(mut signed, form): Checked<PasswordForm>,
+) -> Response {
     let changed = async {
         let mut conn = state.pool.acquire().await?;
         operators::change_password(

@@ -3,9 +3,8 @@
 //! with its audit entry in one transaction; a region's operator sees and
 //! changes only that region's communes.
 
-use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use congxa_tenancy::TenancyError;
 use congxa_tenancy::audit::{self, Actor};
@@ -15,8 +14,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::Connection;
 
-use super::session::{self, Signed, check_csrf, database_down};
-use super::{ConsoleState, Frame, FromPlatform, origin, render, see_other};
+use super::session::{Checked, CsrfField, Signed, database_down};
+use super::{ConsoleState, Frame, render, see_other};
 
 const PER_PAGE: i64 = 50;
 
@@ -58,15 +57,10 @@ async fn visible_regions(
 }
 
 pub async fn list(
-    _: FromPlatform,
+    signed: Signed,
     State(state): State<ConsoleState>,
-    headers: HeaderMap,
     Query(query): Query<ListQuery>,
 ) -> Response {
-    let signed = match session::require(&state, &headers, false).await {
-        Ok(signed) => signed,
-        Err(response) => return response,
-    };
     let page = query.trang.unwrap_or(1).clamp(1, 100_000);
     let listed = async {
         let mut conn = state.pool.acquire().await?;
@@ -168,6 +162,12 @@ pub struct NewTenantForm {
     csrf: String,
 }
 
+impl CsrfField for NewTenantForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
 #[derive(Serialize)]
 struct NewPage<'a> {
     form: &'a NewTenantForm,
@@ -175,15 +175,7 @@ struct NewPage<'a> {
     platform_domain: String,
 }
 
-pub async fn new_form(
-    _: FromPlatform,
-    State(state): State<ConsoleState>,
-    headers: HeaderMap,
-) -> Response {
-    let signed = match session::require(&state, &headers, false).await {
-        Ok(signed) => signed,
-        Err(response) => return response,
-    };
+pub async fn new_form(signed: Signed, State(state): State<ConsoleState>) -> Response {
     new_page(
         &state,
         &signed,
@@ -229,18 +221,9 @@ async fn new_page(
 }
 
 pub async fn create(
-    _: FromPlatform,
     State(state): State<ConsoleState>,
-    headers: HeaderMap,
-    Form(form): Form<NewTenantForm>,
+    Checked(signed, form): Checked<NewTenantForm>,
 ) -> Response {
-    let signed = match session::require(&state, &headers, false).await {
-        Ok(signed) => signed,
-        Err(response) => return response,
-    };
-    if let Err(response) = check_csrf(&signed, &form.csrf) {
-        return response;
-    }
     let region = form.region.clone().filter(|r| !r.is_empty());
     let created = async {
         let mut conn = state.pool.acquire().await?;
@@ -261,7 +244,7 @@ pub async fn create(
         let tenant = tenants::create(&mut tx, &state.platform, &new).await?;
         audit::record(
             &mut tx,
-            &actor(&signed, &headers),
+            &actor(&signed),
             "tenant.create",
             Some(tenant.id),
             json!({ "slug": tenant.slug, "name": tenant.name, "region": tenant.region_code,
@@ -287,10 +270,10 @@ pub async fn create(
     }
 }
 
-pub(super) fn actor(signed: &Signed, headers: &HeaderMap) -> Actor {
+pub(super) fn actor(signed: &Signed) -> Actor {
     Actor {
         name: signed.operator.email.clone(),
-        origin: origin(headers),
+        origin: signed.origin.clone(),
     }
 }
 
@@ -324,16 +307,11 @@ async fn find_visible(
 }
 
 pub async fn show(
-    _: FromPlatform,
+    signed: Signed,
     State(state): State<ConsoleState>,
-    headers: HeaderMap,
     Path(slug): Path<String>,
     Query(done): Query<Done>,
 ) -> Response {
-    let signed = match session::require(&state, &headers, false).await {
-        Ok(signed) => signed,
-        Err(response) => return response,
-    };
     match find_visible(&state, &signed, &slug).await {
         Ok(Some(tenant)) => render(
             &state,
@@ -359,31 +337,28 @@ pub struct StatusForm {
     csrf: String,
 }
 
+impl CsrfField for StatusForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
 pub async fn set_status(
-    _: FromPlatform,
     State(state): State<ConsoleState>,
-    headers: HeaderMap,
     Path(slug): Path<String>,
-    Form(form): Form<StatusForm>,
+    Checked(signed, form): Checked<StatusForm>,
 ) -> Response {
     let (status, action, done) = match form.action.as_str() {
         "suspend" => (Status::Suspended, "tenant.suspend", "tam-ngung"),
         "resume" => (Status::Active, "tenant.resume", "hoat-dong"),
         _ => return super::page_not_found(),
     };
-    change(
-        &state,
-        &headers,
-        &slug,
-        &form.csrf,
-        done,
-        |tx, platform, slug| {
-            Box::pin(async move {
-                let (tenant, _) = tenants::set_status(tx, platform, slug, status).await?;
-                Ok((tenant, action, json!({ "slug": slug })))
-            })
-        },
-    )
+    change(&state, &signed, &slug, done, |tx, platform, slug| {
+        Box::pin(async move {
+            let (tenant, _) = tenants::set_status(tx, platform, slug, status).await?;
+            Ok((tenant, action, json!({ "slug": slug })))
+        })
+    })
     .await
 }
 
@@ -394,84 +369,77 @@ pub struct DomainForm {
     csrf: String,
 }
 
+impl CsrfField for DomainForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+/// What a domain form asks for.
+#[derive(Debug, Clone, Copy)]
+enum DomainChange {
+    Add,
+    MakePrimary,
+    Remove,
+}
+
 pub async fn add_domain(
-    _: FromPlatform,
     State(state): State<ConsoleState>,
-    headers: HeaderMap,
     Path(slug): Path<String>,
-    Form(form): Form<DomainForm>,
+    checked: Checked<DomainForm>,
 ) -> Response {
-    let primary = form.primary.is_some();
-    let domain = form.domain.clone();
-    change(
-        &state,
-        &headers,
-        &slug,
-        &form.csrf,
-        "ten-mien",
-        |tx, platform, slug| {
-            Box::pin(async move {
-                let tenant = tenants::add_domain(tx, platform, slug, &domain, primary).await?;
-                Ok((
-                    tenant,
-                    "tenant.add_domain",
-                    json!({ "slug": slug, "domain": domain, "primary": primary }),
-                ))
-            })
-        },
-    )
-    .await
+    change_domain(&state, &slug, checked, DomainChange::Add).await
 }
 
 pub async fn set_primary(
-    _: FromPlatform,
     State(state): State<ConsoleState>,
-    headers: HeaderMap,
     Path(slug): Path<String>,
-    Form(form): Form<DomainForm>,
+    checked: Checked<DomainForm>,
 ) -> Response {
-    let domain = form.domain.clone();
-    change(
-        &state,
-        &headers,
-        &slug,
-        &form.csrf,
-        "ten-mien",
-        |tx, platform, slug| {
-            Box::pin(async move {
-                let tenant = tenants::set_primary(tx, platform, slug, &domain).await?;
-                Ok((
-                    tenant,
-                    "tenant.set_primary",
-                    json!({ "slug": slug, "domain": domain }),
-                ))
-            })
-        },
-    )
-    .await
+    change_domain(&state, &slug, checked, DomainChange::MakePrimary).await
 }
 
 pub async fn remove_domain(
-    _: FromPlatform,
     State(state): State<ConsoleState>,
-    headers: HeaderMap,
     Path(slug): Path<String>,
-    Form(form): Form<DomainForm>,
+    checked: Checked<DomainForm>,
 ) -> Response {
-    let domain = form.domain.clone();
+    change_domain(&state, &slug, checked, DomainChange::Remove).await
+}
+
+async fn change_domain(
+    state: &ConsoleState,
+    slug: &str,
+    Checked(signed, form): Checked<DomainForm>,
+    kind: DomainChange,
+) -> Response {
+    let primary = form.primary.is_some() && matches!(kind, DomainChange::Add);
+    let domain = form.domain;
     change(
-        &state,
-        &headers,
-        &slug,
-        &form.csrf,
+        state,
+        &signed,
+        slug,
         "ten-mien",
-        |tx, platform, slug| {
+        move |tx, platform, slug| {
             Box::pin(async move {
-                let tenant = tenants::remove_domain(tx, platform, slug, &domain).await?;
+                let (tenant, action) = match kind {
+                    DomainChange::Add => (
+                        tenants::add_domain(tx, platform, slug, &domain, primary).await?,
+                        "tenant.add_domain",
+                    ),
+                    DomainChange::MakePrimary => (
+                        tenants::set_primary(tx, platform, slug, &domain).await?,
+                        "tenant.set_primary",
+                    ),
+                    DomainChange::Remove => (
+                        tenants::remove_domain(tx, platform, slug, &domain).await?,
+                        "tenant.remove_domain",
+                    ),
+                };
                 Ok((
                     tenant,
-                    "tenant.remove_domain",
-                    json!({ "slug": slug, "domain": domain }),
+                    action,
+                    json!({ "slug": slug, "domain": domain, "primary": primary }),
                 ))
             })
         },
@@ -487,14 +455,14 @@ type ChangeFuture<'a> = std::pin::Pin<
     >,
 >;
 
-/// The frame of every change to one commune: signed in, CSRF checked, in
-/// scope, the change and its audit entry in one transaction, then back to
-/// the commune's page with a message (or the refusal, in Vietnamese).
+/// The frame of every change to one commune (the operator signed in and the
+/// CSRF token checked already): in scope, the change and its audit entry in
+/// one transaction, then back to the commune's page with a message (or the
+/// refusal, in Vietnamese).
 async fn change<F>(
     state: &ConsoleState,
-    headers: &HeaderMap,
+    signed: &Signed,
     slug: &str,
-    csrf: &str,
     done: &str,
     apply: F,
 ) -> Response
@@ -505,13 +473,6 @@ where
         &'a str,
     ) -> ChangeFuture<'a>,
 {
-    let signed = match session::require(state, headers, false).await {
-        Ok(signed) => signed,
-        Err(response) => return response,
-    };
-    if let Err(response) = check_csrf(&signed, csrf) {
-        return response;
-    }
     let changed = async {
         let mut conn = state.pool.acquire().await?;
         if !signed.operator.may_manage(&mut conn, slug).await? {
@@ -519,14 +480,7 @@ where
         }
         let mut tx = conn.begin().await?;
         let (tenant, action, details) = apply(&mut tx, &state.platform, slug).await?;
-        audit::record(
-            &mut tx,
-            &actor(&signed, headers),
-            action,
-            Some(tenant.id),
-            details,
-        )
-        .await?;
+        audit::record(&mut tx, &actor(signed), action, Some(tenant.id), details).await?;
         tx.commit().await?;
         Ok::<_, TenancyError>(Some(tenant))
     };
