@@ -119,7 +119,11 @@ async fn seed_demo(config: &Config) -> anyhow::Result<()> {
             congxa::DEMO_SLUG
         );
     } else {
-        println!("Xã mẫu {} đã có sẵn.", congxa::DEMO_NAME);
+        println!(
+            "Đã có sẵn xã mẫu: {} ({}).",
+            congxa::DEMO_NAME,
+            congxa::DEMO_SLUG
+        );
     }
     Ok(())
 }

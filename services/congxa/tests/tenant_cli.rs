@@ -525,7 +525,7 @@ async fn the_demo_commune_is_seeded_once_in_its_province() {
     first.assert_ok();
     assert!(first.stdout.contains("Đã tạo xã mẫu"));
     second.assert_ok();
-    assert!(second.stdout.contains("đã có sẵn"));
+    assert!(second.stdout.contains("Đã có sẵn xã mẫu"));
     let tenant = shown.assert_ok().json();
     assert_eq!(tenant["kind"], "xa");
     assert_eq!(tenant["region_code"], "haiphong");
