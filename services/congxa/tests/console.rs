@@ -399,18 +399,26 @@ async fn domains_are_added_made_primary_and_refused_in_vietnamese() {
             &[("domain", "example.com"), ("csrf", &csrf)],
         )
         .await;
-    let shown = s.browser.get(refused.location.as_deref().unwrap()).await;
+    let planted = s
+        .browser
+        .get("/xa/quoctuan?loi=Tai%20khoan%20bi%20khoa")
+        .await;
 
     assert_eq!(
         added.location.as_deref(),
         Some("/xa/quoctuan?xong=ten-mien")
     );
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        shown
+        refused
             .body
             .contains("phải thuộc tên miền quốc gia Việt Nam (.vn)"),
         "{}",
-        shown.body
+        refused.body
+    );
+    assert!(
+        !planted.body.contains("Tai khoan bi khoa"),
+        "no link can put words into the console"
     );
     let domains: Vec<(String, bool)> =
         sqlx::query_as("SELECT domain, is_primary FROM tenant_domains")

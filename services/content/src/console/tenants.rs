@@ -285,7 +285,6 @@ struct TenantPage {
 #[derive(Debug, Default, Deserialize)]
 pub struct Done {
     xong: Option<String>,
-    loi: Option<String>,
 }
 
 /// The commune, if this operator may see it; `Ok(None)` answers 404 without
@@ -312,17 +311,32 @@ pub async fn show(
     Path(slug): Path<String>,
     Query(done): Query<Done>,
 ) -> Response {
-    match find_visible(&state, &signed, &slug).await {
+    let message = done.xong.as_deref().map(done_message);
+    tenant_page(&state, &signed, &slug, StatusCode::OK, message, None).await
+}
+
+/// The commune's page, with a message after a change or the reason a change
+/// was refused. (Refusals are rendered here, not carried in the address, so
+/// no link can put words into the console.)
+async fn tenant_page(
+    state: &ConsoleState,
+    signed: &Signed,
+    slug: &str,
+    status: StatusCode,
+    message: Option<&str>,
+    error: Option<&str>,
+) -> Response {
+    match find_visible(state, signed, slug).await {
         Ok(Some(tenant)) => render(
-            &state,
-            StatusCode::OK,
+            state,
+            status,
             "tenant.html",
             Frame {
                 title: &tenant.name.clone(),
                 operator: Some(&signed.operator),
                 csrf: &signed.csrf,
-                message: done.xong.as_deref().map(done_message),
-                error: done.loi.as_deref(),
+                message,
+                error,
                 page: TenantPage { tenant },
             },
         ),
@@ -488,11 +502,16 @@ where
         Ok(Some(tenant)) => see_other(&format!("/xa/{}?xong={done}", tenant.slug)),
         Ok(None) => super::page_not_found(),
         Err(error) if error.is_input() => {
-            let message = error.to_string();
-            see_other(&format!(
-                "/xa/{slug}?loi={}",
-                percent_encoding::utf8_percent_encode(&message, percent_encoding::NON_ALPHANUMERIC)
-            ))
+            let reason = error.to_string();
+            tenant_page(
+                state,
+                signed,
+                slug,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Some(&reason),
+            )
+            .await
         }
         Err(error) => database_down(error),
     }
