@@ -17,7 +17,7 @@ CONGXA := $(CARGO_TARGET_DIR)/debug/congxa
 # The demo operator `make run` creates for the console.
 DEMO_OPERATOR := vanhanh@haiphong.gov.vn
 
-.PHONY: help stack database build run test lint prepare browser-deps
+.PHONY: help stack database build run test lint prepare browser-deps bench
 
 help:
 	@echo "make run   start the platform with the demo commune on http://quoctuan.localhost:8080/"
@@ -66,3 +66,6 @@ test: database browser-deps
 	@psql -h 127.0.0.1 -U postgres -tAc "SELECT datname FROM pg_database WHERE datname LIKE 'congxa\_test\_%'" \
 		| while read -r db; do [[ -n $$db ]] && dropdb -h 127.0.0.1 -U postgres --force "$$db"; done; true
 	cargo test --workspace --no-fail-fast
+
+bench: stack
+	@tests/bench/run
