@@ -136,27 +136,12 @@ pub async fn seed_demo(config: &Config) -> anyhow::Result<bool> {
         region: Some(DEMO_REGION.to_owned()),
         domain: None,
     };
-    let tenant = match tenants::create(&mut tx, &platform, &new).await {
-        Ok(tenant) => tenant,
+    match tenants::provision(&mut tx, &platform, &new, &actor).await {
+        Ok(_) => {}
         // Another seed-demo won the race: the commune exists, as wanted.
         Err(TenancyError::DuplicateSlug(_)) => return Ok(false),
         Err(error) => return Err(error.into()),
-    };
-    audit::record(
-        &mut tx,
-        &actor,
-        "tenant.create",
-        Some(tenant.id),
-        json!({
-            "slug": tenant.slug,
-            "name": tenant.name,
-            "kind": tenant.kind,
-            "region": tenant.region_code,
-            "domain": null,
-            "demo": true,
-        }),
-    )
-    .await?;
+    }
     tx.commit().await?;
     conn.close().await?;
     Ok(true)

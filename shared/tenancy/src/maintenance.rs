@@ -149,19 +149,14 @@ pub async fn cancel(conn: &mut PgConnection, id: i64) -> Result<bool, TenancyErr
 }
 
 async fn find(conn: &mut PgConnection, id: i64) -> Result<Notice, TenancyError> {
-    sqlx::query_as!(
-        Notice,
-        r#"SELECT n.id, n.scope, t.slug AS "tenant_slug?", r.code AS "region_code?",
-                  n.starts_at, n.ends_at, n.message, n.emergency, n.announced_at, n.announced_by
-           FROM maintenance_notices n
-           LEFT JOIN tenants t ON t.id = n.tenant_id
-           LEFT JOIN regions r ON r.id = n.region_id
-           WHERE n.id = $1"#,
-        id
-    )
-    .fetch_optional(conn)
-    .await?
-    .ok_or(TenancyError::MaintenanceNotFound(id))
+    let by = Select {
+        id: Some(id),
+        ..Select::default()
+    };
+    select(conn, &by)
+        .await?
+        .pop()
+        .ok_or(TenancyError::MaintenanceNotFound(id))
 }
 
 /// Notices not yet over and not cancelled, soonest first.
@@ -169,19 +164,11 @@ pub async fn upcoming(
     conn: &mut PgConnection,
     now: OffsetDateTime,
 ) -> Result<Vec<Notice>, TenancyError> {
-    Ok(sqlx::query_as!(
-        Notice,
-        r#"SELECT n.id, n.scope, t.slug AS "tenant_slug?", r.code AS "region_code?",
-                  n.starts_at, n.ends_at, n.message, n.emergency, n.announced_at, n.announced_by
-           FROM maintenance_notices n
-           LEFT JOIN tenants t ON t.id = n.tenant_id
-           LEFT JOIN regions r ON r.id = n.region_id
-           WHERE n.cancelled_at IS NULL AND n.ends_at > $1
-           ORDER BY n.starts_at, n.id"#,
-        now
-    )
-    .fetch_all(conn)
-    .await?)
+    let by = Select {
+        in_force_at: Some(now),
+        ..Select::default()
+    };
+    Ok(select(conn, &by).await?)
 }
 
 /// The notices one commune's site shows now: its own, its region's (or its
@@ -191,6 +178,26 @@ pub async fn for_tenant(
     tenant: Uuid,
     now: OffsetDateTime,
 ) -> Result<Vec<Notice>, sqlx::Error> {
+    let by = Select {
+        in_force_at: Some(now),
+        concerning: Some(tenant),
+        ..Select::default()
+    };
+    select(conn, &by).await
+}
+
+/// Which notices to read; every condition left out matches all.
+#[derive(Default)]
+struct Select {
+    id: Option<i64>,
+    /// Not cancelled and not over at this moment.
+    in_force_at: Option<OffsetDateTime>,
+    /// Concerning this commune: its own, its region's or province's, and the
+    /// platform's.
+    concerning: Option<Uuid>,
+}
+
+async fn select(conn: &mut PgConnection, by: &Select) -> Result<Vec<Notice>, sqlx::Error> {
     sqlx::query_as!(
         Notice,
         r#"SELECT n.id, n.scope, t.slug AS "tenant_slug?", r.code AS "region_code?",
@@ -198,16 +205,19 @@ pub async fn for_tenant(
            FROM maintenance_notices n
            LEFT JOIN tenants t ON t.id = n.tenant_id
            LEFT JOIN regions r ON r.id = n.region_id
-           WHERE n.cancelled_at IS NULL AND n.ends_at > $2
-             AND (n.scope = 'platform'
-                  OR n.tenant_id = $1
+           WHERE ($1::bigint IS NULL OR n.id = $1)
+             AND ($2::timestamptz IS NULL OR (n.cancelled_at IS NULL AND n.ends_at > $2))
+             AND ($3::uuid IS NULL
+                  OR n.scope = 'platform'
+                  OR n.tenant_id = $3
                   OR n.region_id IN (SELECT reg.id FROM tenants me
                                      JOIN regions reg ON reg.id = me.region_id OR reg.id = (
                                          SELECT parent_id FROM regions WHERE id = me.region_id)
-                                     WHERE me.id = $1))
+                                     WHERE me.id = $3))
            ORDER BY n.starts_at, n.id"#,
-        tenant,
-        now
+        by.id,
+        by.in_force_at,
+        by.concerning
     )
     .fetch_all(conn)
     .await

@@ -6,6 +6,7 @@ use sqlx::PgConnection;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::audit;
 use crate::domain::DomainName;
 use crate::error::{TenancyError, clean_name, is_unique_violation};
 use crate::kind::TenantKind;
@@ -110,6 +111,33 @@ pub async fn create(
         insert_domain(conn, id, &domain, true).await?;
     }
     show(conn, platform, slug.as_str()).await
+}
+
+/// Provisions a commune in one step, as operators do from the command line
+/// or the console: the commune, its primary domain, and the audit entry, all
+/// in the caller's transaction.
+pub async fn provision(
+    conn: &mut PgConnection,
+    platform: &DomainName,
+    new: &NewTenant,
+    actor: &audit::Actor,
+) -> Result<Tenant, TenancyError> {
+    let tenant = create(conn, platform, new).await?;
+    audit::record(
+        conn,
+        actor,
+        "tenant.create",
+        Some(tenant.id),
+        serde_json::json!({
+            "slug": tenant.slug,
+            "name": tenant.name,
+            "kind": tenant.kind,
+            "region": tenant.region_code,
+            "domain": tenant.domains.first().map(|d| &d.domain),
+        }),
+    )
+    .await?;
+    Ok(tenant)
 }
 
 /// One commune with its domains.

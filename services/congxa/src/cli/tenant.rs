@@ -175,21 +175,8 @@ async fn create(config: &Config, args: CreateArgs) -> Result<Done<Tenant>, CliEr
         domain: args.domain,
     };
     let mut tx = session.conn.begin().await?;
-    let tenant = tenants::create(&mut tx, &session.platform, &new).await?;
-    audit::record(
-        &mut tx,
-        &Actor::command_line(),
-        "tenant.create",
-        Some(tenant.id),
-        json!({
-            "slug": tenant.slug,
-            "name": tenant.name,
-            "kind": tenant.kind,
-            "region": tenant.region_code,
-            "domain": tenant.domains.first().map(|d| &d.domain),
-        }),
-    )
-    .await?;
+    let tenant =
+        tenants::provision(&mut tx, &session.platform, &new, &Actor::command_line()).await?;
     tx.commit().await?;
     let human = format!(
         "Đã tạo {} ({}).\n{}",

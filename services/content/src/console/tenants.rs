@@ -241,16 +241,7 @@ pub async fn create(
             domain: form.domain.clone().filter(|d| !d.trim().is_empty()),
         };
         let mut tx = conn.begin().await?;
-        let tenant = tenants::create(&mut tx, &state.platform, &new).await?;
-        audit::record(
-            &mut tx,
-            &actor(&signed),
-            "tenant.create",
-            Some(tenant.id),
-            json!({ "slug": tenant.slug, "name": tenant.name, "region": tenant.region_code,
-                    "domain": tenant.domains.first().map(|d| &d.domain) }),
-        )
-        .await?;
+        let tenant = tenants::provision(&mut tx, &state.platform, &new, &actor(&signed)).await?;
         tx.commit().await?;
         Ok::<_, TenancyError>(tenant)
     };
