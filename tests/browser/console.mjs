@@ -12,29 +12,13 @@
 // browser did not start, a bad command line, the whole run took too long).
 
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import {
+  AXE, AXE_TAGS, DESKTOP, PHONE,
+  axeProblem, axeRun, check, firstLine, newContext, phoneOverflow, runChecks, skipLink, squash,
+} from './lib.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const AXE = fileURLToPath(new URL('./node_modules/axe-core/axe.min.js', import.meta.url));
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-// Each browser action (launch, navigation, locator) gives up after this.
-const STEP_TIMEOUT_MS = 15_000;
 // The whole run gives up after this (the Rust test waits 180 s).
 const RUN_TIMEOUT_MS = 150_000;
-const DESKTOP = { viewport: { width: 1280, height: 800 } };
-// A phone held upright: the narrowest screen still in common use.
-const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 // Every console page's title ends with this.
 const TITLE_SUFFIX = ' – Bảng điều khiển vận hành';
 // At least 10 characters, not only digits.
@@ -54,38 +38,6 @@ if (!base || !email || !oneTimePassword) {
 }
 const origin = base.replace(/\/+$/, '');
 const AXE_SOURCE = readFileSync(AXE, 'utf8');
-
-let failed = 0;
-
-/** Runs one check: `fn` returns nothing when it holds, or what is wrong. */
-async function check(label, fn) {
-  let problem;
-  try {
-    problem = await fn();
-  } catch (error) {
-    problem = firstLine(error);
-  }
-  if (problem === undefined || problem === null || problem === true) {
-    console.log(`ok ${label}`);
-    return true;
-  }
-  failed += 1;
-  console.log(`FAIL ${label}: ${problem}`);
-  return false;
-}
-
-function firstLine(error) {
-  return String(error?.message ?? error).split('\n')[0];
-}
-
-const squash = (text) => (text ?? '').replace(/\s+/g, ' ').trim();
-
-async function newContext(browser, options) {
-  const context = await browser.newContext({ locale: 'vi-VN', ...options });
-  context.setDefaultTimeout(STEP_TIMEOUT_MS);
-  context.setDefaultNavigationTimeout(STEP_TIMEOUT_MS);
-  return context;
-}
 
 /** Opens a console path; returns what went wrong, if anything. */
 async function open(page, path) {
@@ -215,26 +167,6 @@ async function tabWalk(page) {
   return { first, stops, problems, trapped: stops >= MAX_TAB_STOPS };
 }
 
-/** Runs in the page: whether the focused element is a visible skip link. */
-function skipLink() {
-  const el = document.activeElement;
-  if (!el || el === document.body) return { problem: 'nothing is focused' };
-  const describe = `<${el.tagName.toLowerCase()}> ${JSON.stringify((el.textContent ?? '').trim())}`;
-  const href = el.getAttribute('href') ?? '';
-  if (el.tagName !== 'A' || !href.startsWith('#')) return { problem: `focused ${describe}, not a link to #…` };
-  const target = document.getElementById(decodeURIComponent(href.slice(1)));
-  const main = document.querySelector('main, [role="main"]');
-  if (!target) return { problem: `${describe} points to ${href}, which is not on the page` };
-  if (!main || !(target === main || main.contains(target))) {
-    return { problem: `${describe} points to ${href}, which is not the main content` };
-  }
-  const box = el.getBoundingClientRect();
-  const onScreen = box.width > 0 && box.height > 0 && box.left >= 0 && box.top >= 0 &&
-    box.right <= window.innerWidth && box.bottom <= window.innerHeight;
-  if (!onScreen) return { problem: `${describe} is focused but not on screen` };
-  return { href };
-}
-
 /**
  * Runs in the page: what the focused element looks like. An outline (or a
  * box shadow) must be drawn, and its colour must stand out 3:1 against what
@@ -329,23 +261,9 @@ function focusIndicator() {
 async function axe(page) {
   const loaded = await page.evaluate(() => typeof globalThis.axe?.run === 'function');
   if (!loaded) await page.evaluate(AXE_SOURCE);
-  const { passes, violations } = await page.evaluate(async (tags) => {
-    const results = await globalThis.axe.run(document, { runOnly: { type: 'tag', values: tags } });
-    return {
-      passes: results.passes.length,
-      violations: results.violations.map((v) => ({
-        id: v.id,
-        impact: v.impact,
-        help: v.help,
-        nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')}${n.failureSummary ? ` (${n.failureSummary.replace(/\s+/g, ' ')})` : ''}`),
-      })),
-    };
-  }, AXE_TAGS);
+  const { passes, violations } = await axeRun(page);
   if (passes === 0) return 'axe-core checked nothing: is the page empty?';
-  if (violations.length > 0) {
-    const lines = violations.map((v) => `\n  ${v.id} [${v.impact}] ${v.help}\n    ${v.nodes.join('\n    ')}`);
-    return `${violations.length} violation(s):${lines.join('')}`;
-  }
+  return axeProblem(violations);
 }
 
 /** Opens a path on a phone (the session's cookies carried over). */
@@ -356,25 +274,7 @@ async function noHorizontalScroll(browser, storageState, path) {
       const phone = await context.newPage();
       const problem = await open(phone, path);
       if (problem) return problem;
-      const layout = await phone.evaluate((width) => {
-        const wide = [...document.querySelectorAll('body *')]
-          .filter((el) => el.getBoundingClientRect().right > width + 0.5)
-          .slice(0, 5)
-          .map((el) => `<${el.tagName.toLowerCase()}${el.getAttribute('class') ? ` class="${el.getAttribute('class')}"` : ''}> ${JSON.stringify((el.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 30))}`);
-        return {
-          // A phone zooms out to fit a page wider than its screen, so the
-          // layout viewport grows too.
-          width: Math.max(window.innerWidth, document.documentElement.scrollWidth, document.body.scrollWidth),
-          viewportMeta: document.querySelector('meta[name="viewport"]')?.getAttribute('content') ?? null,
-          wide,
-        };
-      }, PHONE.viewport.width);
-      if (layout.width > PHONE.viewport.width) {
-        const why = layout.viewportMeta === null
-          ? 'there is no <meta name="viewport">'
-          : `too wide: ${layout.wide.join(', ') || '(no single element)'}`;
-        return `the page is ${layout.width}px wide on a ${PHONE.viewport.width}px screen; ${why}`;
-      }
+      return await phoneOverflow(phone, ({ tag, text }) => `${tag} ${JSON.stringify(text)}`);
     } finally {
       await context.close();
     }
@@ -482,28 +382,4 @@ async function run(browser) {
   await noHorizontalScroll(browser, storageState, `/xa/${COMMUNE.slug}`);
 }
 
-let browser;
-let crashed = false;
-const watchdog = setTimeout(async () => {
-  console.error(`crash: the checks took longer than ${RUN_TIMEOUT_MS / 1000} s`);
-  await Promise.race([browser?.close(), new Promise((resolve) => setTimeout(resolve, 5_000))]).catch(() => {});
-  process.exit(2);
-}, RUN_TIMEOUT_MS);
-
-try {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    timeout: STEP_TIMEOUT_MS,
-  });
-  await run(browser);
-} catch (error) {
-  crashed = true;
-  console.error(`crash: ${error?.stack ?? error}`);
-} finally {
-  if (browser) await browser.close().catch((error) => console.error(`closing the browser: ${firstLine(error)}`));
-  clearTimeout(watchdog);
-}
-
-process.exitCode = crashed ? 2 : failed > 0 ? 1 : 0;
+await runChecks(run, RUN_TIMEOUT_MS);

@@ -7,28 +7,13 @@
 // Exits 0 when every check passed, 1 when any failed, 2 on a crash (the
 // browser did not start, a bad command line, the whole run took too long).
 
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import {
+  AXE, AXE_TAGS, DESKTOP, PHONE,
+  axeProblem, axeRun, check, firstLine, newContext, phoneOverflow, runChecks, skipLink, squash,
+} from './lib.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const AXE = fileURLToPath(new URL('./node_modules/axe-core/axe.min.js', import.meta.url));
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-// Each browser action (launch, navigation, locator) gives up after this.
-const STEP_TIMEOUT_MS = 15_000;
 // The whole run gives up after this (the Rust test waits 120 s).
 const RUN_TIMEOUT_MS = 90_000;
-// A phone held upright: the narrowest screen still in common use.
-const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
 const [url, name] = process.argv.slice(2);
 if (!url || !name) {
@@ -36,34 +21,8 @@ if (!url || !name) {
   process.exit(2);
 }
 
-let failed = 0;
-
-/** Runs one check: `fn` returns nothing when it holds, or what is wrong. */
-async function check(label, fn) {
-  let problem;
-  try {
-    problem = await fn();
-  } catch (error) {
-    problem = firstLine(error);
-  }
-  if (problem === undefined || problem === null || problem === true) {
-    console.log(`ok ${label}`);
-  } else {
-    failed += 1;
-    console.log(`FAIL ${label}: ${problem}`);
-  }
-}
-
-function firstLine(error) {
-  return String(error?.message ?? error).split('\n')[0];
-}
-
-const squash = (text) => (text ?? '').replace(/\s+/g, ' ').trim();
-
 async function newPage(browser, options = {}) {
-  const context = await browser.newContext({ locale: 'vi-VN', ...options });
-  context.setDefaultTimeout(STEP_TIMEOUT_MS);
-  context.setDefaultNavigationTimeout(STEP_TIMEOUT_MS);
+  const context = await newContext(browser, options);
   const page = await context.newPage();
   const response = await page.goto(url, { waitUntil: 'load' });
   return { context, page, response };
@@ -73,7 +32,7 @@ async function run(browser) {
   // --- As a person on a computer sees it (the page's own CSP in force). ---
   let desktop;
   try {
-    desktop = await newPage(browser, { viewport: { width: 1280, height: 800 } });
+    desktop = await newPage(browser, DESKTOP);
   } catch (error) {
     await check('HTTP status 200', () => `the page did not load: ${firstLine(error)}`);
     return;
@@ -115,24 +74,7 @@ async function run(browser) {
 
   await check('the first Tab focuses a visible skip link to the main content', async () => {
     await page.keyboard.press('Tab');
-    const focused = await page.evaluate(() => {
-      const el = document.activeElement;
-      if (!el || el === document.body) return { problem: 'nothing is focused' };
-      const describe = `<${el.tagName.toLowerCase()}> ${JSON.stringify((el.textContent ?? '').trim())}`;
-      const href = el.getAttribute('href') ?? '';
-      if (el.tagName !== 'A' || !href.startsWith('#')) return { problem: `focused ${describe}, not a link to #…` };
-      const target = document.getElementById(decodeURIComponent(href.slice(1)));
-      const main = document.querySelector('main, [role="main"]');
-      if (!target) return { problem: `${describe} points to ${href}, which is not on the page` };
-      if (!main || !(target === main || main.contains(target) || target.contains(main))) {
-        return { problem: `${describe} points to ${href}, which is not the main content` };
-      }
-      const box = el.getBoundingClientRect();
-      const onScreen = box.width > 0 && box.height > 0 && box.left >= 0 && box.top >= 0 &&
-        box.right <= window.innerWidth && box.bottom <= window.innerHeight;
-      if (!onScreen) return { problem: `${describe} is focused but not on screen` };
-      return { href };
-    });
+    const focused = await page.evaluate(skipLink, { aroundMain: true });
     if (focused.problem) return focused.problem;
     await page.keyboard.press('Enter');
     const hash = await page.evaluate(() => location.hash);
@@ -175,25 +117,7 @@ async function run(browser) {
   await check('no horizontal scroll on a 360px-wide phone', async () => {
     const { context, page: phone } = await newPage(browser, PHONE);
     try {
-      const layout = await phone.evaluate((width) => {
-        const wide = [...document.querySelectorAll('body *')]
-          .filter((el) => el.getBoundingClientRect().right > width + 0.5)
-          .slice(0, 5)
-          .map((el) => `<${el.tagName.toLowerCase()}${el.getAttribute('class') ? ` class="${el.getAttribute('class')}"` : ''}>`);
-        return {
-          // A phone zooms out to fit a page wider than its screen, so the
-          // layout viewport grows too.
-          width: Math.max(window.innerWidth, document.documentElement.scrollWidth, document.body.scrollWidth),
-          viewportMeta: document.querySelector('meta[name="viewport"]')?.getAttribute('content') ?? null,
-          wide,
-        };
-      }, PHONE.viewport.width);
-      if (layout.width > PHONE.viewport.width) {
-        const why = layout.viewportMeta === null
-          ? 'there is no <meta name="viewport">'
-          : `too wide: ${layout.wide.join(', ') || '(no single element)'}`;
-        return `the page is ${layout.width}px wide on a ${PHONE.viewport.width}px screen; ${why}`;
-      }
+      return await phoneOverflow(phone);
     } finally {
       await context.close();
     }
@@ -201,50 +125,15 @@ async function run(browser) {
 
   // --- axe-core, injected past the page's CSP (it forbids inline scripts). ---
   await check(`axe-core finds no violations (${AXE_TAGS.join(', ')})`, async () => {
-    const { context, page: audited } = await newPage(browser, { bypassCSP: true, viewport: { width: 1280, height: 800 } });
+    const { context, page: audited } = await newPage(browser, { bypassCSP: true, ...DESKTOP });
     try {
       await audited.addScriptTag({ path: AXE });
-      const violations = await audited.evaluate(async (tags) => {
-        const results = await globalThis.axe.run(document, { runOnly: { type: 'tag', values: tags } });
-        return results.violations.map((v) => ({
-          id: v.id,
-          impact: v.impact,
-          help: v.help,
-          nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')}${n.failureSummary ? ` (${n.failureSummary.replace(/\s+/g, ' ')})` : ''}`),
-        }));
-      }, AXE_TAGS);
-      if (violations.length > 0) {
-        const lines = violations.map((v) => `\n  ${v.id} [${v.impact}] ${v.help}\n    ${v.nodes.join('\n    ')}`);
-        return `${violations.length} violation(s):${lines.join('')}`;
-      }
+      const { violations } = await axeRun(audited);
+      return axeProblem(violations);
     } finally {
       await context.close();
     }
   });
 }
 
-let browser;
-let crashed = false;
-const watchdog = setTimeout(async () => {
-  console.error(`crash: the checks took longer than ${RUN_TIMEOUT_MS / 1000} s`);
-  await Promise.race([browser?.close(), new Promise((resolve) => setTimeout(resolve, 5_000))]).catch(() => {});
-  process.exit(2);
-}, RUN_TIMEOUT_MS);
-
-try {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    timeout: STEP_TIMEOUT_MS,
-  });
-  await run(browser);
-} catch (error) {
-  crashed = true;
-  console.error(`crash: ${error?.stack ?? error}`);
-} finally {
-  if (browser) await browser.close().catch((error) => console.error(`closing the browser: ${firstLine(error)}`));
-  clearTimeout(watchdog);
-}
-
-process.exitCode = crashed ? 2 : failed > 0 ? 1 : 0;
+await runChecks(run, RUN_TIMEOUT_MS);

@@ -1,8 +1,11 @@
 //! Running the real `congxa` binary against a test's own database, and the
-//! communes and regions the operators' command tests start from.
+//! communes and regions the operators' command tests start from; the
+//! real-browser tests' harness is in `browser`.
 
 // Each test file uses only some of these.
 #![allow(dead_code)]
+
+pub mod browser;
 
 use congxa_testing::TestEnv;
 use serde_json::Value;
