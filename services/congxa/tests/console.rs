@@ -694,3 +694,55 @@ async fn maintenance_announced_too_late_is_refused_unless_an_emergency_and_then_
     assert_eq!(rows, 1);
     s.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_regions_operator_cannot_cancel_a_notice_of_another_region_or_of_the_platform() {
+    let (s, email, password) = setup(Some("haiphong")).await;
+    let now = time::OffsetDateTime::now_utc();
+    let mut conn = s.env.app.acquire().await.unwrap();
+    let mut ids = Vec::new();
+    for scope in [
+        congxa_tenancy::maintenance::Scope::Platform,
+        congxa_tenancy::maintenance::Scope::Region("hanoi".into()),
+    ] {
+        let announcement = congxa_tenancy::maintenance::Announcement {
+            scope,
+            starts_at: now + time::Duration::days(20),
+            ends_at: now + time::Duration::days(21),
+            message: String::new(),
+            emergency: false,
+        };
+        let notice = congxa_tenancy::maintenance::announce(&mut conn, "op", now, &announcement)
+            .await
+            .unwrap();
+        ids.push(notice.id);
+    }
+    drop(conn);
+    s.browser.sign_in(&email, &password).await;
+    let page = s.browser.get("/bao-tri").await;
+
+    let mut answers = Vec::new();
+    for id in &ids {
+        let path = format!("/bao-tri/{id}/huy");
+        answers.push(
+            s.browser
+                .post(&path, &[("csrf", &page.csrf())])
+                .await
+                .status,
+        );
+    }
+
+    assert_eq!(answers, [StatusCode::NOT_FOUND, StatusCode::NOT_FOUND]);
+    let cancelled: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM maintenance_notices WHERE cancelled_at IS NOT NULL",
+    )
+    .fetch_one(&s.env.admin)
+    .await
+    .unwrap();
+    assert_eq!(cancelled, 0);
+    assert!(
+        !page.body.contains("vùng hanoi"),
+        "another region's notice is not even listed"
+    );
+    s.stop().await;
+}
