@@ -712,9 +712,10 @@ async fn a_regions_operator_cannot_cancel_a_notice_of_another_region_or_of_the_p
             message: String::new(),
             emergency: false,
         };
-        let notice = congxa_tenancy::maintenance::announce(&mut conn, "op", now, &announcement)
-            .await
-            .unwrap();
+        let notice =
+            congxa_tenancy::maintenance::announce(&mut conn, &operator(), now, &announcement)
+                .await
+                .unwrap();
         ids.push(notice.id);
     }
     drop(conn);
@@ -745,4 +746,12 @@ async fn a_regions_operator_cannot_cancel_a_notice_of_another_region_or_of_the_p
         "another region's notice is not even listed"
     );
     s.stop().await;
+}
+
+/// Who announces maintenance in these tests.
+fn operator() -> congxa_tenancy::audit::Actor {
+    congxa_tenancy::audit::Actor {
+        name: "op".to_owned(),
+        origin: "test".to_owned(),
+    }
 }

@@ -624,7 +624,7 @@ async fn announced_maintenance_shows_as_a_banner_on_the_commune_site() {
         message: "Nâng cấp <b>máy chủ</b>.".to_owned(),
         emergency: false,
     };
-    congxa_tenancy::maintenance::announce(&mut conn, "op", now, &announcement)
+    congxa_tenancy::maintenance::announce(&mut conn, &operator(), now, &announcement)
         .await
         .unwrap();
     let platform = Platform::start(env.config.clone(), &[QT, AH]).await;
@@ -641,4 +641,12 @@ async fn announced_maintenance_shows_as_a_banner_on_the_commune_site() {
     assert!(!qt.contains("<b>máy chủ"));
     assert!(!ah.contains("bảo trì"));
     platform.stop().await;
+}
+
+/// Who announces maintenance in these tests.
+fn operator() -> congxa_tenancy::audit::Actor {
+    congxa_tenancy::audit::Actor {
+        name: "op".to_owned(),
+        origin: "test".to_owned(),
+    }
 }

@@ -130,32 +130,26 @@ fn upstream_url(base: &str, path_and_query: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn a_prefixed_service_has_its_root_at_the_prefix() {
         assert_eq!(
-            super::upstream_url("http://c:1/_console", "/"),
+            upstream_url("http://c:1/_console", "/"),
             "http://c:1/_console"
         );
         assert_eq!(
-            super::upstream_url("http://c:1/_console", "/?q=a"),
+            upstream_url("http://c:1/_console", "/?q=a"),
             "http://c:1/_console?q=a"
         );
         assert_eq!(
-            super::upstream_url("http://c:1/_console", "/xa/a"),
+            upstream_url("http://c:1/_console", "/xa/a"),
             "http://c:1/_console/xa/a"
         );
-        assert_eq!(super::upstream_url("http://c:1", "/"), "http://c:1/");
-        assert_eq!(
-            super::upstream_url("http://c:1/", "/?q=a"),
-            "http://c:1/?q=a"
-        );
-        assert_eq!(
-            super::upstream_url("http://c:1", "/tin-tuc"),
-            "http://c:1/tin-tuc"
-        );
+        assert_eq!(upstream_url("http://c:1", "/"), "http://c:1/");
+        assert_eq!(upstream_url("http://c:1/", "/?q=a"), "http://c:1/?q=a");
+        assert_eq!(upstream_url("http://c:1", "/tin-tuc"), "http://c:1/tin-tuc");
     }
-
-    use super::*;
 
     #[test]
     fn internal_and_hop_by_hop_headers_never_pass() {

@@ -8,6 +8,7 @@ use sqlx::PgConnection;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::audit;
 use crate::error::TenancyError;
 use crate::regions;
 
@@ -75,10 +76,11 @@ pub fn earliest_start(now: OffsetDateTime) -> OffsetDateTime {
         .assume_offset(VIETNAM)
 }
 
-/// Records a notice, refusing one given too late unless it is an emergency.
+/// Records a notice with its audit entry, refusing one given too late
+/// unless it is an emergency.
 pub async fn announce(
     conn: &mut PgConnection,
-    announced_by: &str,
+    actor: &audit::Actor,
     now: OffsetDateTime,
     announcement: &Announcement,
 ) -> Result<Notice, TenancyError> {
@@ -126,26 +128,60 @@ pub async fn announce(
         message,
         announcement.emergency,
         now,
-        announced_by
+        actor.name
     )
     .fetch_one(&mut *conn)
     .await?;
-    find(conn, id).await
+    let notice = find(conn, id).await?;
+    let details = serde_json::to_value(&notice).unwrap_or_default();
+    audit::record(conn, actor, "maintenance.announce", tenant_id, details).await?;
+    Ok(notice)
 }
 
-/// Withdraws a notice; says whether it was still in force.
-pub async fn cancel(conn: &mut PgConnection, id: i64) -> Result<bool, TenancyError> {
-    let cancelled = sqlx::query!(
-        "UPDATE maintenance_notices SET cancelled_at = now() WHERE id = $1 AND cancelled_at IS NULL",
-        id
+/// What cancelling found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cancellation {
+    /// Withdrawn now (and recorded in the audit log).
+    Cancelled,
+    AlreadyCancelled,
+    /// The downtime is over: the notice stays as it was.
+    AlreadyOver,
+}
+
+/// Withdraws a notice still in force, with its audit entry; a notice already
+/// withdrawn or over is left as it was.
+pub async fn cancel(
+    conn: &mut PgConnection,
+    actor: &audit::Actor,
+    id: i64,
+    now: OffsetDateTime,
+) -> Result<Cancellation, TenancyError> {
+    let state = sqlx::query!(
+        r#"SELECT cancelled_at IS NOT NULL AS "cancelled!", ends_at <= $2 AS "over!", tenant_id
+           FROM maintenance_notices WHERE id = $1"#,
+        id,
+        now
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(TenancyError::MaintenanceNotFound(id))?;
+    if state.cancelled {
+        return Ok(Cancellation::AlreadyCancelled);
+    }
+    if state.over {
+        return Ok(Cancellation::AlreadyOver);
+    }
+    sqlx::query!(
+        "UPDATE maintenance_notices SET cancelled_at = $2 WHERE id = $1",
+        id,
+        now
     )
     .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    if cancelled == 0 {
-        find(conn, id).await?;
-    }
-    Ok(cancelled == 1)
+    .await?;
+    let details = serde_json::to_value(find(conn, id).await?).unwrap_or_default();
+    audit::record(conn, actor, "maintenance.cancel", state.tenant_id, details).await?;
+    Ok(Cancellation::Cancelled)
 }
 
 async fn find(conn: &mut PgConnection, id: i64) -> Result<Notice, TenancyError> {

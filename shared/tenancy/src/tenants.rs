@@ -234,12 +234,14 @@ pub async fn list(conn: &mut PgConnection, filter: &Filter) -> Result<Vec<Summar
     .await?)
 }
 
-/// Suspends or resumes a commune; says whether anything changed.
+/// Suspends or resumes a commune; says whether anything changed. Only a
+/// change goes to the audit log: a repeated command did nothing.
 pub async fn set_status(
     conn: &mut PgConnection,
     platform: &DomainName,
     slug: &str,
     status: Status,
+    actor: &audit::Actor,
 ) -> Result<(Tenant, bool), TenancyError> {
     let changed = sqlx::query!(
         "UPDATE tenants SET status = $2, updated_at = now() WHERE slug = $1 AND status <> $2",
@@ -250,7 +252,16 @@ pub async fn set_status(
     .await?
     .rows_affected()
         == 1;
-    Ok((show(conn, platform, slug).await?, changed))
+    let tenant = show(conn, platform, slug).await?;
+    if changed {
+        let action = match status {
+            Status::Suspended => "tenant.suspend",
+            Status::Active => "tenant.resume",
+        };
+        let details = serde_json::json!({ "slug": tenant.slug });
+        audit::record(conn, actor, action, Some(tenant.id), details).await?;
+    }
+    Ok((tenant, changed))
 }
 
 /// Attaches a domain to a commune, as an alias or as its primary domain.
@@ -260,6 +271,7 @@ pub async fn add_domain(
     slug: &str,
     domain: &str,
     primary: bool,
+    actor: &audit::Actor,
 ) -> Result<Tenant, TenancyError> {
     let domain = registrable(domain, platform)?;
     let tenant = show(conn, platform, slug).await?;
@@ -267,6 +279,8 @@ pub async fn add_domain(
         clear_primary(conn, tenant.id).await?;
     }
     insert_domain(conn, tenant.id, &domain, primary).await?;
+    let details = serde_json::json!({ "slug": tenant.slug, "domain": domain, "primary": primary });
+    audit::record(conn, actor, "tenant.add_domain", Some(tenant.id), details).await?;
     show(conn, platform, slug).await
 }
 
@@ -277,24 +291,27 @@ pub async fn remove_domain(
     platform: &DomainName,
     slug: &str,
     domain: &str,
+    actor: &audit::Actor,
 ) -> Result<Tenant, TenancyError> {
-    let parsed =
-        DomainName::parse(domain).map_err(|_| TenancyError::InvalidDomain(domain.to_owned()))?;
-    let tenant = show(conn, platform, slug).await?;
-    let removed = sqlx::query!(
+    let (tenant, domain) = owned_domain(conn, platform, slug, domain).await?;
+    let was_primary = primary_of(&tenant) == Some(domain.as_str());
+    sqlx::query!(
         "DELETE FROM tenant_domains WHERE tenant_id = $1 AND domain = $2",
         tenant.id,
-        parsed.as_str()
+        domain.as_str()
     )
     .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    if removed == 0 {
-        return Err(TenancyError::DomainNotFound {
-            domain: parsed.to_string(),
-            slug: slug.to_owned(),
-        });
-    }
+    .await?;
+    let details =
+        serde_json::json!({ "slug": tenant.slug, "domain": domain, "was_primary": was_primary });
+    audit::record(
+        conn,
+        actor,
+        "tenant.remove_domain",
+        Some(tenant.id),
+        details,
+    )
+    .await?;
     show(conn, platform, slug).await
 }
 
@@ -304,25 +321,49 @@ pub async fn set_primary(
     platform: &DomainName,
     slug: &str,
     domain: &str,
+    actor: &audit::Actor,
 ) -> Result<Tenant, TenancyError> {
-    let parsed =
-        DomainName::parse(domain).map_err(|_| TenancyError::InvalidDomain(domain.to_owned()))?;
-    let tenant = show(conn, platform, slug).await?;
-    if !tenant.domains.iter().any(|d| d.domain == parsed.as_str()) {
-        return Err(TenancyError::DomainNotFound {
-            domain: parsed.to_string(),
-            slug: slug.to_owned(),
-        });
-    }
+    let (tenant, domain) = owned_domain(conn, platform, slug, domain).await?;
     clear_primary(conn, tenant.id).await?;
     sqlx::query!(
         "UPDATE tenant_domains SET is_primary = true WHERE tenant_id = $1 AND domain = $2",
         tenant.id,
-        parsed.as_str()
+        domain.as_str()
     )
     .execute(&mut *conn)
     .await?;
+    let details = serde_json::json!({
+        "slug": tenant.slug, "domain": domain, "previous": primary_of(&tenant),
+    });
+    audit::record(conn, actor, "tenant.set_primary", Some(tenant.id), details).await?;
     show(conn, platform, slug).await
+}
+
+/// The primary domain of a commune, if it has one.
+pub fn primary_of(tenant: &Tenant) -> Option<&str> {
+    tenant
+        .domains
+        .iter()
+        .find(|d| d.primary)
+        .map(|d| d.domain.as_str())
+}
+
+/// The commune and one of its domains (as stored), or why not.
+async fn owned_domain(
+    conn: &mut PgConnection,
+    platform: &DomainName,
+    slug: &str,
+    raw: &str,
+) -> Result<(Tenant, DomainName), TenancyError> {
+    let domain = DomainName::parse(raw).map_err(|_| TenancyError::InvalidDomain(raw.to_owned()))?;
+    let tenant = show(conn, platform, slug).await?;
+    if !tenant.domains.iter().any(|d| d.domain == domain.as_str()) {
+        return Err(TenancyError::DomainNotFound {
+            domain: domain.to_string(),
+            slug: slug.to_owned(),
+        });
+    }
+    Ok((tenant, domain))
 }
 
 /// A domain an operator may register: valid, under .vn, and not under the

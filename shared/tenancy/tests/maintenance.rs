@@ -8,6 +8,14 @@ use congxa_testing::TestEnv;
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 
+/// Who announces in these tests.
+fn op() -> congxa_tenancy::audit::Actor {
+    congxa_tenancy::audit::Actor {
+        name: "op".to_owned(),
+        origin: "test".to_owned(),
+    }
+}
+
 /// Thursday 26/11/2026, 15:00 in Vietnam.
 const NOW: OffsetDateTime = datetime!(2026-11-26 08:00 UTC);
 
@@ -39,21 +47,21 @@ async fn a_notice_given_less_than_seven_working_days_ahead_is_refused_unless_an_
 
     let refused = maintenance::announce(
         &mut conn,
-        "op",
+        &op(),
         NOW,
         &notice(Scope::Tenant("quoctuan".into()), too_soon, false),
     )
     .await;
     let urgent = maintenance::announce(
         &mut conn,
-        "op",
+        &op(),
         NOW,
         &notice(Scope::Tenant("quoctuan".into()), too_soon, true),
     )
     .await;
     let planned = maintenance::announce(
         &mut conn,
-        "op",
+        &op(),
         NOW,
         &notice(Scope::Tenant("quoctuan".into()), in_time, false),
     )
@@ -96,7 +104,7 @@ async fn a_notice_shows_on_the_sites_it_concerns_until_it_is_over() {
 
     let province = maintenance::announce(
         &mut conn,
-        "op",
+        &op(),
         NOW,
         &notice(Scope::Region("haiphong".into()), start, false),
     )
@@ -112,14 +120,20 @@ async fn a_notice_shows_on_the_sites_it_concerns_until_it_is_over() {
     let after = maintenance::for_tenant(&mut conn, quoc_tuan, start + Duration::hours(5))
         .await
         .unwrap();
-    let platform =
-        maintenance::announce(&mut conn, "op", NOW, &notice(Scope::Platform, start, false))
-            .await
-            .unwrap();
+    let platform = maintenance::announce(
+        &mut conn,
+        &op(),
+        NOW,
+        &notice(Scope::Platform, start, false),
+    )
+    .await
+    .unwrap();
     let shown_ah_platform = maintenance::for_tenant(&mut conn, an_hung, during)
         .await
         .unwrap();
-    let cancelled = maintenance::cancel(&mut conn, platform.id).await.unwrap();
+    let cancelled = maintenance::cancel(&mut conn, &op(), platform.id, NOW)
+        .await
+        .unwrap();
     let shown_ah_cancelled = maintenance::for_tenant(&mut conn, an_hung, during)
         .await
         .unwrap();
@@ -144,7 +158,7 @@ async fn a_notice_shows_on_the_sites_it_concerns_until_it_is_over() {
         "a notice disappears once the downtime is over"
     );
     assert_eq!(shown_ah_platform.len(), 1);
-    assert!(cancelled);
+    assert_eq!(cancelled, maintenance::Cancellation::Cancelled);
     assert!(shown_ah_cancelled.is_empty());
 }
 
@@ -159,15 +173,15 @@ async fn impossible_notices_are_refused_and_nothing_is_written() {
     past.ends_at = NOW - Duration::days(1);
 
     let errors = [
-        maintenance::announce(&mut conn, "op", NOW, &backwards)
+        maintenance::announce(&mut conn, &op(), NOW, &backwards)
             .await
             .unwrap_err(),
-        maintenance::announce(&mut conn, "op", NOW, &past)
+        maintenance::announce(&mut conn, &op(), NOW, &past)
             .await
             .unwrap_err(),
         maintenance::announce(
             &mut conn,
-            "op",
+            &op(),
             NOW,
             &notice(Scope::Tenant("khongco".into()), start, false),
         )
@@ -175,7 +189,7 @@ async fn impossible_notices_are_refused_and_nothing_is_written() {
         .unwrap_err(),
         maintenance::announce(
             &mut conn,
-            "op",
+            &op(),
             NOW,
             &notice(Scope::Region("khongco".into()), start, false),
         )

@@ -7,13 +7,12 @@ use std::process::ExitCode;
 use clap::{ArgGroup, Args, Subcommand};
 use congxa_config::Config;
 use congxa_locale::time::{parse_local, time_and_date};
-use congxa_tenancy::audit::{self, Actor};
-use congxa_tenancy::maintenance::{self, Announcement, Notice, Scope};
+use congxa_tenancy::audit::Actor;
+use congxa_tenancy::maintenance::{self, Announcement, Cancellation as Outcome, Notice, Scope};
 use congxa_tenancy::{DomainName, regions, tenants};
 use serde::Serialize;
 use sqlx::{Connection, PgConnection};
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 use super::{CliError, Done, Session, finish, local_time, table};
 
@@ -165,28 +164,15 @@ async fn announce(
     let mut session = Session::open(config).await?;
     let actor = Actor::command_line();
     let mut tx = session.conn.begin().await?;
-    let notice = maintenance::announce(
-        &mut tx,
-        &actor.name,
-        OffsetDateTime::now_utc(),
-        &announcement,
-    )
-    .await?;
+    let notice =
+        maintenance::announce(&mut tx, &actor, OffsetDateTime::now_utc(), &announcement).await?;
     let concerned = concerned(&mut tx, &session.platform, &notice).await?;
-    audit::record(
-        &mut tx,
-        &actor,
-        "maintenance.announce",
-        concerned.tenant,
-        details(&notice)?,
-    )
-    .await?;
     tx.commit().await?;
 
     let mut human = format!(
         "Đã thông báo bảo trì số {} cho {}: từ {} đến {}.",
         notice.id,
-        concerned.phrase,
+        concerned,
         time_and_date(notice.starts_at),
         time_and_date(notice.ends_at)
     );
@@ -241,15 +227,6 @@ async fn list(config: &Config) -> Result<Done<Vec<Notice>>, CliError> {
     })
 }
 
-/// What `cancel` found: the notice withdrawn now, or already not in force.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    Cancelled,
-    AlreadyCancelled,
-    AlreadyOver,
-}
-
 #[derive(Debug, Serialize)]
 pub struct Cancellation {
     pub id: i64,
@@ -260,31 +237,9 @@ pub struct Cancellation {
 async fn cancel(config: &Config, id: i64) -> Result<Done<Cancellation>, CliError> {
     let mut session = Session::open(config).await?;
     let mut tx = session.conn.begin().await?;
-    let in_force = maintenance::upcoming(&mut tx, OffsetDateTime::now_utc())
-        .await?
-        .into_iter()
-        .find(|n| n.id == id);
-    // Refuses an unknown number; otherwise says whether it was not cancelled yet.
-    let not_yet_cancelled = maintenance::cancel(&mut tx, id).await?;
-    let outcome = match (in_force, not_yet_cancelled) {
-        (Some(notice), _) => {
-            let concerned = concerned(&mut tx, &session.platform, &notice).await?;
-            audit::record(
-                &mut tx,
-                &Actor::command_line(),
-                "maintenance.cancel",
-                concerned.tenant,
-                details(&notice)?,
-            )
-            .await?;
-            tx.commit().await?;
-            Outcome::Cancelled
-        }
-        // Over, or already withdrawn: nothing to do, and nothing for the
-        // audit log. Dropping the transaction keeps an over notice as it was.
-        (None, true) => Outcome::AlreadyOver,
-        (None, false) => Outcome::AlreadyCancelled,
-    };
+    let now = OffsetDateTime::now_utc();
+    let outcome = maintenance::cancel(&mut tx, &Actor::command_line(), id, now).await?;
+    tx.commit().await?;
     let human = match outcome {
         Outcome::Cancelled => {
             format!("Đã hủy thông báo bảo trì số {id}; các trang không còn hiện thông báo này.")
@@ -306,42 +261,23 @@ async fn cancel(config: &Config, id: i64) -> Result<Done<Cancellation>, CliError
     })
 }
 
-/// Whom a notice concerns: the commune for the audit log, and words for people.
-struct Concerned {
-    tenant: Option<Uuid>,
-    phrase: String,
-}
-
+/// Whom a notice concerns, in words for people.
 async fn concerned(
     conn: &mut PgConnection,
     platform: &DomainName,
     notice: &Notice,
-) -> Result<Concerned, CliError> {
+) -> Result<String, CliError> {
     Ok(match (&notice.tenant_slug, &notice.region_code) {
         (Some(slug), _) => {
             let tenant = tenants::show(conn, platform, slug).await?;
-            Concerned {
-                tenant: Some(tenant.id),
-                phrase: format!("{} ({})", tenant.name, tenant.slug),
-            }
+            format!("{} ({})", tenant.name, tenant.slug)
         }
         (None, Some(code)) => {
             let region = regions::find(conn, code).await?;
-            Concerned {
-                tenant: None,
-                phrase: format!("mọi xã, phường thuộc {} ({})", region.name, region.code),
-            }
+            format!("mọi xã, phường thuộc {} ({})", region.name, region.code)
         }
-        (None, None) => Concerned {
-            tenant: None,
-            phrase: "mọi xã, phường trên nền tảng".to_owned(),
-        },
+        (None, None) => "mọi xã, phường trên nền tảng".to_owned(),
     })
-}
-
-/// The notice as the audit log keeps it (times in RFC 3339).
-fn details(notice: &Notice) -> Result<serde_json::Value, CliError> {
-    serde_json::to_value(notice).map_err(CliError::Output)
 }
 
 /// The "phạm vi" column: which sites a notice concerns.

@@ -5,11 +5,10 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
 use congxa_config::Config;
-use congxa_tenancy::audit::{self, Actor};
+use congxa_tenancy::audit::Actor;
 use congxa_tenancy::tenants::{self, Filter, NewTenant, Status, Summary, Tenant};
 use congxa_tenancy::{DomainName, regions};
 use serde::Serialize;
-use serde_json::json;
 use sqlx::Connection;
 
 use super::{CliError, Done, Session, finish, kind_word, local_time, status_word, table};
@@ -236,22 +235,14 @@ async fn set_status(
 ) -> Result<Done<StatusChange>, CliError> {
     let mut session = Session::open(config).await?;
     let mut tx = session.conn.begin().await?;
-    let (tenant, changed) = tenants::set_status(&mut tx, &session.platform, slug, status).await?;
-    // Only changes go to the audit log; a repeated command did nothing.
-    if changed {
-        let action = match status {
-            Status::Suspended => "tenant.suspend",
-            Status::Active => "tenant.resume",
-        };
-        audit::record(
-            &mut tx,
-            &Actor::command_line(),
-            action,
-            Some(tenant.id),
-            json!({ "slug": tenant.slug }),
-        )
-        .await?;
-    }
+    let (tenant, changed) = tenants::set_status(
+        &mut tx,
+        &session.platform,
+        slug,
+        status,
+        &Actor::command_line(),
+    )
+    .await?;
     tx.commit().await?;
     let headline = match (status, changed) {
         (Status::Suspended, true) => format!(
@@ -285,17 +276,11 @@ async fn add_domain(
 ) -> Result<Done<Tenant>, CliError> {
     let mut session = Session::open(config).await?;
     let mut tx = session.conn.begin().await?;
-    let tenant = tenants::add_domain(&mut tx, &session.platform, slug, domain, primary).await?;
-    let domain = normalised(domain);
-    audit::record(
-        &mut tx,
-        &Actor::command_line(),
-        "tenant.add_domain",
-        Some(tenant.id),
-        json!({ "slug": tenant.slug, "domain": domain, "primary": primary }),
-    )
-    .await?;
+    let actor = Actor::command_line();
+    let tenant =
+        tenants::add_domain(&mut tx, &session.platform, slug, domain, primary, &actor).await?;
     tx.commit().await?;
+    let domain = normalised(domain);
     let role = if primary {
         " làm tên miền chính"
     } else {
@@ -320,24 +305,15 @@ async fn remove_domain(
 ) -> Result<Done<Tenant>, CliError> {
     let mut session = Session::open(config).await?;
     let mut tx = session.conn.begin().await?;
-    let before = tenants::show(&mut tx, &session.platform, slug).await?;
-    let tenant = tenants::remove_domain(&mut tx, &session.platform, slug, domain).await?;
-    let domain = normalised(domain);
-    let was_primary = primary_of(&before) == Some(domain.as_str());
-    audit::record(
-        &mut tx,
-        &Actor::command_line(),
-        "tenant.remove_domain",
-        Some(tenant.id),
-        json!({ "slug": tenant.slug, "domain": domain, "was_primary": was_primary }),
-    )
-    .await?;
+    let actor = Actor::command_line();
+    let tenant = tenants::remove_domain(&mut tx, &session.platform, slug, domain, &actor).await?;
     tx.commit().await?;
+    let domain = normalised(domain);
     let mut human = format!(
         "Đã gỡ tên miền {domain} khỏi {} ({}).",
         tenant.name, tenant.slug
     );
-    if was_primary {
+    if tenants::primary_of(&tenant).is_none() {
         human.push_str(&format!(
             " Địa chỉ chính nay là http://{}/.",
             tenant.automatic_domain
@@ -353,18 +329,10 @@ async fn remove_domain(
 async fn set_primary(config: &Config, slug: &str, domain: &str) -> Result<Done<Tenant>, CliError> {
     let mut session = Session::open(config).await?;
     let mut tx = session.conn.begin().await?;
-    let before = tenants::show(&mut tx, &session.platform, slug).await?;
-    let tenant = tenants::set_primary(&mut tx, &session.platform, slug, domain).await?;
-    let domain = normalised(domain);
-    audit::record(
-        &mut tx,
-        &Actor::command_line(),
-        "tenant.set_primary",
-        Some(tenant.id),
-        json!({ "slug": tenant.slug, "domain": domain, "previous": primary_of(&before) }),
-    )
-    .await?;
+    let actor = Actor::command_line();
+    let tenant = tenants::set_primary(&mut tx, &session.platform, slug, domain, &actor).await?;
     tx.commit().await?;
+    let domain = normalised(domain);
     let human = format!(
         "Tên miền chính của {} ({}) nay là {domain}.\n{}",
         tenant.name,
@@ -381,14 +349,6 @@ async fn set_primary(config: &Config, slug: &str, domain: &str) -> Result<Done<T
 /// functions have accepted it by then, so it parses).
 fn normalised(domain: &str) -> String {
     DomainName::parse(domain).map_or_else(|_| domain.to_owned(), |d| d.to_string())
-}
-
-fn primary_of(tenant: &Tenant) -> Option<&str> {
-    tenant
-        .domains
-        .iter()
-        .find(|d| d.primary)
-        .map(|d| d.domain.as_str())
 }
 
 /// A commune's particulars, one per line, for people.

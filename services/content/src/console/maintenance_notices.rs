@@ -7,10 +7,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use congxa_locale::time as vn_time;
 use congxa_tenancy::TenancyError;
-use congxa_tenancy::audit;
 use congxa_tenancy::maintenance::{self, Announcement, Notice, Scope};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use sqlx::Connection;
 use time::OffsetDateTime;
 
@@ -195,9 +193,9 @@ pub async fn announce(
             return Err(TenancyError::TenantNotFound(slug.clone()));
         }
         let mut tx = conn.begin().await?;
-        let notice = maintenance::announce(
+        maintenance::announce(
             &mut tx,
-            &signed.operator.email,
+            &actor(&signed),
             OffsetDateTime::now_utc(),
             &Announcement {
                 scope,
@@ -206,24 +204,6 @@ pub async fn announce(
                 message: form.message.clone().unwrap_or_default(),
                 emergency: form.emergency.is_some(),
             },
-        )
-        .await?;
-        let tenant_id = match &notice.tenant_slug {
-            Some(slug) => {
-                sqlx::query_scalar!("SELECT id FROM tenants WHERE slug = $1", slug)
-                    .fetch_optional(&mut *tx)
-                    .await?
-            }
-            None => None,
-        };
-        audit::record(
-            &mut tx,
-            &actor(&signed),
-            "maintenance.announce",
-            tenant_id,
-            json!({ "id": notice.id, "tenant": notice.tenant_slug, "region": notice.region_code,
-                    "starts_at": notice.starts_at.to_string(), "ends_at": notice.ends_at.to_string(),
-                    "emergency": notice.emergency }),
         )
         .await?;
         tx.commit().await?;
@@ -261,15 +241,7 @@ pub async fn cancel(
             return Ok(false);
         }
         let mut tx = conn.begin().await?;
-        maintenance::cancel(&mut tx, id).await?;
-        audit::record(
-            &mut tx,
-            &actor(&signed),
-            "maintenance.cancel",
-            None,
-            json!({ "id": id }),
-        )
-        .await?;
+        maintenance::cancel(&mut tx, &actor(&signed), id, OffsetDateTime::now_utc()).await?;
         tx.commit().await?;
         Ok::<_, TenancyError>(true)
     };

@@ -7,11 +7,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use congxa_tenancy::TenancyError;
-use congxa_tenancy::audit::{self, Actor};
+use congxa_tenancy::audit::Actor;
 use congxa_tenancy::regions::{self, Region};
 use congxa_tenancy::tenants::{self, Filter, NewTenant, Status, Summary, Tenant};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use sqlx::Connection;
 
 use super::session::{Checked, CsrfField, Signed, database_down};
@@ -353,18 +352,12 @@ pub async fn set_status(
     Path(slug): Path<String>,
     Checked(signed, form): Checked<StatusForm>,
 ) -> Response {
-    let (status, action, done) = match form.action.as_str() {
-        "suspend" => (Status::Suspended, "tenant.suspend", "tam-ngung"),
-        "resume" => (Status::Active, "tenant.resume", "hoat-dong"),
+    let (status, done) = match form.action.as_str() {
+        "suspend" => (Status::Suspended, "tam-ngung"),
+        "resume" => (Status::Active, "hoat-dong"),
         _ => return super::page_not_found(),
     };
-    change(&state, &signed, &slug, done, |tx, platform, slug| {
-        Box::pin(async move {
-            let (tenant, _) = tenants::set_status(tx, platform, slug, status).await?;
-            Ok((tenant, action, json!({ "slug": slug })))
-        })
-    })
-    .await
+    change(&state, &signed, &slug, done, Change::Status(status)).await
 }
 
 #[derive(Deserialize)]
@@ -380,112 +373,90 @@ impl CsrfField for DomainForm {
     }
 }
 
-/// What a domain form asks for.
-#[derive(Debug, Clone, Copy)]
-enum DomainChange {
-    Add,
-    MakePrimary,
-    Remove,
-}
-
 pub async fn add_domain(
     State(state): State<ConsoleState>,
     Path(slug): Path<String>,
-    checked: Checked<DomainForm>,
+    Checked(signed, form): Checked<DomainForm>,
 ) -> Response {
-    change_domain(&state, &slug, checked, DomainChange::Add).await
+    let what = Change::AddDomain {
+        primary: form.primary.is_some(),
+        domain: form.domain,
+    };
+    change(&state, &signed, &slug, "ten-mien", what).await
 }
 
 pub async fn set_primary(
     State(state): State<ConsoleState>,
     Path(slug): Path<String>,
-    checked: Checked<DomainForm>,
+    Checked(signed, form): Checked<DomainForm>,
 ) -> Response {
-    change_domain(&state, &slug, checked, DomainChange::MakePrimary).await
+    change(
+        &state,
+        &signed,
+        &slug,
+        "ten-mien",
+        Change::MakePrimary(form.domain),
+    )
+    .await
 }
 
 pub async fn remove_domain(
     State(state): State<ConsoleState>,
     Path(slug): Path<String>,
-    checked: Checked<DomainForm>,
-) -> Response {
-    change_domain(&state, &slug, checked, DomainChange::Remove).await
-}
-
-async fn change_domain(
-    state: &ConsoleState,
-    slug: &str,
     Checked(signed, form): Checked<DomainForm>,
-    kind: DomainChange,
 ) -> Response {
-    let primary = form.primary.is_some() && matches!(kind, DomainChange::Add);
-    let domain = form.domain;
     change(
-        state,
+        &state,
         &signed,
-        slug,
+        &slug,
         "ten-mien",
-        move |tx, platform, slug| {
-            Box::pin(async move {
-                let (tenant, action) = match kind {
-                    DomainChange::Add => (
-                        tenants::add_domain(tx, platform, slug, &domain, primary).await?,
-                        "tenant.add_domain",
-                    ),
-                    DomainChange::MakePrimary => (
-                        tenants::set_primary(tx, platform, slug, &domain).await?,
-                        "tenant.set_primary",
-                    ),
-                    DomainChange::Remove => (
-                        tenants::remove_domain(tx, platform, slug, &domain).await?,
-                        "tenant.remove_domain",
-                    ),
-                };
-                Ok((
-                    tenant,
-                    action,
-                    json!({ "slug": slug, "domain": domain, "primary": primary }),
-                ))
-            })
-        },
+        Change::RemoveDomain(form.domain),
     )
     .await
 }
 
-type ChangeFuture<'a> = std::pin::Pin<
-    Box<
-        dyn Future<Output = Result<(Tenant, &'static str, serde_json::Value), TenancyError>>
-            + Send
-            + 'a,
-    >,
->;
+/// A change an operator asks for on one commune.
+enum Change {
+    Status(Status),
+    AddDomain { domain: String, primary: bool },
+    MakePrimary(String),
+    RemoveDomain(String),
+}
 
-/// The frame of every change to one commune (the operator signed in and the
-/// CSRF token checked already): in scope, the change and its audit entry in
-/// one transaction, then back to the commune's page with a message (or the
-/// refusal, in Vietnamese).
-async fn change<F>(
+/// Applies a change to one commune (the operator signed in and the CSRF
+/// token checked already): in scope, in one transaction with its audit entry
+/// (which the tenancy operation writes), then back to the commune's page
+/// with a message, or the refusal in Vietnamese.
+async fn change(
     state: &ConsoleState,
     signed: &Signed,
     slug: &str,
     done: &str,
-    apply: F,
-) -> Response
-where
-    F: for<'a> FnOnce(
-        &'a mut sqlx::PgConnection,
-        &'a congxa_tenancy::DomainName,
-        &'a str,
-    ) -> ChangeFuture<'a>,
-{
+    what: Change,
+) -> Response {
     let changed = async {
         let mut conn = state.pool.acquire().await?;
         if !signed.operator.may_manage(&mut conn, slug).await? {
             return Ok(None);
         }
         let mut tx = conn.begin().await?;
-        let (tenant, action, details) = apply(&mut tx, &state.platform, slug).await?;
-        audit::record(&mut tx, &actor(signed), action, Some(tenant.id), details).await?;
+        let (platform, actor) = (&*state.platform, &actor(signed));
+        let tenant = match &what {
+            Change::Status(status) => {
+                tenants::set_status(&mut tx, platform, slug, *status, actor)
+                    .await?
+                    .0
+            }
+            Change::AddDomain { domain, primary } => {
+                tenants::add_domain(&mut tx, platform, slug, domain, *primary, actor).await?
+            }
+            Change::MakePrimary(domain) => {
+                tenants::set_primary(&mut tx, platform, slug, domain, actor).await?
+            }
+            Change::RemoveDomain(domain) => {
+                tenants::remove_domain(&mut tx, platform, slug, domain, actor).await?
+            }
+        };
         tx.commit().await?;
         Ok::<_, TenancyError>(Some(tenant))
     };
