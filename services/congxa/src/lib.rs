@@ -3,6 +3,7 @@
 //! reads the command line.
 
 pub mod cli;
+pub mod demo;
 
 use anyhow::Context;
 use congxa_config::Config;
@@ -94,9 +95,9 @@ pub const DEMO_NAME: &str = "Xã Quốc Tuấn";
 pub const DEMO_REGION: &str = "haiphong";
 pub const DEMO_REGION_NAME: &str = "Thành phố Hải Phòng";
 
-/// Creates the demo commune, in its province, unless it exists. Returns
-/// whether it was created. Runs as the admin role, like `migrate`, since it
-/// is part of setting the database up.
+/// Creates the demo commune, in its province, with its content, unless it
+/// exists. Returns whether it was created. Runs as the admin role, like
+/// `migrate`, since it is part of setting the platform up.
 pub async fn seed_demo(config: &Config) -> anyhow::Result<bool> {
     let platform = DomainName::parse(&config.platform_domain).map_err(|_| {
         anyhow::anyhow!(
@@ -104,6 +105,11 @@ pub async fn seed_demo(config: &Config) -> anyhow::Result<bool> {
             config.platform_domain
         )
     })?;
+    let store = congxa_storage::Store::new(config);
+    store
+        .ensure_bucket()
+        .await
+        .context("reaching the S3-compatible storage for the demo's files")?;
     let mut conn = PgConnection::connect(&config.admin_database_url)
         .await
         .context("connecting to the database with the admin URL")?;
@@ -136,12 +142,13 @@ pub async fn seed_demo(config: &Config) -> anyhow::Result<bool> {
         region: Some(DEMO_REGION.to_owned()),
         domain: None,
     };
-    match tenants::provision(&mut tx, &platform, &new, &actor).await {
-        Ok(_) => {}
+    let tenant = match tenants::provision(&mut tx, &platform, &new, &actor).await {
+        Ok(tenant) => tenant,
         // Another seed-demo won the race: the commune exists, as wanted.
         Err(TenancyError::DuplicateSlug(_)) => return Ok(false),
         Err(error) => return Err(error.into()),
-    }
+    };
+    demo::seed(&mut tx, &store, tenant.id).await?;
     tx.commit().await?;
     conn.close().await?;
     Ok(true)

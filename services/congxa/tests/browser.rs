@@ -32,3 +32,66 @@ async fn a_citizen_sees_the_commune_home_page_in_a_real_browser() {
     // Assert: every check passed.
     assert_passed(&url, &output);
 }
+
+/// site.mjs gives up by itself after 240 s.
+const SITE_TIMEOUT: Duration = Duration::from_secs(300);
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_page_type_is_accessible_fits_a_phone_and_reads_without_javascript() {
+    let scripts = Scripts::installed();
+
+    // Arrange: the demo commune, every section filled.
+    let env = congxa_testing::TestEnv::new().await;
+    common::demo_commune(&env, "quoctuan", "Xã Quốc Tuấn").await;
+    let items: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT ON (s.kind) '/' || s.path || '/' || i.slug
+         FROM items i JOIN sections s ON s.id = i.section_id
+         WHERE s.kind <> 'schedule' ORDER BY s.kind, i.published_at DESC",
+    )
+    .fetch_all(&env.admin)
+    .await
+    .unwrap();
+    let question: String =
+        sqlx::query_scalar("SELECT '/hoi-dap/' || slug FROM questions WHERE is_public LIMIT 1")
+            .fetch_one(&env.admin)
+            .await
+            .unwrap();
+    let platform = Platform::start(&env).await;
+
+    // Act: a browser visits every page type.
+    let base = format!("http://quoctuan.localhost:{}/", platform.port);
+    let mut paths: Vec<String> = [
+        "/",
+        "/gioi-thieu",
+        "/tin-tuc",
+        "/tin-tuc/thong-bao",
+        "/lich-cong-tac",
+        "/van-ban",
+        "/van-ban?q=quoc+tuan",
+        "/thu-tuc-hanh-chinh",
+        "/du-an-dau-thau",
+        "/ngan-sach",
+        "/tiep-can-thong-tin",
+        "/lay-y-kien",
+        "/hoi-dap",
+        "/hoi-dap/dat-cau-hoi",
+        "/hoi-dap/tra-cuu?ma=HD-DEMO0001",
+        "/lien-he",
+        "/so-do-trang",
+        "/tim-kiem?q=duong",
+    ]
+    .iter()
+    .map(|p| (*p).to_owned())
+    .collect();
+    paths.extend(items.iter().cloned());
+    paths.extend(items.first().map(|p| format!("{p}?ban-in")));
+    paths.push(question);
+    let args: Vec<&str> = std::iter::once(base.as_str())
+        .chain(paths.iter().map(String::as_str))
+        .collect();
+    let output = scripts.run("site.mjs", args, &base, SITE_TIMEOUT).await;
+    platform.stop().await;
+
+    // Assert: every check passed on every page.
+    assert_passed(&base, &output);
+}

@@ -1,18 +1,28 @@
 //! Themes: minijinja templates parsed once at start-up and embedded in the
-//! binary, rendered with autoescaping on.
+//! binary, rendered with autoescaping on, with the filters that write dates
+//! and numbers the Vietnamese way.
 
+use congxa_locale::time as vn_time;
 use minijinja::Environment;
 use serde::Serialize;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+macro_rules! theme {
+    ($dir:literal: $($name:literal),* $(,)?) => {
+        [$(($name, include_str!(concat!("../themes/", $dir, "/", $name)))),*]
+    };
+}
 
 /// The built-in default theme, one template per page type.
-const DEFAULT_THEME: [(&str, &str); 3] = [
-    ("base.html", include_str!("../themes/default/base.html")),
-    ("home.html", include_str!("../themes/default/home.html")),
-    (
-        "not_found.html",
-        include_str!("../themes/default/not_found.html"),
-    ),
-];
+const DEFAULT_THEME: [(&str, &str); 22] = theme!("default":
+    "base.html", "print.html", "macros.html", "home.html", "not_found.html",
+    "section.html", "article.html", "documents.html", "document.html",
+    "procedures.html", "procedure.html", "schedule.html", "projects.html", "project.html",
+    "consultations.html", "consultation.html", "questions.html", "question.html",
+    "ask.html", "tracking.html", "contacts.html", "search.html",
+);
+const DEFAULT_THEME_MORE: [(&str, &str); 1] = theme!("default": "sitemap.html");
 
 /// The parsed templates, shared by every request.
 pub struct Themes {
@@ -24,7 +34,10 @@ impl Themes {
     pub fn load() -> anyhow::Result<Self> {
         let mut env = Environment::new();
         env.add_filter("vi_number", congxa_locale::number::grouped);
-        for (name, source) in DEFAULT_THEME {
+        env.add_filter("ngay", day);
+        env.add_filter("ngay_gio", day_and_time);
+        env.add_filter("thu_ngay", weekday_and_day);
+        for (name, source) in DEFAULT_THEME.into_iter().chain(DEFAULT_THEME_MORE) {
             env.add_template(name, source)?;
         }
         Ok(Self { env })
@@ -39,5 +52,66 @@ impl Themes {
         self.env
             .get_template(template)?
             .render(minijinja::value::Serde(context))
+    }
+}
+
+/// A moment (RFC 3339) or a day ("2026-11-26") as data carries it.
+enum When {
+    Moment(OffsetDateTime),
+    Day(time::Date),
+}
+
+fn when(value: &str) -> Result<When, minijinja::Error> {
+    if let Ok(at) = OffsetDateTime::parse(value, &Rfc3339) {
+        return Ok(When::Moment(at.to_offset(vn_time::VIETNAM)));
+    }
+    vn_time::parse_day(value).map(When::Day).ok_or_else(|| {
+        minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            format!("{value:?} is not a date"),
+        )
+    })
+}
+
+/// "26/11/2026".
+fn day(value: &str) -> Result<String, minijinja::Error> {
+    Ok(match when(value)? {
+        When::Moment(at) => vn_time::short_date(at),
+        When::Day(day) => vn_time::day_date(day),
+    })
+}
+
+/// "26/11/2026 07:30" (a day alone stays a day).
+fn day_and_time(value: &str) -> Result<String, minijinja::Error> {
+    Ok(match when(value)? {
+        When::Moment(at) => vn_time::date_and_time(at),
+        When::Day(day) => vn_time::day_date(day),
+    })
+}
+
+/// "Thứ Năm, 26/11/2026".
+fn weekday_and_day(value: &str) -> Result<String, minijinja::Error> {
+    Ok(match when(value)? {
+        When::Moment(at) => vn_time::weekday_date(at.date()),
+        When::Day(day) => vn_time::weekday_date(day),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_written_in_vietnam_whatever_their_offset() {
+        assert_eq!(day("2026-11-25T18:30:00Z").unwrap(), "26/11/2026");
+        assert_eq!(
+            day_and_time("2026-11-26T00:30:00Z").unwrap(),
+            "26/11/2026 07:30"
+        );
+        assert_eq!(
+            weekday_and_day("2026-11-26").unwrap(),
+            "Thứ Năm, 26/11/2026"
+        );
+        assert!(day("hôm qua").is_err());
     }
 }

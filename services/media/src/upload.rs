@@ -61,7 +61,7 @@ async fn store_field(
         )
     })?;
     let id = Uuid::new_v4();
-    let key = format!("tenants/{tenant}/{id}");
+    let key = congxa_storage::tenant_key(tenant, id);
 
     let mut buffer = BytesMut::with_capacity(SNIFF);
     let mut kind: Option<Kind> = None;

@@ -73,6 +73,11 @@ pub struct Config {
     #[arg(long, env = "CONGXA_PLATFORM_DOMAIN", default_value = "localhost")]
     pub platform_domain: String,
 
+    /// How citizens reach the sites: `https` in production (behind TLS),
+    /// `http` locally. Canonical addresses, sitemaps and feeds use it.
+    #[arg(long, env = "CONGXA_PUBLIC_SCHEME", default_value = "http", value_parser = ["http", "https"])]
+    pub public_scheme: String,
+
     /// Where the gateway, the only public listener, listens.
     #[arg(long, env = "CONGXA_GATEWAY_LISTEN", default_value = "0.0.0.0:8080")]
     pub gateway_listen: SocketAddr,

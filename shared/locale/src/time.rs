@@ -89,7 +89,38 @@ pub fn add_working_days(day: Date, n: u32) -> Date {
     current
 }
 
-fn weekday(day: Weekday) -> &'static str {
+/// "26/11/2026": a calendar day (an issue date, a deadline).
+pub fn day_date(day: Date) -> String {
+    format!(
+        "{:02}/{:02}/{}",
+        day.day(),
+        u8::from(day.month()),
+        day.year()
+    )
+}
+
+/// "Thứ Năm, 26/11/2026": a day of the week with its date.
+pub fn weekday_date(day: Date) -> String {
+    format!("{}, {}", weekday(day.weekday()), day_date(day))
+}
+
+/// Reads a day typed as "2026-11-26" (a date field) or "26/11/2026".
+pub fn parse_day(raw: &str) -> Option<Date> {
+    let raw = raw.trim();
+    let iso = format_description!("[year]-[month]-[day]");
+    let vietnamese = format_description!("[day]/[month]/[year]");
+    Date::parse(raw, iso)
+        .or_else(|_| Date::parse(raw, vietnamese))
+        .ok()
+}
+
+/// The Monday of the week `day` falls in.
+pub fn monday_of(day: Date) -> Date {
+    day - Duration::days(i64::from(day.weekday().number_days_from_monday()))
+}
+
+/// "Thứ Hai" … "Chủ Nhật".
+pub fn weekday(day: Weekday) -> &'static str {
     match day {
         Weekday::Monday => "Thứ Hai",
         Weekday::Tuesday => "Thứ Ba",
@@ -134,6 +165,17 @@ mod tests {
         assert_eq!(parse_local("2026-12-10 22:00"), Some(at));
         assert_eq!(time_and_date(at), "22:00 ngày 10/12/2026");
         assert_eq!(parse_local("mai"), None);
+    }
+
+    #[test]
+    fn days_are_read_both_ways_and_weeks_start_on_monday() {
+        use time::macros::date;
+        assert_eq!(parse_day("2026-11-26"), Some(date!(2026 - 11 - 26)));
+        assert_eq!(parse_day("26/11/2026"), Some(date!(2026 - 11 - 26)));
+        assert_eq!(parse_day("31/02/2026"), None);
+        assert_eq!(monday_of(date!(2026 - 11 - 26)), date!(2026 - 11 - 23));
+        assert_eq!(monday_of(date!(2026 - 11 - 23)), date!(2026 - 11 - 23));
+        assert_eq!(weekday_date(date!(2026 - 11 - 26)), "Thứ Năm, 26/11/2026");
     }
 
     #[test]

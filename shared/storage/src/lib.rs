@@ -23,6 +23,12 @@ pub enum StorageError {
     Unavailable(String),
 }
 
+/// Where a commune's file lives in the bucket: under the commune's own
+/// prefix, named by its id, never by anything an uploader typed.
+pub fn tenant_key(tenant: uuid::Uuid, file: uuid::Uuid) -> String {
+    format!("tenants/{tenant}/{file}")
+}
+
 /// A bucket of the S3-compatible storage.
 #[derive(Clone)]
 pub struct Store {

@@ -123,6 +123,7 @@ pub async fn provision(
     actor: &audit::Actor,
 ) -> Result<Tenant, TenancyError> {
     let tenant = create(conn, platform, new).await?;
+    seed_site(conn, &tenant).await?;
     audit::record(
         conn,
         actor,
@@ -138,6 +139,28 @@ pub async fn provision(
     )
     .await?;
     Ok(tenant)
+}
+
+/// Gives a new commune the sections REGULATIONS.md requires and its
+/// profile. The site's tables are under row-level security, so this part of
+/// the transaction acts for the new commune, then for none again.
+async fn seed_site(conn: &mut PgConnection, tenant: &Tenant) -> Result<(), TenancyError> {
+    sqlx::query!(
+        "SELECT set_config('congxa.tenant_id', $1, true)",
+        tenant.id.to_string()
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    congxa_site::sections::seed_required(
+        conn,
+        tenant.id,
+        &congxa_site::sections::agency_of(&tenant.name),
+    )
+    .await?;
+    sqlx::query!("SELECT set_config('congxa.tenant_id', '', true)")
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 /// One commune with its domains.

@@ -123,3 +123,28 @@ pub async fn audit_actions(env: &TestEnv) -> Vec<String> {
         .await
         .unwrap()
 }
+
+/// A commune provisioned as operators do (its required sections) and filled
+/// with the demo content and files, as `make run` shows it.
+pub async fn demo_commune(env: &TestEnv, slug: &str, name: &str) -> uuid::Uuid {
+    use congxa_tenancy::audit::Actor;
+    use congxa_tenancy::tenants::{self, NewTenant};
+    let platform = congxa_tenancy::DomainName::parse("localhost").unwrap();
+    let mut tx = env.admin.begin().await.unwrap();
+    let new = NewTenant {
+        slug: slug.to_owned(),
+        name: name.to_owned(),
+        kind: None,
+        region: None,
+        domain: None,
+    };
+    let tenant = tenants::provision(&mut tx, &platform, &new, &Actor::command_line())
+        .await
+        .unwrap();
+    let store = congxa_storage::Store::new(&env.config);
+    congxa::demo::seed(&mut tx, &store, tenant.id)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    tenant.id
+}

@@ -1,0 +1,149 @@
+//! What every page of a commune shows around its content: the name and
+//! agency, the menu, the date, maintenance banners, the visitor counter and
+//! the footer's contact details.
+
+use std::time::Duration;
+
+use congxa_locale::time as vn_time;
+use congxa_tenancy::maintenance;
+use congxa_web::ApiError;
+use serde::{Deserialize, Serialize};
+
+use super::{Visit, db_error};
+use crate::AppState;
+
+/// How long a page waits for the visit counter before rendering without it.
+const COUNTER_WAIT: Duration = Duration::from_millis(300);
+
+#[derive(Serialize)]
+pub struct Chrome {
+    pub tenant: Profile,
+    pub menu: Vec<MenuEntry>,
+    pub today: String,
+    pub visits: Option<Visits>,
+    /// Announced maintenance, shown as banners until it is over.
+    pub maintenance: Vec<String>,
+}
+
+/// The commune and its site's transaction details (REGULATIONS.md, Content 2).
+#[derive(Serialize)]
+pub struct Profile {
+    pub name: String,
+    pub agency: String,
+    pub address: String,
+    pub phone: String,
+    pub email: String,
+    pub responsible_person: String,
+    pub responsible_title: String,
+    pub licence: String,
+    pub office_hours: String,
+}
+
+#[derive(Serialize)]
+pub struct MenuEntry {
+    pub path: String,
+    pub name: String,
+}
+
+/// The visit counter, as analytics reports it; parts it does not report
+/// are left out of the footer.
+#[derive(Serialize, Deserialize)]
+pub struct Visits {
+    pub total: u64,
+    pub today: u64,
+    #[serde(default)]
+    pub month: Option<u64>,
+    #[serde(default)]
+    pub online: Option<u64>,
+}
+
+impl Chrome {
+    pub async fn load(state: &AppState, visit: &Visit) -> Result<Self, ApiError> {
+        let (site, visits, maintenance) = tokio::join!(
+            site(state, visit),
+            visits(state, visit),
+            maintenance_banners(state, visit)
+        );
+        let (tenant, menu) = site?;
+        Ok(Self {
+            tenant,
+            menu,
+            today: vn_time::long_date(vn_time::now()),
+            visits,
+            maintenance,
+        })
+    }
+}
+
+async fn site(state: &AppState, visit: &Visit) -> Result<(Profile, Vec<MenuEntry>), ApiError> {
+    let mut tx = visit.begin(&state.pool).await?;
+    let profile = sqlx::query_as!(
+        Profile,
+        r#"SELECT t.name, COALESCE(p.agency, 'Ủy ban nhân dân ' || t.name) AS "agency!",
+                  COALESCE(p.address, '') AS "address!", COALESCE(p.phone, '') AS "phone!",
+                  COALESCE(p.email, '') AS "email!",
+                  COALESCE(p.responsible_person, '') AS "responsible_person!",
+                  COALESCE(p.responsible_title, '') AS "responsible_title!",
+                  COALESCE(p.licence, '') AS "licence!",
+                  COALESCE(p.office_hours, '') AS "office_hours!"
+           FROM tenants t LEFT JOIN site_profiles p ON p.tenant_id = t.id
+           WHERE t.id = $1"#,
+        visit.tenant.id
+    )
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db_error)?
+    .ok_or_else(ApiError::not_found)?;
+    let menu = sqlx::query_as!(
+        MenuEntry,
+        "SELECT path, name FROM sections WHERE in_menu AND parent_id IS NULL ORDER BY sort_order"
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(db_error)?;
+    Ok((profile, menu))
+}
+
+/// The banners of maintenance announced for this commune, its region or the
+/// platform; none (and a log line) when they cannot be read.
+async fn maintenance_banners(state: &AppState, visit: &Visit) -> Vec<String> {
+    let notices = async {
+        let mut conn = state.pool.acquire().await?;
+        maintenance::for_tenant(&mut conn, visit.tenant.id, time::OffsetDateTime::now_utc()).await
+    };
+    match notices.await {
+        Ok(notices) => notices.iter().map(maintenance::Notice::banner).collect(),
+        Err(error) => {
+            tracing::warn!(%error, "maintenance notices unavailable; page shown without them");
+            Vec::new()
+        }
+    }
+}
+
+/// The counter, or nothing when analytics (or its Redis) cannot answer in
+/// time: the page renders either way.
+async fn visits(state: &AppState, visit: &Visit) -> Option<Visits> {
+    let mut headers = axum::http::HeaderMap::new();
+    visit.tenant.write_to(&mut headers);
+    let asked = state
+        .analytics
+        .request(
+            reqwest::Method::GET,
+            &format!("{}/api/thong-ke", state.analytics_url),
+        )
+        .headers(headers)
+        .timeout(COUNTER_WAIT)
+        .send()
+        .await;
+    match asked {
+        Ok(response) if response.status().is_success() => response.json().await.ok(),
+        Ok(response) => {
+            tracing::warn!(status = %response.status(), "visit counter unavailable; page shown without it");
+            None
+        }
+        Err(error) => {
+            tracing::warn!(%error, "visit counter unavailable; page shown without it");
+            None
+        }
+    }
+}

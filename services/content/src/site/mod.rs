@@ -1,0 +1,237 @@
+//! A commune's public site: every section of REGULATIONS.md, search, the site
+//! map and feeds, rendered through the commune's theme.
+
+mod api;
+mod articles;
+mod browse;
+mod chrome;
+mod consultations;
+mod contacts;
+mod documents;
+mod feeds;
+pub mod forms;
+mod home;
+mod http;
+mod items;
+mod paging;
+mod params;
+mod procedures;
+mod questions;
+mod rating;
+mod records;
+mod schedule;
+mod search;
+mod sitemap;
+
+use std::net::IpAddr;
+
+use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use congxa_web::{ApiError, TenantContext};
+use serde::Serialize;
+use sqlx::{PgPool, Postgres, Transaction};
+
+use crate::AppState;
+pub use chrome::Chrome;
+
+/// The site's routes. Fixed paths come first; everything else is a section
+/// or an item, found by its address.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(home::page))
+        .route("/tim-kiem", get(search::page))
+        .route("/so-do-trang", get(sitemap::page))
+        .route("/sitemap.xml", get(sitemap::xml))
+        .route("/rss", get(feeds::index))
+        .route("/rss/{*path}", get(feeds::section))
+        .route(
+            "/hoi-dap/dat-cau-hoi",
+            get(questions::ask_form).post(questions::ask),
+        )
+        .route("/hoi-dap/tra-cuu", get(questions::tracking))
+        .route("/gop-y/{item}", post(consultations::comment))
+        .route("/danh-gia/{item}", post(rating::rate))
+        .route("/giao-dien/hien-thi.js", get(display_script))
+        .merge(api::router())
+        .route("/{*path}", get(browse::page))
+        .fallback(browse::not_found)
+        .with_state(state)
+}
+
+/// The largest form body the site accepts (questions, comments, ratings).
+pub const MAX_FORM_BYTES: usize = 32 * 1024;
+
+/// The theme's one script: font size and contrast controls.
+const DISPLAY_SCRIPT: &str = include_str!("../../themes/default/hien-thi.js");
+
+async fn display_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        DISPLAY_SCRIPT,
+    )
+        .into_response()
+}
+
+/// One public request: which commune, through which host, from whom.
+pub struct Visit {
+    pub tenant: TenantContext,
+    /// The host the citizen used, already canonical: the gateway redirects
+    /// aliases to the primary domain before anything reaches this service.
+    pub host: String,
+    pub client_ip: Option<IpAddr>,
+    pub user_agent: String,
+    headers: HeaderMap,
+}
+
+impl FromRequestParts<AppState> for Visit {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let tenant = TenantContext::from_request_parts(parts, state)
+            .await
+            .map_err(ApiError::into_page)?;
+        let text = |name: &str| {
+            parts
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        // Set by the gateway, which overwrites whatever the client sent; the
+        // internal token checked above proves the gateway sent this request.
+        let host = text("x-forwarded-host");
+        let client_ip = text("x-forwarded-for").parse().ok();
+        Ok(Self {
+            tenant,
+            host,
+            client_ip,
+            user_agent: text(header::USER_AGENT.as_str()),
+            headers: parts.headers.clone(),
+        })
+    }
+}
+
+impl Visit {
+    /// The absolute address of a path on this commune's site.
+    pub fn url(&self, state: &AppState, path: &str) -> String {
+        format!("{}://{}{}", state.public_scheme, self.host, path)
+    }
+
+    /// A transaction that sees only this commune's rows.
+    pub async fn begin(&self, pool: &PgPool) -> Result<Transaction<'static, Postgres>, ApiError> {
+        congxa_db::begin_for_tenant(pool, self.tenant.id)
+            .await
+            .map_err(db_error)
+    }
+}
+
+/// What a page template receives besides its own data.
+#[derive(Serialize)]
+struct Frame<'a, T> {
+    #[serde(flatten)]
+    chrome: &'a Chrome,
+    /// Which page type this is (the menu marks its section).
+    page: &'a str,
+    title: &'a str,
+    /// The canonical address of this page.
+    canonical: String,
+    #[serde(flatten)]
+    data: T,
+}
+
+/// A themed page ready to send.
+pub struct Page<'a, T> {
+    pub template: &'a str,
+    pub page: &'a str,
+    pub title: &'a str,
+    /// The page's own path (and query, when it matters), for its canonical
+    /// address.
+    pub path: &'a str,
+    pub data: T,
+}
+
+impl<T: Serialize> Page<'_, T> {
+    /// Renders the page with the commune's chrome, answering 304 when the
+    /// browser already has these bytes.
+    pub async fn render(self, state: &AppState, visit: &Visit) -> Result<Response, ApiError> {
+        self.render_with(state, visit, StatusCode::OK).await
+    }
+
+    pub async fn render_with(
+        self,
+        state: &AppState,
+        visit: &Visit,
+        status: StatusCode,
+    ) -> Result<Response, ApiError> {
+        let chrome = Chrome::load(state, visit).await?;
+        let frame = Frame {
+            chrome: &chrome,
+            page: self.page,
+            title: self.title,
+            canonical: visit.url(state, self.path),
+            data: self.data,
+        };
+        let html = state
+            .themes
+            .render(self.template, &frame)
+            .map_err(ApiError::internal)?;
+        Ok(http::html(status, html, &visit.headers))
+    }
+}
+
+/// The themed "not found" page of a commune.
+pub async fn not_found_page(state: &AppState, visit: &Visit) -> Response {
+    let page = Page {
+        template: "not_found.html",
+        page: "not_found",
+        title: "Không tìm thấy trang",
+        path: "/",
+        data: (),
+    };
+    page.render_with(state, visit, StatusCode::NOT_FOUND)
+        .await
+        .unwrap_or_else(ApiError::into_page)
+}
+
+/// A page handler's outcome: the page, the themed 404, or an error page.
+pub enum Outcome {
+    Page(Response),
+    NotFound,
+}
+
+impl From<Response> for Outcome {
+    fn from(response: Response) -> Self {
+        Self::Page(response)
+    }
+}
+
+/// Finishes a handler: a missing page gets the commune's own 404 page, a
+/// failure the Vietnamese error page.
+pub async fn finish(
+    state: &AppState,
+    visit: &Visit,
+    outcome: Result<Outcome, ApiError>,
+) -> Response {
+    match outcome {
+        Ok(Outcome::Page(response)) => response,
+        Ok(Outcome::NotFound) => not_found_page(state, visit).await,
+        Err(error) => error.into_page(),
+    }
+}
+
+/// The database could not answer: the page says so, the log says why.
+pub fn db_error(error: sqlx::Error) -> ApiError {
+    ApiError::unavailable(
+        "database_unavailable",
+        "Cơ sở dữ liệu tạm thời không truy cập được. Mời bạn thử lại sau ít phút.",
+    )
+    .with_source(error)
+}

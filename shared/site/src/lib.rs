@@ -1,0 +1,9 @@
+//! A commune site's content model, shared by the services that show it and
+//! the commands that provision and seed it.
+
+pub mod sections;
+pub mod slug;
+pub mod write;
+
+pub use sections::SectionKind;
+pub use slug::slugify;
