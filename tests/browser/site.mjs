@@ -6,6 +6,8 @@
 //
 //   node tests/browser/site.mjs <base url> <path> [<path>…]
 //
+// A path written `404:/x` is expected to answer 404 (the themed page).
+//
 // Prints one line per check, `ok <check>` or `FAIL <check>: <detail>`.
 // Exits 0 when every check passed, 1 when any failed, 2 on a crash.
 
@@ -22,16 +24,18 @@ if (!base || paths.length === 0) {
   process.exit(2);
 }
 
-async function checkPage(browser, path) {
+async function checkPage(browser, given) {
+  const expected = given.startsWith('404:') ? 404 : 200;
+  const path = given.replace(/^404:/, '');
   const url = new URL(path, base).toString();
   // On a computer, axe-core injected past the page's CSP.
   const desktop = await newContext(browser, { bypassCSP: true, ...DESKTOP });
   try {
     const page = await desktop.newPage();
     let response;
-    const loaded = await check(`${path}: loads with status 200`, async () => {
+    const loaded = await check(`${path}: loads with status ${expected}`, async () => {
       response = await page.goto(url, { waitUntil: 'load' });
-      if (response?.status() !== 200) return `got ${response?.status() ?? 'no response'}`;
+      if (response?.status() !== expected) return `got ${response?.status() ?? 'no response'}`;
     });
     if (!loaded) return;
     await check(`${path}: lang="vi" and one visible h1`, async () => {
@@ -90,7 +94,40 @@ async function displayControls(browser) {
   }
 }
 
+// The home page's weight and stability (the issue's budget): every resource
+// of the first load under 150 KB on the wire, no layout shift.
+async function homeBudget(browser) {
+  const context = await newContext(browser, PHONE);
+  try {
+    const page = await context.newPage();
+    let bytes = 0;
+    page.on('response', async (response) => {
+      const length = Number((await response.allHeaders())['content-length'] ?? 0);
+      const body = length || (await response.body().catch(() => Buffer.alloc(0))).length;
+      bytes += body;
+    });
+    await page.addInitScript(() => {
+      globalThis.__shift = 0;
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) if (!entry.hadRecentInput) globalThis.__shift += entry.value;
+      }).observe({ type: 'layout-shift', buffered: true });
+    });
+    await page.goto(new URL('/', base).toString(), { waitUntil: 'networkidle' });
+    await check('the home page loads under 150 KB in all', () => {
+      if (!(bytes > 0 && bytes < 150 * 1024)) return `${bytes} bytes`;
+    });
+    await check('the home page does not shift while it loads', async () => {
+      await page.waitForTimeout(300);
+      const shift = await page.evaluate(() => globalThis.__shift);
+      if (shift > 0.01) return `cumulative layout shift ${shift}`;
+    });
+  } finally {
+    await context.close();
+  }
+}
+
 async function run(browser) {
+  await homeBudget(browser);
   for (const path of paths) {
     try {
       await checkPage(browser, path);

@@ -105,6 +105,7 @@ async fn record_views(
 struct Counter {
     total: u64,
     today: u64,
+    month: u64,
 }
 
 async fn counter(
@@ -112,12 +113,15 @@ async fn counter(
     tenant: TenantContext,
 ) -> Result<Json<Counter>, ApiError> {
     let mut connection = state.redis.get().await.map_err(redis_down)?;
-    let (total, today) =
-        tokio::time::timeout(REDIS_WAIT, counters::read(&mut connection, tenant.id))
-            .await
-            .map_err(|_| redis_timeout())?
-            .map_err(redis_down)?;
-    Ok(Json(Counter { total, today }))
+    let views = tokio::time::timeout(REDIS_WAIT, counters::read(&mut connection, tenant.id))
+        .await
+        .map_err(|_| redis_timeout())?
+        .map_err(redis_down)?;
+    Ok(Json(Counter {
+        total: views.total,
+        today: views.today,
+        month: views.month,
+    }))
 }
 
 fn redis_down(error: redis::RedisError) -> ApiError {

@@ -115,7 +115,28 @@ pub async fn seed_demo(config: &Config) -> anyhow::Result<bool> {
         .context("connecting to the database with the admin URL")?;
     let mut tx = conn.begin().await?;
     match tenants::show(&mut tx, &platform, DEMO_SLUG).await {
-        Ok(_) => return Ok(false),
+        Ok(tenant) => {
+            // Made before the site had content (an older database): give it
+            // its sections and the demo content once.
+            let items: i64 = sqlx::query_scalar!(
+                r#"SELECT count(*) AS "n!" FROM items WHERE tenant_id = $1"#,
+                tenant.id
+            )
+            .fetch_one(&mut *tx)
+            .await?;
+            if items > 0 {
+                return Ok(false);
+            }
+            congxa_site::sections::seed_required(
+                &mut tx,
+                tenant.id,
+                &congxa_site::sections::agency_of(&tenant.name),
+            )
+            .await?;
+            demo::seed(&mut tx, &store, tenant.id).await?;
+            tx.commit().await?;
+            return Ok(true);
+        }
         Err(TenancyError::TenantNotFound(_)) => {}
         Err(error) => return Err(error.into()),
     }

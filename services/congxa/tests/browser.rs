@@ -79,6 +79,7 @@ async fn every_page_type_is_accessible_fits_a_phone_and_reads_without_javascript
         "/lien-he",
         "/so-do-trang",
         "/tim-kiem?q=duong",
+        "404:/khong-co-trang-nay",
     ]
     .iter()
     .map(|p| (*p).to_owned())

@@ -293,6 +293,8 @@ async fn every_page_view_is_counted_per_commune() {
     assert_eq!(total_views(&platform, AH).await, 1);
     let page = platform.get(QT, "/").await.text().await.unwrap();
     assert!(page.contains("<dt>Tổng số:</dt><dd>3</dd>"), "{page}");
+    assert!(page.contains("<dt>Tháng này:</dt><dd>3</dd>"), "{page}");
+    assert!(page.contains("<dt>Hôm nay:</dt><dd>3</dd>"), "{page}");
     platform.stop().await;
 }
 

@@ -714,7 +714,21 @@ async fn one_commune_never_sees_another_communes_content() {
     let site = Site::start().await;
     let items = site.one_item_per_kind().await;
 
-    // Xã Vĩnh Bảo has the same sections, empty.
+    // Xã Vĩnh Bảo, provisioned by `congxa tenant create`, has every required
+    // section, empty, and its agency named after it.
+    let (sections, agency): (i64, String) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM sections s WHERE s.tenant_id = t.id), p.agency
+         FROM tenants t JOIN site_profiles p ON p.tenant_id = t.id WHERE t.slug = 'vinhbao'",
+    )
+    .fetch_one(&site.env.admin)
+    .await
+    .unwrap();
+    let required: usize = congxa_site::sections::REQUIRED
+        .iter()
+        .map(|s| 1 + s.children.len())
+        .sum();
+    assert_eq!(sections, required as i64);
+    assert_eq!(agency, "Ủy ban nhân dân xã Vĩnh Bảo");
     let other_home = site.get(OTHER, "/").await.text().await.unwrap();
     assert!(other_home.contains("Xã Vĩnh Bảo") && !other_home.contains("Quốc Tuấn"));
     for (_, path, _) in &items {

@@ -1,6 +1,8 @@
 // Font size (A− A A+) and high contrast for the default theme. Only an
-// enhancement: without JavaScript the controls stay hidden and the browser's
-// own zoom does the same. Choices are remembered in this browser only.
+// enhancement: without JavaScript the page hides the controls (a <noscript>
+// style) and the browser's own zoom does the same. They are laid out from
+// the first paint, so nothing shifts when this runs. Choices are remembered
+// in this browser only.
 (function () {
   var root = document.documentElement;
   var SIZES = { nho: 'chu-nho', lon: 'chu-lon', 'rat-lon': 'chu-rat-lon' };
@@ -19,7 +21,6 @@
   document.addEventListener('DOMContentLoaded', function () {
     var controls = document.querySelector('.display-controls');
     if (!controls) return;
-    controls.hidden = false;
     var contrast = controls.querySelector('[data-tuong-phan]');
     applyContrast(root.classList.contains('tuong-phan'), contrast);
     controls.addEventListener('click', function (event) {
