@@ -6,7 +6,7 @@ use clap::{Parser, Subcommand};
 use congxa::Service;
 use congxa::cli::{
     audit::AuditArgs, maintenance::MaintenanceArgs, operator::OperatorArgs, region::RegionArgs,
-    tenant::TenantArgs,
+    tenant::TenantArgs, user::UserArgs,
 };
 use congxa_config::Config;
 use congxa_web::Shutdown;
@@ -52,6 +52,8 @@ enum Command {
     Maintenance(MaintenanceArgs),
     /// Manage the accounts of the operators' console (on the platform domain).
     Operator(OperatorArgs),
+    /// Manage a commune's board accounts (its editorial board, /quan-tri).
+    User(UserArgs),
 }
 
 fn main() -> ExitCode {
@@ -78,6 +80,7 @@ async fn run(cli: Cli) -> ExitCode {
         Command::Audit(args) => congxa::cli::audit::run(args, &config).await,
         Command::Maintenance(args) => congxa::cli::maintenance::run(args, &config).await,
         Command::Operator(args) => congxa::cli::operator::run(args, &config).await,
+        Command::User(args) => congxa::cli::user::run(args, &config).await,
         Command::Serve { service } => failure_on_error(serve(service, config).await),
         Command::Migrate => failure_on_error(migrate(&config).await),
         Command::SeedDemo => failure_on_error(seed_demo(&config).await),

@@ -1,6 +1,8 @@
 //! The content service: each commune's public site, rendered through its theme.
 
+mod admin;
 pub mod console;
+pub mod publishing;
 mod site;
 pub mod themes;
 
@@ -30,6 +32,8 @@ pub struct AppState {
     /// absolute addresses (sitemaps, feeds, the API).
     public_scheme: Arc<str>,
     forms: site::forms::Guard,
+    /// The board workspace's templates.
+    admin: Arc<minijinja::Environment<'static>>,
 }
 
 impl FromRef<AppState> for InternalAuth {
@@ -60,10 +64,17 @@ pub async fn serve(
         analytics_url: Arc::from(config.analytics_url.trim_end_matches('/')),
         public_scheme: Arc::from(config.public_scheme.as_str()),
         forms: site::forms::Guard::new(&config.internal_token),
+        admin: Arc::new(admin::templates()?),
         auth,
     };
     let drain = Duration::from_secs(config.request_timeout_secs);
+    let job = tokio::spawn(publishing::run(
+        state.pool.clone(),
+        Duration::from_secs(config.publish_interval_secs.max(1)),
+        shutdown.clone(),
+    ));
     congxa_web::serve(listener, router(state), shutdown, drain).await?;
+    job.abort();
     Ok(())
 }
 

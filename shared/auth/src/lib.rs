@@ -2,5 +2,6 @@
 //! workspace: password hashing, session and CSRF tokens, session cookies.
 
 pub mod cookie;
+pub mod lockout;
 pub mod password;
 pub mod token;

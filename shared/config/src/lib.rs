@@ -158,6 +158,11 @@ pub struct Config {
     /// flight.
     #[arg(long, env = "CONGXA_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
     pub request_timeout_secs: u64,
+
+    /// Seconds between two rounds of the publishing job, which publishes
+    /// the items the board scheduled once their time has come.
+    #[arg(long, env = "CONGXA_PUBLISH_INTERVAL_SECS", default_value_t = 15)]
+    pub publish_interval_secs: u64,
 }
 
 impl Config {

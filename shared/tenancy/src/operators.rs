@@ -2,7 +2,7 @@
 //! sign-in with lockout after repeated failures, sessions kept as hashes,
 //! and the scope (one region, or the whole platform) every action checks.
 
-use congxa_auth::{password, token};
+use congxa_auth::{lockout, password, token};
 use serde::Serialize;
 use sqlx::PgConnection;
 use time::{Duration, OffsetDateTime};
@@ -11,10 +11,7 @@ use uuid::Uuid;
 use crate::error::{TenancyError, clean_name};
 use crate::regions;
 
-/// Failed sign-ins in a row before the account is locked.
-pub const MAX_FAILED_ATTEMPTS: i32 = 5;
-/// How long a locked account stays locked.
-pub const LOCKOUT: Duration = Duration::minutes(15);
+pub use congxa_auth::lockout::{LOCKOUT, MAX_FAILED_ATTEMPTS};
 /// How long a session lasts without signing in again.
 pub const SESSION_LIFETIME: Duration = Duration::hours(8);
 
@@ -132,12 +129,11 @@ pub async fn sign_in(
         return Ok(Err(SignInError::Locked(until)));
     }
     if !password::verify(given_password, &account.password_hash) || !account.active {
-        let failures = account.failed_attempts + 1;
-        let locked_until = (failures >= MAX_FAILED_ATTEMPTS).then_some(now + LOCKOUT);
+        let (failures, locked_until) = lockout::after_failure(account.failed_attempts, now);
         sqlx::query!(
             "UPDATE operators SET failed_attempts = $2, locked_until = $3 WHERE id = $1",
             account.id,
-            if locked_until.is_some() { 0 } else { failures },
+            failures,
             locked_until
         )
         .execute(&mut *conn)

@@ -6,6 +6,7 @@ pub mod maintenance;
 pub mod operator;
 pub mod region;
 pub mod tenant;
+pub mod user;
 
 use std::fmt;
 use std::io::Write;
@@ -83,6 +84,18 @@ impl std::error::Error for CliError {}
 impl From<TenancyError> for CliError {
     fn from(error: TenancyError) -> Self {
         CliError::Tenancy(error)
+    }
+}
+
+impl From<congxa_board::BoardError> for CliError {
+    fn from(error: congxa_board::BoardError) -> Self {
+        match error {
+            congxa_board::BoardError::Database(error) => error.into(),
+            error => CliError::Refused {
+                code: error.code(),
+                message: error.to_string(),
+            },
+        }
     }
 }
 

@@ -97,6 +97,15 @@ pub struct CreateArgs {
     /// Its own domain, which becomes the primary one, e.g. quoctuan.haiphong.gov.vn.
     #[arg(long)]
     pub domain: Option<String>,
+
+    /// E-mail of the board's head: their account is created with a
+    /// one-time password, printed once.
+    #[arg(long, requires = "admin_name")]
+    pub admin_email: Option<String>,
+
+    /// Full name of the board's head.
+    #[arg(long, requires = "admin_email")]
+    pub admin_name: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -164,7 +173,16 @@ pub async fn run(args: TenantArgs, config: &Config) -> ExitCode {
     }
 }
 
-async fn create(config: &Config, args: CreateArgs) -> Result<Done<Tenant>, CliError> {
+/// A new commune and, when asked for, its board head's first account.
+#[derive(serde::Serialize)]
+struct Provisioned {
+    #[serde(flatten)]
+    tenant: Tenant,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    head: Option<congxa_board::accounts::Created>,
+}
+
+async fn create(config: &Config, args: CreateArgs) -> Result<Done<Provisioned>, CliError> {
     let mut session = Session::open(config).await?;
     let new = NewTenant {
         slug: args.slug,
@@ -176,15 +194,29 @@ async fn create(config: &Config, args: CreateArgs) -> Result<Done<Tenant>, CliEr
     let mut tx = session.conn.begin().await?;
     let tenant =
         tenants::provision(&mut tx, &session.platform, &new, &Actor::command_line()).await?;
+    let head = match (&args.admin_email, &args.admin_name) {
+        (Some(email), Some(name)) => Some(
+            super::user::create_in(&mut tx, tenant.id, email, name, congxa_board::Role::Head)
+                .await?,
+        ),
+        _ => None,
+    };
     tx.commit().await?;
-    let human = format!(
+    let mut human = format!(
         "Đã tạo {} ({}).\n{}",
         tenant.name,
         tenant.slug,
         describe(&tenant)
     );
+    if let Some(head) = &head {
+        human.push_str(&format!(
+            "\nTài khoản trưởng ban biên tập: {} <{}>, mật khẩu dùng một lần: {}\n\
+             Đăng nhập tại http://{}/quan-tri và đặt mật khẩu mới ngay lần đầu.",
+            head.account.name, head.account.email, head.one_time_password, tenant.automatic_domain
+        ));
+    }
     Ok(Done {
-        value: tenant,
+        value: Provisioned { tenant, head },
         human,
     })
 }

@@ -14,7 +14,7 @@ mod home;
 mod http;
 mod items;
 mod paging;
-mod params;
+pub(crate) mod params;
 mod procedures;
 mod questions;
 mod rating;
@@ -57,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .route("/danh-gia/{item}", post(rating::rate))
         .route("/giao-dien/hien-thi.js", get(display_script))
         .merge(api::router())
+        .nest("/quan-tri", crate::admin::router())
         .route("/{*path}", get(browse::page))
         .fallback(browse::not_found)
         .with_state(state)

@@ -1,0 +1,384 @@
+//! The board's workspace end to end through the gateway: the head's first
+//! account from `congxa tenant create --admin-email`, sign-in with the
+//! one-time password and its forced change, CSRF on every form, adding a
+//! member, the workflow through the admin's own forms, the publishing job
+//! putting a scheduled item on the public site with no visitor, and one
+//! commune's board never reaching another's items.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use common::browser::Platform;
+use congxa_testing::TestEnv;
+use reqwest::StatusCode;
+
+const HOST: &str = "quoctuan.localhost";
+const OTHER: &str = "anhung.localhost";
+
+/// A browser of the workspace: its own cookies, following nothing.
+struct Browser {
+    http: reqwest::Client,
+    port: u16,
+    host: &'static str,
+    cookies: BTreeMap<String, String>,
+}
+
+impl Browser {
+    fn new(platform: &Platform, host: &'static str) -> Self {
+        let gateway = std::net::SocketAddr::from(([127, 0, 0, 1], platform.port));
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .resolve(host, gateway)
+            .build()
+            .unwrap();
+        Self {
+            http,
+            port: platform.port,
+            host,
+            cookies: BTreeMap::new(),
+        }
+    }
+
+    fn keep(&mut self, response: &reqwest::Response) {
+        for value in response.headers().get_all("set-cookie") {
+            let pair = value.to_str().unwrap().split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            if value.is_empty() {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn get(&mut self, path: &str) -> (StatusCode, String) {
+        let response = self
+            .http
+            .get(format!("http://{}:{}{path}", self.host, self.port))
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        self.keep(&response);
+        let status = response.status();
+        (status, response.text().await.unwrap())
+    }
+
+    /// Posts a form; returns the status and where it leads (or the page).
+    async fn post(&mut self, path: &str, pairs: &[(&str, &str)]) -> (StatusCode, String) {
+        let mut body = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in pairs {
+            body.append_pair(k, v);
+        }
+        let response = self
+            .http
+            .post(format!("http://{}:{}{path}", self.host, self.port))
+            .header("cookie", self.cookie_header())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.finish())
+            .send()
+            .await
+            .unwrap();
+        self.keep(&response);
+        let status = response.status();
+        match response.headers().get("location") {
+            Some(to) => (status, to.to_str().unwrap().to_owned()),
+            None => (status, response.text().await.unwrap()),
+        }
+    }
+
+    /// Signs in, replacing a one-time password with `new` when asked to.
+    async fn sign_in(&mut self, email: &str, password: &str, new: &str) -> String {
+        let (_, form) = self.get("/quan-tri/dang-nhap").await;
+        let csrf = field(&form, "csrf");
+        let (status, to) = self
+            .post(
+                "/quan-tri/dang-nhap",
+                &[("csrf", &csrf), ("email", email), ("password", password)],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
+        if to == "/quan-tri/mat-khau" {
+            let (_, page) = self.get("/quan-tri/mat-khau").await;
+            let csrf = field(&page, "csrf");
+            let (status, page) = self
+                .post(
+                    "/quan-tri/mat-khau",
+                    &[("csrf", &csrf), ("current", password), ("new", new)],
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{page}");
+            assert!(page.contains("Đã đổi mật khẩu."));
+        }
+        let (status, page) = self.get("/quan-tri").await;
+        assert_eq!(status, StatusCode::OK);
+        field(&page, "csrf")
+    }
+}
+
+fn field(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no field {name} in {html}"))
+        + marker.len();
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+fn item_id(location: &str) -> String {
+    location
+        .trim_start_matches("/quan-tri/tin-bai/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_board_signs_in_adds_a_member_and_takes_news_to_the_public_site() {
+    let mut env = TestEnv::new().await;
+    env.config.publish_interval_secs = 1;
+    let created = common::create_tenant(
+        &env,
+        "quoctuan",
+        "Xã Quốc Tuấn",
+        &[
+            "--admin-email",
+            "TruongBan@QuocTuan.vn",
+            "--admin-name",
+            "Lê Thị Thu Hà",
+            "--json",
+        ],
+    )
+    .await;
+    created.assert_ok();
+    let head_password = created.json()["head"]["one_time_password"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let other = common::create_tenant(
+        &env,
+        "anhung",
+        "Xã An Hưng",
+        &[
+            "--admin-email",
+            "tb@anhung.vn",
+            "--admin-name",
+            "Vũ Nam",
+            "--json",
+        ],
+    )
+    .await;
+    let other_password = other.json()["head"]["one_time_password"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let platform = Platform::start(&env).await;
+
+    // Nothing without signing in; the head's first sign-in forces a new password.
+    let mut head = Browser::new(&platform, HOST);
+    let (status, to) = head.post("/quan-tri/tin-bai/moi", &[("title", "x")]).await;
+    assert_eq!(
+        (status, to.as_str()),
+        (StatusCode::SEE_OTHER, "/quan-tri/dang-nhap")
+    );
+    let csrf = head
+        .sign_in(
+            "truongban@quoctuan.vn",
+            &head_password,
+            "một câu dài dễ nhớ của trưởng ban",
+        )
+        .await;
+    let (_, dashboard) = head.get("/quan-tri").await;
+    assert!(dashboard.contains("Lê Thị Thu Hà (Trưởng ban)"));
+
+    // Forms without the session's CSRF token are refused, and change nothing.
+    let (status, _) = head
+        .post(
+            "/quan-tri/tin-bai/moi",
+            &[
+                ("csrf", "forged"),
+                ("section", "tin-tuc/thong-bao"),
+                ("title", "Giả"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // The head adds a member, who gets a one-time password.
+    let (status, page) = head
+        .post(
+            "/quan-tri/thanh-vien",
+            &[
+                ("csrf", &csrf),
+                ("name", "Nguyễn Thị Mai"),
+                ("email", "mai@quoctuan.vn"),
+                ("role", "member"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let start = page
+        .find("Mật khẩu dùng một lần của mai@quoctuan.vn: <strong>")
+        .unwrap()
+        + "Mật khẩu dùng một lần của mai@quoctuan.vn: <strong>".len();
+    let member_password = page[start..].split('<').next().unwrap().to_owned();
+    let (status, _) = head
+        .post(
+            "/quan-tri/thanh-vien",
+            &[
+                ("csrf", &csrf),
+                ("name", "Trùng"),
+                ("email", "MAI@quoctuan.vn"),
+                ("role", "member"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "one address, one account"
+    );
+
+    // The member writes and sends news; bad input keeps what was typed.
+    let mut member = Browser::new(&platform, HOST);
+    let member_csrf = member
+        .sign_in(
+            "mai@quoctuan.vn",
+            &member_password,
+            "mật khẩu mới của ủy viên Mai",
+        )
+        .await;
+    let (status, page) = member
+        .post(
+            "/quan-tri/tin-bai/moi",
+            &[
+                ("csrf", &member_csrf),
+                ("section", "tin-tuc/tin-cac-thon"),
+                ("title", " "),
+                ("body", "<p>Giữ lại</p>"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Mời nhập tiêu đề.") && page.contains("&lt;p&gt;Giữ lại&lt;&#x2f;p&gt;"));
+    let (status, to) = member
+        .post(
+            "/quan-tri/tin-bai/moi",
+            &[
+                ("csrf", &member_csrf),
+                ("section", "tin-tuc/tin-cac-thon"),
+                ("title", "Thôn Vĩnh Khê hoàn thành đường bê tông"),
+                ("summary", "Tuyến đường dài 1,2 km."),
+                (
+                    "body",
+                    "<p>Nhân dân góp công.</p><img src=x onerror=alert(1)>",
+                ),
+                ("han", "30/11/2026"),
+                ("gui-ngay", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
+    let id = item_id(&to);
+    let (_, editor) = member.get(&to).await;
+    assert!(editor.contains("Đã gửi, chờ phân công"));
+    // A member cannot publish: the button is not offered and the move refused.
+    assert!(!editor.contains("Duyệt và đăng ngay"));
+    let (status, _) = member
+        .post(
+            &format!("/quan-tri/tin-bai/{id}/thao-tac"),
+            &[("csrf", &member_csrf), ("action", "publish")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // The head schedules it two seconds ahead; the job publishes it with no
+    // visitor, and the public site shows it.
+    let (_, waiting) = head.get("/quan-tri").await;
+    assert!(
+        waiting.contains("Thôn Vĩnh Khê hoàn thành đường bê tông"),
+        "it waits on the head"
+    );
+    let at = time::OffsetDateTime::now_utc().to_offset(congxa_locale::time::VIETNAM)
+        + time::Duration::seconds(62);
+    let when = format!(
+        "{}-{:02}-{:02}T{:02}:{:02}",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute()
+    );
+    let (status, to) = head
+        .post(
+            &format!("/quan-tri/tin-bai/{id}/thao-tac"),
+            &[("csrf", &csrf), ("action", "schedule"), ("luc", &when)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
+    let public = "/tin-tuc/tin-cac-thon/thon-vinh-khe-hoan-thanh-duong-be-tong";
+    let (status, _) = head.get(public).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "not before its time");
+    // Bring the time forward rather than wait a minute: the job reads it
+    // from the database as it would after a restart.
+    sqlx::query("UPDATE items SET publish_at = now() + interval '1 second' WHERE id = $1::uuid")
+        .bind(&id)
+        .execute(&env.admin)
+        .await
+        .unwrap();
+    let mut shown = StatusCode::NOT_FOUND;
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        shown = head.get(public).await.0;
+        if shown == StatusCode::OK {
+            break;
+        }
+    }
+    assert_eq!(
+        shown,
+        StatusCode::OK,
+        "the publishing job put it on the site"
+    );
+    let (_, page) = head.get(public).await;
+    assert!(page.contains("Nhân dân góp công.") && !page.contains("onerror"));
+    let (_, history) = head.get(&format!("/quan-tri/tin-bai/{id}")).await;
+    assert!(history.contains("Đăng theo lịch hẹn") && history.contains("Hệ thống"));
+
+    // Another commune's head cannot open or move this item.
+    let mut intruder = Browser::new(&platform, OTHER);
+    let intruder_csrf = intruder
+        .sign_in("tb@anhung.vn", &other_password, "mật khẩu mới của an hưng")
+        .await;
+    let (status, _) = intruder.get(&format!("/quan-tri/tin-bai/{id}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = intruder
+        .post(
+            &format!("/quan-tri/tin-bai/{id}/thao-tac"),
+            &[
+                ("csrf", &intruder_csrf),
+                ("action", "withdraw"),
+                ("y-kien", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // Quốc Tuấn's session means nothing on An Hưng's site.
+    intruder.cookies = head.cookies.clone();
+    let (status, to) = intruder.get("/quan-tri").await;
+    assert_eq!((status, to.is_empty()), (StatusCode::SEE_OTHER, true));
+
+    platform.stop().await;
+}

@@ -1,0 +1,135 @@
+//! The board's workspace at `/quan-tri` on the commune's own site: sign-in,
+//! the dashboard of what waits, the items and their workflow, the board's
+//! accounts. Every page is for signed-in members only, never cached, and
+//! every form carries the session's CSRF token.
+
+// Handlers return early with the response to send (a redirect to sign in, a
+// refusal); that response is the `Err` of small helpers, by design.
+#![allow(clippy::result_large_err)]
+
+mod dashboard;
+mod items;
+mod members;
+mod session;
+
+use axum::Router;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use congxa_board::BoardError;
+use congxa_board::accounts::Account;
+use minijinja::Environment;
+use serde::Serialize;
+
+use crate::AppState;
+
+const TEMPLATES: [(&str, &str); 7] = [
+    ("layout.html", include_str!("../../admin/layout.html")),
+    ("sign_in.html", include_str!("../../admin/sign_in.html")),
+    ("password.html", include_str!("../../admin/password.html")),
+    ("dashboard.html", include_str!("../../admin/dashboard.html")),
+    ("items.html", include_str!("../../admin/items.html")),
+    ("item.html", include_str!("../../admin/item.html")),
+    ("members.html", include_str!("../../admin/members.html")),
+];
+
+/// Parses the workspace's templates once.
+pub fn templates() -> anyhow::Result<Environment<'static>> {
+    let mut env = Environment::new();
+    env.add_filter("ngay_gio", |v: &str| {
+        time::OffsetDateTime::parse(v, &time::format_description::well_known::Rfc3339)
+            .map(congxa_locale::time::date_and_time)
+            .unwrap_or_else(|_| v.to_owned())
+    });
+    for (name, source) in TEMPLATES {
+        env.add_template(name, source)?;
+    }
+    Ok(env)
+}
+
+/// The workspace's routes, nested under `/quan-tri`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(dashboard::page))
+        .route(
+            "/dang-nhap",
+            get(session::sign_in_form).post(session::sign_in),
+        )
+        .route("/dang-xuat", post(session::sign_out))
+        .route(
+            "/mat-khau",
+            get(session::password_form).post(session::change_password),
+        )
+        .route("/tin-bai", get(items::list))
+        .route("/tin-bai/moi", get(items::new_form).post(items::create))
+        .route("/tin-bai/{id}", get(items::show).post(items::save))
+        .route("/tin-bai/{id}/thao-tac", post(items::act))
+        .route("/thanh-vien", get(members::list).post(members::create))
+        .route(
+            "/thanh-vien/{id}/dat-lai-mat-khau",
+            post(members::reset_password),
+        )
+        .route("/thanh-vien/{id}/khoa", post(members::set_active))
+}
+
+/// What every workspace page's layout uses.
+#[derive(Serialize)]
+struct Frame<'a, T: Serialize> {
+    title: &'a str,
+    account: Option<&'a Account>,
+    role_name: &'a str,
+    csrf: &'a str,
+    message: Option<&'a str>,
+    error: Option<&'a str>,
+    #[serde(flatten)]
+    page: T,
+}
+
+/// Renders a workspace page; never cached anywhere.
+fn render<T: Serialize>(
+    state: &AppState,
+    status: StatusCode,
+    template: &str,
+    frame: Frame<'_, T>,
+) -> Response {
+    let rendered = state
+        .admin
+        .get_template(template)
+        .and_then(|t| t.render(minijinja::value::Serde(&frame)));
+    match rendered {
+        Ok(html) => {
+            let mut response = (status, Html(html)).into_response();
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
+        Err(error) => congxa_web::ApiError::internal(error).into_page(),
+    }
+}
+
+fn see_other(path: &str) -> Response {
+    Redirect::to(path).into_response()
+}
+
+/// A board error as the page a person sees: their mistake explained, or
+/// our fault logged.
+fn board_error(error: BoardError) -> Response {
+    let status = match &error {
+        BoardError::Forbidden => StatusCode::FORBIDDEN,
+        BoardError::ItemNotFound | BoardError::AccountNotFound => StatusCode::NOT_FOUND,
+        BoardError::Conflict | BoardError::WrongState | BoardError::DuplicateEmail => {
+            StatusCode::CONFLICT
+        }
+        BoardError::Database(_) => {
+            return congxa_web::ApiError::unavailable(
+                "database_unavailable",
+                "Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau.",
+            )
+            .with_source(error)
+            .into_page();
+        }
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    congxa_web::notice_page(status, "Không thực hiện được", &error.to_string())
+}

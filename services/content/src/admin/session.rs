@@ -1,0 +1,329 @@
+//! Signing board members in and out, the session every workspace page
+//! requires, the CSRF check of every form, and the password change a
+//! one-time password forces.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
+use congxa_auth::{cookie, token};
+use congxa_board::BoardError;
+use congxa_board::accounts::{self, Account, SESSION_LIFETIME};
+use congxa_locale::time as vn_time;
+use congxa_web::TenantContext;
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use super::{Frame, board_error, render, see_other};
+use crate::AppState;
+use crate::site::params::Params;
+
+const SESSION_COOKIE: &str = "congxa_quan_tri";
+/// Before signing in there is no session to hold a CSRF token: the sign-in
+/// form uses a double-submit cookie instead.
+const SIGN_IN_COOKIE: &str = "congxa_quan_tri_csrf";
+
+/// A signed-in board member of the commune the request is for.
+pub struct Member {
+    pub tenant: TenantContext,
+    pub account: Account,
+    pub csrf: String,
+    pub token: String,
+    pub https: bool,
+}
+
+impl Member {
+    pub fn frame<'a, T: Serialize>(&'a self, title: &'a str, page: T) -> Frame<'a, T> {
+        Frame {
+            title,
+            account: Some(&self.account),
+            role_name: self.account.role.name(),
+            csrf: &self.csrf,
+            message: None,
+            error: None,
+            page,
+        }
+    }
+
+    /// A transaction acting for the member's commune.
+    pub async fn begin(
+        &self,
+        state: &AppState,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, BoardError> {
+        Ok(congxa_db::begin_for_tenant(&state.pool, self.tenant.id).await?)
+    }
+
+    /// Refuses a form whose CSRF token is not the session's.
+    pub fn check(&self, form: &Params) -> Result<(), Response> {
+        if token::same(&self.csrf, form.raw("csrf")) {
+            Ok(())
+        } else {
+            Err(congxa_web::notice_page(
+                StatusCode::FORBIDDEN,
+                "Biểu mẫu đã hết hạn",
+                "Biểu mẫu này đã hết hạn hoặc không được gửi từ trang quản trị. Vui lòng tải lại trang và thử lại.",
+            ))
+        }
+    }
+}
+
+fn https(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .is_some_and(|v| v.as_bytes() == b"https")
+}
+
+fn origin(headers: &HeaderMap) -> String {
+    let address = headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("không rõ");
+    format!("trang quản trị, {address}")
+}
+
+impl FromRequestParts<AppState> for Member {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let tenant = TenantContext::from_request_parts(parts, state)
+            .await
+            .map_err(congxa_web::ApiError::into_page)?;
+        let member = current(state, &tenant, &parts.headers).await?;
+        // A one-time password must be replaced before anything else.
+        if member.account.must_change_password
+            && parts.uri.path() != "/quan-tri/mat-khau"
+            && parts.uri.path() != "/mat-khau"
+        {
+            return Err(see_other("/quan-tri/mat-khau"));
+        }
+        Ok(member)
+    }
+}
+
+async fn current(
+    state: &AppState,
+    tenant: &TenantContext,
+    headers: &HeaderMap,
+) -> Result<Member, Response> {
+    let Some(session) = cookie::read(headers, SESSION_COOKIE) else {
+        return Err(see_other("/quan-tri/dang-nhap"));
+    };
+    let found = async {
+        let mut tx = congxa_db::begin_for_tenant(&state.pool, tenant.id).await?;
+        accounts::from_session(&mut tx, session, OffsetDateTime::now_utc()).await
+    };
+    match found.await {
+        Ok(Some((account, csrf))) => Ok(Member {
+            tenant: tenant.clone(),
+            account,
+            csrf,
+            token: session.to_owned(),
+            https: https(headers),
+        }),
+        Ok(None) => Err(see_other("/quan-tri/dang-nhap")),
+        Err(error) => Err(board_error(error)),
+    }
+}
+
+#[derive(Serialize)]
+struct SignInPage<'a> {
+    email: Option<&'a str>,
+}
+
+pub async fn sign_in_form(
+    State(state): State<AppState>,
+    tenant: TenantContext,
+    headers: HeaderMap,
+) -> Response {
+    if current(&state, &tenant, &headers).await.is_ok() {
+        return see_other("/quan-tri");
+    }
+    sign_in_page(&state, &headers, StatusCode::OK, None, None)
+}
+
+fn sign_in_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    email: Option<&str>,
+    error: Option<&str>,
+) -> Response {
+    let csrf = token::generate();
+    let mut response = render(
+        state,
+        status,
+        "sign_in.html",
+        Frame {
+            title: "Đăng nhập",
+            account: None,
+            role_name: "",
+            csrf: &csrf,
+            message: None,
+            error,
+            page: SignInPage { email },
+        },
+    );
+    if let Ok(value) = HeaderValue::from_str(&cookie::session(
+        SIGN_IN_COOKIE,
+        &csrf,
+        3600,
+        https(headers),
+    )) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+pub async fn sign_in(
+    State(state): State<AppState>,
+    tenant: TenantContext,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let form = Params::parse_body(&body);
+    let email = form.raw("email").to_owned();
+    let expected = cookie::read(&headers, SIGN_IN_COOKIE).unwrap_or("");
+    if expected.is_empty() || !token::same(expected, form.raw("csrf")) {
+        let error = "Biểu mẫu đăng nhập đã hết hạn. Vui lòng thử lại.";
+        return sign_in_page(
+            &state,
+            &headers,
+            StatusCode::FORBIDDEN,
+            Some(&email),
+            Some(error),
+        );
+    }
+    let attempt = async {
+        let mut tx = congxa_db::begin_for_tenant(&state.pool, tenant.id).await?;
+        let outcome = accounts::sign_in(
+            &mut tx,
+            &email,
+            form.raw("password"),
+            &origin(&headers),
+            OffsetDateTime::now_utc(),
+        )
+        .await;
+        // Failures are counted too: the transaction commits either way.
+        tx.commit().await?;
+        Ok::<_, BoardError>(outcome)
+    };
+    match attempt.await {
+        Ok(Ok((session, account))) => {
+            let next = if account.must_change_password {
+                "/quan-tri/mat-khau"
+            } else {
+                "/quan-tri"
+            };
+            let mut response = see_other(next);
+            for value in [
+                cookie::session(
+                    SESSION_COOKIE,
+                    &session,
+                    SESSION_LIFETIME.whole_seconds(),
+                    https(&headers),
+                ),
+                cookie::clear(SIGN_IN_COOKIE, https(&headers)),
+            ] {
+                if let Ok(value) = HeaderValue::from_str(&value) {
+                    response.headers_mut().append(header::SET_COOKIE, value);
+                }
+            }
+            response
+        }
+        Ok(Err(BoardError::Locked(until))) => {
+            let error = format!(
+                "Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau {}.",
+                vn_time::time_and_date(until)
+            );
+            sign_in_page(
+                &state,
+                &headers,
+                StatusCode::TOO_MANY_REQUESTS,
+                Some(&email),
+                Some(&error),
+            )
+        }
+        Ok(Err(BoardError::Rejected)) => sign_in_page(
+            &state,
+            &headers,
+            StatusCode::UNAUTHORIZED,
+            Some(&email),
+            Some("Địa chỉ thư điện tử hoặc mật khẩu không đúng."),
+        ),
+        Ok(Err(error)) | Err(error) => board_error(error),
+    }
+}
+
+pub async fn sign_out(State(state): State<AppState>, member: Member, body: Bytes) -> Response {
+    if let Err(refused) = member.check(&Params::parse_body(&body)) {
+        return refused;
+    }
+    let ended = async {
+        let mut tx = congxa_db::begin_for_tenant(&state.pool, member.tenant.id).await?;
+        accounts::sign_out(&mut tx, &member.token).await?;
+        tx.commit().await?;
+        Ok::<_, BoardError>(())
+    };
+    if let Err(error) = ended.await {
+        return board_error(error);
+    }
+    let mut response = see_other("/quan-tri/dang-nhap");
+    if let Ok(value) = HeaderValue::from_str(&cookie::clear(SESSION_COOKIE, member.https)) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+pub async fn password_form(State(state): State<AppState>, member: Member) -> Response {
+    render(
+        &state,
+        StatusCode::OK,
+        "password.html",
+        member.frame("Đổi mật khẩu", ()),
+    )
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    mut member: Member,
+    body: Bytes,
+) -> Response {
+    let form = Params::parse_body(&body);
+    if let Err(refused) = member.check(&form) {
+        return refused;
+    }
+    let changed = async {
+        let mut tx = congxa_db::begin_for_tenant(&state.pool, member.tenant.id).await?;
+        accounts::change_password(
+            &mut tx,
+            member.account.id,
+            form.raw("current"),
+            form.raw("new"),
+            &member.token,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok::<_, BoardError>(())
+    };
+    match changed.await {
+        Ok(()) => {
+            member.account.must_change_password = false;
+            let mut frame = member.frame("Đổi mật khẩu", ());
+            frame.message = Some("Đã đổi mật khẩu.");
+            render(&state, StatusCode::OK, "password.html", frame)
+        }
+        Err(error) if error.is_input() => {
+            let text = error.to_string();
+            let mut frame = member.frame("Đổi mật khẩu", ());
+            frame.error = Some(&text);
+            render(
+                &state,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "password.html",
+                frame,
+            )
+        }
+        Err(error) => board_error(error),
+    }
+}

@@ -1,0 +1,52 @@
+//! What can go wrong on the board, with the Vietnamese message a person sees.
+
+use time::OffsetDateTime;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BoardError {
+    #[error("Bạn không có quyền thực hiện thao tác này.")]
+    Forbidden,
+    #[error("Thao tác này không áp dụng cho tin bài ở trạng thái hiện tại.")]
+    WrongState,
+    #[error(
+        "Tin bài đã được người khác sửa sau khi bạn mở. Hãy tải lại để xem bản mới nhất rồi sửa tiếp; nội dung của bạn chưa được lưu."
+    )]
+    Conflict,
+    #[error("Không tìm thấy tin bài.")]
+    ItemNotFound,
+    #[error("Không tìm thấy tài khoản.")]
+    AccountNotFound,
+    #[error("{0}")]
+    Invalid(String),
+    #[error("Địa chỉ thư điện tử này đã có tài khoản trong ban biên tập.")]
+    DuplicateEmail,
+    #[error("Địa chỉ thư điện tử hoặc mật khẩu không đúng.")]
+    Rejected,
+    #[error("locked until {0}")]
+    Locked(OffsetDateTime),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+impl BoardError {
+    /// A stable code for APIs and logs.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Forbidden => "forbidden",
+            Self::WrongState => "wrong_state",
+            Self::Conflict => "edit_conflict",
+            Self::ItemNotFound => "item_not_found",
+            Self::AccountNotFound => "account_not_found",
+            Self::Invalid(_) => "invalid",
+            Self::DuplicateEmail => "duplicate_email",
+            Self::Rejected => "sign_in_rejected",
+            Self::Locked(_) => "locked",
+            Self::Database(_) => "database",
+        }
+    }
+
+    /// Whether the person can fix it (as opposed to a fault of ours).
+    pub fn is_input(&self) -> bool {
+        !matches!(self, Self::Database(_))
+    }
+}

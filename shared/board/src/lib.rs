@@ -1,0 +1,13 @@
+//! A commune's editorial board: who may do what (roles and the permission
+//! matrix), their accounts and sessions, and the workflow that takes an item
+//! from received to published with every step recorded.
+
+pub mod accounts;
+pub mod error;
+pub mod items;
+pub mod roles;
+pub mod workflow;
+
+pub use error::BoardError;
+pub use roles::{Permission, Role};
+pub use workflow::{Action, Status};
