@@ -382,3 +382,245 @@ async fn a_board_signs_in_adds_a_member_and_takes_news_to_the_public_site() {
 
     platform.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_head_answers_citizens_moderates_comments_and_reads_the_audit_log() {
+    let env = TestEnv::new().await;
+    common::demo_commune(&env, "quoctuan", "Xã Quốc Tuấn").await;
+    let head = common::congxa(
+        &env,
+        &[
+            "user",
+            "create",
+            "--tenant",
+            "quoctuan",
+            "--email",
+            "tb@quoctuan.vn",
+            "--name",
+            "Lê Thị Thu Hà",
+            "--role",
+            "head",
+            "--json",
+        ],
+    )
+    .await;
+    head.assert_ok();
+    let password = head.json()["one_time_password"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let platform = Platform::start(&env).await;
+    let mut browser = Browser::new(&platform, HOST);
+    let csrf = browser
+        .sign_in(
+            "tb@quoctuan.vn",
+            &password,
+            "câu mật khẩu mới của trưởng ban",
+        )
+        .await;
+
+    // An unanswered question: answered and published, it appears publicly.
+    let (id, slug): (String, String) =
+        sqlx::query_as("SELECT id::text, slug FROM questions WHERE status = 'received' ORDER BY created_at LIMIT 1")
+            .fetch_one(&env.admin)
+            .await
+            .unwrap();
+    let (status, _) = browser.get(&format!("/hoi-dap/{slug}")).await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "not public before it is answered"
+    );
+    let (_, inbox) = browser.get("/quan-tri/hoi-dap").await;
+    assert!(inbox.contains("Câu hỏi của người dân"));
+    let (status, _) = browser
+        .post(
+            &format!("/quan-tri/hoi-dap/{id}"),
+            &[
+                ("csrf", &csrf),
+                ("status", "answered"),
+                ("answer", ""),
+                ("cong-khai", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an answer needs words"
+    );
+    let (status, _) = browser
+        .post(
+            &format!("/quan-tri/hoi-dap/{id}"),
+            &[
+                ("csrf", &csrf),
+                ("status", "answered"),
+                (
+                    "answer",
+                    "<p>Ông/bà liên hệ Bộ phận một cửa.</p><script>alert(1)</script>",
+                ),
+                ("nguoi-tra-loi", "Công chức Tư pháp – Hộ tịch"),
+                ("cong-khai", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, page) = browser.get(&format!("/hoi-dap/{slug}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Ông/bà liên hệ Bộ phận một cửa.") && !page.contains("<script>alert(1)"));
+
+    // A comment on a draft is shown once the board decides so.
+    let item: String =
+        sqlx::query_scalar("SELECT item_id::text FROM consultations WHERE closes_at > now()")
+            .fetch_one(&env.admin)
+            .await
+            .unwrap();
+    let comment: String = sqlx::query_scalar(
+        "INSERT INTO consultation_comments (tenant_id, item_id, author_name, body)
+         SELECT tenant_id, item_id, 'Hoàng Văn Lực', 'Đề nghị bổ sung điều khoản về giờ mở cửa.' FROM consultations
+         WHERE item_id = $1::uuid RETURNING id::text",
+    )
+    .bind(&item)
+    .fetch_one(&env.admin)
+    .await
+    .unwrap();
+    let (status, _) = browser
+        .post(
+            &format!("/quan-tri/gop-y/{comment}"),
+            &[("csrf", &csrf), ("quyet-dinh", "dang")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let href: String =
+        sqlx::query_scalar("SELECT '/lay-y-kien/' || slug FROM items WHERE id = $1::uuid")
+            .bind(&item)
+            .fetch_one(&env.admin)
+            .await
+            .unwrap();
+    let (_, draft) = browser.get(&href).await;
+    assert!(draft.contains("Đề nghị bổ sung điều khoản về giờ mở cửa."));
+
+    // The head adds a member; the log has it, and exports as CSV.
+    let (status, _) = browser
+        .post(
+            "/quan-tri/thanh-vien",
+            &[
+                ("csrf", &csrf),
+                ("name", "Nguyễn Thị Mai"),
+                ("email", "mai@quoctuan.vn"),
+                ("role", "member"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, log) = browser
+        .get("/quan-tri/nhat-ky?nguoi=L%C3%AA+Th%E1%BB%8B")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        log.contains("Thêm thành viên ban biên tập") && log.contains("mai@quoctuan.vn"),
+        "{log}"
+    );
+    let csv = browser
+        .http
+        .get(format!(
+            "http://{HOST}:{}/quan-tri/nhat-ky?dinh-dang=csv",
+            platform.port
+        ))
+        .header("cookie", browser.cookie_header())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    let bytes = csv.bytes().await.unwrap();
+    assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]));
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    assert!(text.starts_with("Thời điểm,Người thực hiện,Thao tác,Đối tượng,Ghi chú"));
+    assert!(text.contains("mai@quoctuan.vn"));
+    platform.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_workspace_page_is_accessible_fits_a_phone_and_works_without_javascript() {
+    let scripts = common::browser::Scripts::installed();
+    let env = TestEnv::new().await;
+    common::demo_commune(&env, "quoctuan", "Xã Quốc Tuấn").await;
+    let head = common::congxa(
+        &env,
+        &[
+            "user",
+            "create",
+            "--tenant",
+            "quoctuan",
+            "--email",
+            "tb@quoctuan.vn",
+            "--name",
+            "Lê Thị Thu Hà",
+            "--role",
+            "head",
+            "--json",
+        ],
+    )
+    .await;
+    let password = head.json()["one_time_password"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let platform = Platform::start(&env).await;
+    let mut browser = Browser::new(&platform, HOST);
+    let csrf = browser
+        .sign_in(
+            "tb@quoctuan.vn",
+            &password,
+            "câu mật khẩu mới của trưởng ban",
+        )
+        .await;
+    let (_, to) = browser
+        .post(
+            "/quan-tri/tin-bai/moi",
+            &[
+                ("csrf", &csrf),
+                ("section", "tin-tuc/thong-bao"),
+                ("title", "Thông báo lịch tiếp công dân tháng 12"),
+                ("body", "<p>Nội dung</p>"),
+            ],
+        )
+        .await;
+    let session = format!("congxa_quan_tri={}", browser.cookies["congxa_quan_tri"]);
+
+    let base = format!("http://{HOST}:{}/", platform.port);
+    let paths = [
+        "/quan-tri".to_owned(),
+        "/quan-tri/tin-bai".to_owned(),
+        "/quan-tri/tin-bai/moi".to_owned(),
+        to.split('?').next().unwrap().to_owned(),
+        "/quan-tri/hoi-dap".to_owned(),
+        "/quan-tri/nhat-ky".to_owned(),
+        "/quan-tri/thanh-vien".to_owned(),
+        "/quan-tri/mat-khau".to_owned(),
+    ];
+    let args: Vec<&str> = std::iter::once(base.as_str())
+        .chain(paths.iter().map(String::as_str))
+        .collect();
+    let output = scripts
+        .run_with(
+            "site.mjs",
+            args,
+            &[("SITE_COOKIE", &session)],
+            &base,
+            Duration::from_secs(300),
+        )
+        .await;
+    // The sign-in page, signed out.
+    let sign_in = scripts
+        .run(
+            "site.mjs",
+            [base.as_str(), "/quan-tri/dang-nhap"],
+            &base,
+            Duration::from_secs(120),
+        )
+        .await;
+    platform.stop().await;
+    common::browser::assert_passed(&base, &output);
+    common::browser::assert_passed(&base, &sign_in);
+}

@@ -44,9 +44,26 @@ impl Scripts {
         I: IntoIterator,
         I::Item: AsRef<OsStr>,
     {
+        self.run_with(script, args, &[], url, timeout).await
+    }
+
+    /// As `run`, with environment variables for the script.
+    pub async fn run_with<I>(
+        &self,
+        script: &str,
+        args: I,
+        envs: &[(&str, &str)],
+        url: &str,
+        timeout: Duration,
+    ) -> Output
+    where
+        I: IntoIterator,
+        I::Item: AsRef<OsStr>,
+    {
         let checks = Command::new("node")
             .arg(self.dir.join(script))
             .args(args)
+            .envs(envs.iter().copied())
             .current_dir(&self.workspace)
             .stdin(Stdio::null())
             .kill_on_drop(true)

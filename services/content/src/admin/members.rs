@@ -23,6 +23,29 @@ struct MembersPage {
     handed_over: Option<(String, String)>,
 }
 
+/// Records a change to the board's accounts in the platform's audit log,
+/// where operators see it too.
+async fn record(
+    conn: &mut sqlx::PgConnection,
+    member: &Member,
+    action: &str,
+    email: &str,
+) -> Result<(), BoardError> {
+    let actor = congxa_tenancy::audit::Actor {
+        name: format!("{} <{}>", member.account.name, member.account.email),
+        origin: "trang quản trị".to_owned(),
+    };
+    congxa_tenancy::audit::record(
+        conn,
+        &actor,
+        action,
+        Some(member.tenant.id),
+        serde_json::json!({ "email": email }),
+    )
+    .await?;
+    Ok(())
+}
+
 fn may_manage(member: &Member) -> Result<(), Response> {
     if member.account.role.may(Permission::ManageUsers) {
         Ok(())
@@ -94,6 +117,13 @@ pub async fn create(State(state): State<AppState>, member: Member, body: Bytes) 
             role,
         )
         .await?;
+        record(
+            &mut tx,
+            &member,
+            "board.account.create",
+            &created.account.email,
+        )
+        .await?;
         tx.commit().await?;
         Ok::<_, BoardError>(created)
     };
@@ -140,6 +170,13 @@ pub async fn reset_password(
         let mut tx = member.begin(&state).await?;
         let account = accounts::find(&mut tx, id).await?;
         let password = accounts::reset_password(&mut tx, id).await?;
+        record(
+            &mut tx,
+            &member,
+            "board.account.reset_password",
+            &account.email,
+        )
+        .await?;
         tx.commit().await?;
         Ok::<_, BoardError>((account.email, password))
     };
@@ -175,7 +212,14 @@ pub async fn set_active(
     let active = form.raw("active") == "1";
     let changed = async {
         let mut tx = member.begin(&state).await?;
+        let account = accounts::find(&mut tx, id).await?;
         accounts::set_active(&mut tx, id, active).await?;
+        let action = if active {
+            "board.account.enable"
+        } else {
+            "board.account.disable"
+        };
+        record(&mut tx, &member, action, &account.email).await?;
         tx.commit().await?;
         Ok::<_, BoardError>(())
     };

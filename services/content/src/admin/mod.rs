@@ -7,6 +7,8 @@
 // refusal); that response is the `Err` of small helpers, by design.
 #![allow(clippy::result_large_err)]
 
+mod audit;
+mod citizens;
 mod dashboard;
 mod items;
 mod members;
@@ -23,7 +25,9 @@ use serde::Serialize;
 
 use crate::AppState;
 
-const TEMPLATES: [(&str, &str); 7] = [
+const TEMPLATES: [(&str, &str); 9] = [
+    ("audit.html", include_str!("../../admin/audit.html")),
+    ("citizens.html", include_str!("../../admin/citizens.html")),
     ("layout.html", include_str!("../../admin/layout.html")),
     ("sign_in.html", include_str!("../../admin/sign_in.html")),
     ("password.html", include_str!("../../admin/password.html")),
@@ -64,6 +68,10 @@ pub fn router() -> Router<AppState> {
         .route("/tin-bai/moi", get(items::new_form).post(items::create))
         .route("/tin-bai/{id}", get(items::show).post(items::save))
         .route("/tin-bai/{id}/thao-tac", post(items::act))
+        .route("/nhat-ky", get(audit::page))
+        .route("/hoi-dap", get(citizens::inbox))
+        .route("/hoi-dap/{id}", post(citizens::answer))
+        .route("/gop-y/{id}", post(citizens::moderate))
         .route("/thanh-vien", get(members::list).post(members::create))
         .route(
             "/thanh-vien/{id}/dat-lai-mat-khau",
