@@ -594,6 +594,7 @@ async fn every_workspace_page_is_accessible_fits_a_phone_and_works_without_javas
         "/quan-tri/tin-bai".to_owned(),
         "/quan-tri/tin-bai/moi".to_owned(),
         to.split('?').next().unwrap().to_owned(),
+        format!("{}/phien-ban", to.split('?').next().unwrap()),
         "/quan-tri/hoi-dap".to_owned(),
         "/quan-tri/nhat-ky".to_owned(),
         "/quan-tri/thanh-vien".to_owned(),

@@ -580,3 +580,58 @@ pub async fn publish_due(
     }
     Ok(true)
 }
+
+/// A saved version of an item's text.
+#[derive(Debug, Clone, Serialize)]
+pub struct Revision {
+    pub id: i64,
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub saved_by: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub saved_at: OffsetDateTime,
+    pub pending: bool,
+}
+
+/// Every saved version of an item, newest first.
+pub async fn revisions(conn: &mut PgConnection, item: Uuid) -> Result<Vec<Revision>, BoardError> {
+    Ok(sqlx::query_as!(
+        Revision,
+        r#"SELECT r.id, r.title, r.summary, r.body, COALESCE(a.name, 'Hệ thống') AS "saved_by!", r.saved_at, r.pending
+           FROM item_revisions r LEFT JOIN board_accounts a ON a.id = r.saved_by
+           WHERE r.item_id = $1 ORDER BY r.id DESC"#,
+        item
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Brings an earlier version back, as a new save (so it is itself
+/// recorded, refused when someone saved meanwhile, and held for approval
+/// when the item is published).
+pub async fn restore(
+    conn: &mut PgConnection,
+    tenant: Uuid,
+    actor: &Account,
+    item: Uuid,
+    version: i32,
+    revision: i64,
+) -> Result<Draft, BoardError> {
+    let old = sqlx::query!(
+        "SELECT title, summary, body FROM item_revisions WHERE id = $1 AND item_id = $2",
+        revision,
+        item
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(BoardError::ItemNotFound)?;
+    let current = find(conn, item).await?;
+    let text = Text {
+        title: &old.title,
+        summary: &old.summary,
+        body: &old.body,
+        target_date: current.target_date,
+    };
+    save(conn, tenant, actor, item, version, &text).await
+}

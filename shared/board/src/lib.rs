@@ -3,6 +3,7 @@
 //! from received to published with every step recorded.
 
 pub mod accounts;
+pub mod diff;
 pub mod error;
 pub mod items;
 pub mod roles;

@@ -571,3 +571,58 @@ async fn five_wrong_passwords_lock_an_account_for_a_while() {
         "an account turned off has no session"
     );
 }
+
+#[tokio::test]
+async fn an_earlier_version_comes_back_as_a_new_save_with_its_difference_readable() {
+    let board = Board::new().await;
+    let mut tx = board.tx().await;
+    let id = items::create(
+        &mut tx,
+        board.tenant,
+        &board.head,
+        "tin-tuc/kinh-te-xa-hoi",
+        &text("Thu hoạch lúa mùa", "<p>Năng suất 58 tạ/ha.</p>"),
+    )
+    .await
+    .unwrap();
+    let v = items::find(&mut tx, id).await.unwrap().version;
+    items::save(
+        &mut tx,
+        board.tenant,
+        &board.head,
+        id,
+        v,
+        &text("Thu hoạch lúa mùa", "<p>Năng suất 62 tạ/ha.</p>"),
+    )
+    .await
+    .unwrap();
+    let list = items::revisions(&mut tx, id).await.unwrap();
+    assert_eq!(list.len(), 2);
+    let changes = congxa_board::diff::between(&list[1].body, &list[0].body);
+    assert!(
+        changes
+            .iter()
+            .any(|p| p.change == "added" && p.text.contains("62"))
+    );
+    assert!(
+        changes
+            .iter()
+            .any(|p| p.change == "removed" && p.text.contains("58"))
+    );
+
+    let current = items::find(&mut tx, id).await.unwrap().version;
+    let restored = items::restore(&mut tx, board.tenant, &board.head, id, current, list[1].id)
+        .await
+        .unwrap();
+    assert_eq!(restored.body, "<p>Năng suất 58 tạ/ha.</p>");
+    assert_eq!(
+        items::revisions(&mut tx, id).await.unwrap().len(),
+        3,
+        "the restore is a save of its own"
+    );
+    // From a stale version, refused.
+    assert!(matches!(
+        items::restore(&mut tx, board.tenant, &board.head, id, current, list[0].id).await,
+        Err(BoardError::Conflict)
+    ));
+}

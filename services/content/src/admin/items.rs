@@ -440,3 +440,109 @@ pub async fn act(
         Err(error) => board_error(error),
     }
 }
+
+#[derive(Serialize)]
+struct RevisionView {
+    revision: items::Revision,
+    /// What this version changed from the one before it.
+    changes: Vec<congxa_board::diff::Piece>,
+    title_changed: bool,
+}
+
+#[derive(Serialize)]
+struct RevisionsPage {
+    item: Draft,
+    revisions: Vec<RevisionView>,
+    may_edit: bool,
+}
+
+/// Every saved version of an item, each with what it changed.
+pub async fn revisions(
+    State(state): State<AppState>,
+    member: Member,
+    Path(id): Path<String>,
+) -> Response {
+    let load = async {
+        let id = parse_id(&id)?;
+        let mut tx = member.begin(&state).await?;
+        let item = items::find(&mut tx, id).await?;
+        if member.account.role == Role::Contributor && !item.is_own(&member.account) {
+            return Err(BoardError::ItemNotFound);
+        }
+        let list = items::revisions(&mut tx, id).await?;
+        let views = list
+            .iter()
+            .enumerate()
+            .map(|(n, revision)| {
+                let before = list.get(n + 1);
+                RevisionView {
+                    changes: congxa_board::diff::between(
+                        before.map_or("", |b| b.body.as_str()),
+                        &revision.body,
+                    ),
+                    title_changed: before.is_some_and(|b| b.title != revision.title),
+                    revision: revision.clone(),
+                }
+            })
+            .collect();
+        let may_edit = workflow::may_edit(
+            member.account.role,
+            item.status,
+            item.is_own(&member.account),
+        );
+        Ok::<_, BoardError>(RevisionsPage {
+            item,
+            revisions: views,
+            may_edit,
+        })
+    };
+    match load.await {
+        Ok(page) => {
+            let title = format!("Các phiên bản: {}", page.item.title);
+            render(
+                &state,
+                StatusCode::OK,
+                "revisions.html",
+                member.frame(&title, page),
+            )
+        }
+        Err(error) => board_error(error),
+    }
+}
+
+/// Brings an earlier version back as a new save.
+pub async fn restore(
+    State(state): State<AppState>,
+    member: Member,
+    Path((id, revision)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let form = Params::parse_body(&body);
+    if let Err(refused) = member.check(&form) {
+        return refused;
+    }
+    let restored = async {
+        let id = parse_id(&id)?;
+        let revision: i64 = revision.parse().map_err(|_| BoardError::ItemNotFound)?;
+        let version: i32 = form
+            .raw("version")
+            .parse()
+            .map_err(|_| BoardError::Conflict)?;
+        let mut tx = member.begin(&state).await?;
+        items::restore(
+            &mut tx,
+            member.tenant.id,
+            &member.account,
+            id,
+            version,
+            revision,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok::<_, BoardError>(id)
+    };
+    match restored.await {
+        Ok(id) => see_other(&format!("/quan-tri/tin-bai/{id}?da-luu=1")),
+        Err(error) => board_error(error),
+    }
+}

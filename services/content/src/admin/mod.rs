@@ -25,7 +25,8 @@ use serde::Serialize;
 
 use crate::AppState;
 
-const TEMPLATES: [(&str, &str); 9] = [
+const TEMPLATES: [(&str, &str); 10] = [
+    ("revisions.html", include_str!("../../admin/revisions.html")),
     ("audit.html", include_str!("../../admin/audit.html")),
     ("citizens.html", include_str!("../../admin/citizens.html")),
     ("layout.html", include_str!("../../admin/layout.html")),
@@ -68,6 +69,8 @@ pub fn router() -> Router<AppState> {
         .route("/tin-bai/moi", get(items::new_form).post(items::create))
         .route("/tin-bai/{id}", get(items::show).post(items::save))
         .route("/tin-bai/{id}/thao-tac", post(items::act))
+        .route("/tin-bai/{id}/phien-ban", get(items::revisions))
+        .route("/tin-bai/{id}/phien-ban/{revision}", post(items::restore))
         .route("/nhat-ky", get(audit::page))
         .route("/hoi-dap", get(citizens::inbox))
         .route("/hoi-dap/{id}", post(citizens::answer))
