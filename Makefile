@@ -14,8 +14,10 @@ export CONGXA_ADMIN_DATABASE_URL ?= $(ADMIN_DATABASE_URL)
 export CONGXA_OPERATOR_TOKEN ?= congxa-local-operator-token
 
 CONGXA := $(CARGO_TARGET_DIR)/debug/congxa
-# The demo operator `make run` creates for the console.
+# The demo operator `make run` creates for the console, and the demo
+# commune's board head.
 DEMO_OPERATOR := vanhanh@haiphong.gov.vn
+DEMO_HEAD := truongban@quoctuan.vn
 
 .PHONY: help stack database build run test lint prepare browser-deps bench
 
@@ -40,8 +42,11 @@ run: database build
 	@$(CONGXA) seed-demo
 	@$(CONGXA) operator create --email $(DEMO_OPERATOR) --name "Cán bộ vận hành (mẫu)" 2>/dev/null \
 		|| echo "Tài khoản vận hành mẫu $(DEMO_OPERATOR) đã có sẵn (mật khẩu in ra ở lần chạy đầu)."
+	@$(CONGXA) user create --tenant quoctuan --email $(DEMO_HEAD) --name "Trưởng ban biên tập (mẫu)" --role head 2>/dev/null \
+		|| echo "Tài khoản trưởng ban mẫu $(DEMO_HEAD) đã có sẵn (mật khẩu in ra ở lần chạy đầu; cấp lại: congxa user reset-password --tenant quoctuan --email $(DEMO_HEAD))."
 	@echo
 	@echo "  Trang của xã mẫu:   http://quoctuan.localhost:8080/"
+	@echo "  Quản trị của xã:    http://quoctuan.localhost:8080/quan-tri  ($(DEMO_HEAD))"
 	@echo "  Bảng điều khiển:    http://localhost:8080/  ($(DEMO_OPERATOR))"
 	@echo "  Tình trạng:         http://localhost:8080/readyz"
 	@echo "  Tải tệp lên (API):  curl -H 'Authorization: Bearer $(CONGXA_OPERATOR_TOKEN)' -F file=@anh.jpg http://quoctuan.localhost:8080/api/tep"

@@ -1,0 +1,324 @@
+//! A hundred hostile strings (tests/browser/xss-vectors.json) sent through
+//! every field people fill in: the board's title, summary and body, a
+//! citizen's question, the board's answer, a comment on a draft. Then a real
+//! Chromium opens every page that shows them, public and workspace alike,
+//! with the page's CSP switched off: nothing runs.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::Duration;
+
+use common::browser::{Platform, Scripts, assert_passed};
+use congxa_testing::TestEnv;
+
+const HOST: &str = "quoctuan.localhost";
+const VECTORS: &str = include_str!("../../../tests/browser/xss-vectors.json");
+
+fn form(pairs: &[(&str, &str)]) -> String {
+    let mut body = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        body.append_pair(k, v);
+    }
+    body.finish()
+}
+
+fn field(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no field {name}"))
+        + marker.len();
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+struct Client {
+    http: reqwest::Client,
+    base: String,
+    cookie: String,
+}
+
+impl Client {
+    async fn get(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn post(&self, path: &str, body: String) -> reqwest::Response {
+        self.http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+fn session_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap().to_owned())
+        .find(|v| v.starts_with(&format!("{name}=")))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hundred_hostile_strings_through_every_field_never_run() {
+    let scripts = Scripts::installed();
+    let vectors: Vec<String> = serde_json::from_str(VECTORS).unwrap();
+    assert!(vectors.len() >= 100);
+    let env = TestEnv::new().await;
+    common::demo_commune(&env, "quoctuan", "Xã Quốc Tuấn").await;
+    let head = common::congxa(
+        &env,
+        &[
+            "user",
+            "create",
+            "--tenant",
+            "quoctuan",
+            "--email",
+            "tb@quoctuan.vn",
+            "--name",
+            "Trưởng ban",
+            "--role",
+            "head",
+            "--json",
+        ],
+    )
+    .await;
+    let one_time = head.json()["one_time_password"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let platform = Platform::start(&env).await;
+    let gateway = std::net::SocketAddr::from(([127, 0, 0, 1], platform.port));
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .resolve(HOST, gateway)
+        .build()
+        .unwrap();
+    let mut client = Client {
+        http,
+        base: format!("http://{HOST}:{}", platform.port),
+        cookie: String::new(),
+    };
+
+    // Sign in (double-submit cookie), replace the one-time password.
+    let page = client.get("/quan-tri/dang-nhap").await;
+    client.cookie = session_cookie(&page, "congxa_quan_tri_csrf").unwrap();
+    let csrf = field(&page.text().await.unwrap(), "csrf");
+    let signed = client
+        .post(
+            "/quan-tri/dang-nhap",
+            form(&[
+                ("csrf", &csrf),
+                ("email", "tb@quoctuan.vn"),
+                ("password", &one_time),
+            ]),
+        )
+        .await;
+    client.cookie = session_cookie(&signed, "congxa_quan_tri").unwrap();
+    let csrf = field(
+        &client.get("/quan-tri/mat-khau").await.text().await.unwrap(),
+        "csrf",
+    );
+    client
+        .post(
+            "/quan-tri/mat-khau",
+            form(&[
+                ("csrf", &csrf),
+                ("current", &one_time),
+                ("new", "câu mật khẩu rất dài của trưởng ban"),
+            ]),
+        )
+        .await;
+    let csrf = field(&client.get("/quan-tri").await.text().await.unwrap(), "csrf");
+
+    // Ten items carry all the vectors: one in the title, one in the
+    // summary, ten in the body. Each is published.
+    let mut items = Vec::new();
+    for chunk in vectors.chunks(10) {
+        let body = chunk
+            .iter()
+            .map(|v| format!("<p>{v}</p>"))
+            .collect::<String>();
+        let created = client
+            .post(
+                "/quan-tri/tin-bai/moi",
+                form(&[
+                    ("csrf", &csrf),
+                    ("section", "tin-tuc/kinh-te-xa-hoi"),
+                    ("title", &chunk[0]),
+                    ("summary", &chunk[1]),
+                    ("body", &body),
+                ]),
+            )
+            .await;
+        assert_eq!(created.status(), 303, "{:?}", chunk[0]);
+        let to = created.headers()["location"]
+            .to_str()
+            .unwrap()
+            .split('?')
+            .next()
+            .unwrap()
+            .to_owned();
+        let id = to.trim_start_matches("/quan-tri/tin-bai/").to_owned();
+        let published = client
+            .post(
+                &format!("/quan-tri/tin-bai/{id}/thao-tac"),
+                form(&[("csrf", &csrf), ("action", "publish")]),
+            )
+            .await;
+        assert_eq!(published.status(), 303);
+        items.push(to);
+    }
+
+    // A citizen's question full of vectors, answered publicly with more.
+    let ask = client
+        .get("/hoi-dap/dat-cau-hoi")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let stamp = field(&ask, "dau");
+    tokio::time::sleep(Duration::from_millis(3_100)).await;
+    let asked = client
+        .post(
+            "/hoi-dap/dat-cau-hoi",
+            form(&[
+                ("dau", &stamp),
+                ("ho-ten", &vectors[3]),
+                ("email", "a@b.vn"),
+                ("dia-chi", &vectors[5]),
+                ("tieu-de", &vectors[6]),
+                ("noi-dung", &vectors[7..20].join(" ")),
+            ]),
+        )
+        .await;
+    assert_eq!(asked.status(), 303);
+    let tracking = asked.headers()["location"].to_str().unwrap().to_owned();
+    let question: String =
+        sqlx::query_scalar("SELECT id::text FROM questions WHERE asker_email = 'a@b.vn'")
+            .fetch_one(&env.admin)
+            .await
+            .unwrap();
+    let answered = client
+        .post(
+            &format!("/quan-tri/hoi-dap/{question}"),
+            form(&[
+                ("csrf", &csrf),
+                ("status", "answered"),
+                ("answer", &vectors[20..40].join("<br>")),
+                ("nguoi-tra-loi", &vectors[40]),
+                ("cong-khai", "1"),
+            ]),
+        )
+        .await;
+    assert_eq!(answered.status(), 303);
+    let question_page: String =
+        sqlx::query_scalar("SELECT '/hoi-dap/' || slug FROM questions WHERE id = $1::uuid")
+            .bind(&question)
+            .fetch_one(&env.admin)
+            .await
+            .unwrap();
+
+    // A comment on the open draft, shown by the board.
+    let draft: String = sqlx::query_scalar(
+        "SELECT '/lay-y-kien/' || i.slug FROM consultations c JOIN items i ON i.id = c.item_id WHERE c.closes_at > now()",
+    )
+    .fetch_one(&env.admin)
+    .await
+    .unwrap();
+    let draft_page = client.get(&draft).await.text().await.unwrap();
+    let comment_stamp = field(&draft_page, "dau");
+    let action = draft_page
+        .split("action=\"/gop-y/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    tokio::time::sleep(Duration::from_millis(3_100)).await;
+    let commented = client
+        .post(
+            &format!("/gop-y/{action}"),
+            form(&[
+                ("dau", &comment_stamp),
+                ("ho-ten", &vectors[41]),
+                ("noi-dung", &vectors[42..60].join("\n")),
+            ]),
+        )
+        .await;
+    assert_eq!(commented.status(), 303);
+    let comment: String =
+        sqlx::query_scalar("SELECT id::text FROM consultation_comments WHERE status = 'received'")
+            .fetch_one(&env.admin)
+            .await
+            .unwrap();
+    client
+        .post(
+            &format!("/quan-tri/gop-y/{comment}"),
+            form(&[("csrf", &csrf), ("quyet-dinh", "dang")]),
+        )
+        .await;
+
+    // Every page that shows them, public and in the workspace.
+    let public_items: Vec<String> =
+        sqlx::query_scalar("SELECT '/tin-tuc/kinh-te-xa-hoi/' || slug FROM items WHERE created_by IS NOT NULL ORDER BY created_at")
+            .fetch_all(&env.admin)
+            .await
+            .unwrap();
+    assert_eq!(public_items.len(), 10);
+    let mut public: Vec<String> = vec![
+        "/".into(),
+        "/tin-tuc".into(),
+        "/tin-tuc/kinh-te-xa-hoi".into(),
+        "/tim-kiem?q=alert".into(),
+        "/hoi-dap".into(),
+        "/rss".into(),
+    ];
+    public.extend(public_items);
+    public.extend([question_page, tracking, draft.clone()]);
+    public.retain(|p| p != "/rss");
+    let mut workspace: Vec<String> = vec![
+        "/quan-tri".into(),
+        "/quan-tri/tin-bai".into(),
+        "/quan-tri/hoi-dap".into(),
+        "/quan-tri/nhat-ky".into(),
+    ];
+    workspace.extend(items.iter().cloned());
+    workspace.extend(items.iter().take(2).map(|i| format!("{i}/phien-ban")));
+
+    let base = format!("http://{HOST}:{}/", platform.port);
+    let args: Vec<&str> = std::iter::once(base.as_str())
+        .chain(public.iter().map(String::as_str))
+        .collect();
+    let on_site = scripts
+        .run("xss.mjs", args, &base, Duration::from_secs(300))
+        .await;
+    let args: Vec<&str> = std::iter::once(base.as_str())
+        .chain(workspace.iter().map(String::as_str))
+        .collect();
+    let in_workspace = scripts
+        .run_with(
+            "xss.mjs",
+            args,
+            &[("SITE_COOKIE", client.cookie.as_str())],
+            &base,
+            Duration::from_secs(300),
+        )
+        .await;
+    platform.stop().await;
+    assert_passed(&base, &on_site);
+    assert_passed(&base, &in_workspace);
+}
