@@ -755,3 +755,89 @@ fn operator() -> congxa_tenancy::audit::Actor {
         origin: "test".to_owned(),
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_commune_provisioned_with_its_board_head_shows_the_one_time_password_once() {
+    let (s, email, password) = setup(None).await;
+    s.browser.sign_in(&email, &password).await;
+
+    let form = s.browser.get("/xa-moi").await;
+    let created = s
+        .browser
+        .post(
+            "/xa-moi",
+            &[
+                ("name", "Xã Vĩnh Bảo"),
+                ("slug", "vinhbao"),
+                ("region", ""),
+                ("domain", ""),
+                ("admin_name", "Đỗ Thị Hằng"),
+                ("admin_email", "Hang@VinhBao.vn"),
+                ("csrf", &form.csrf()),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    let marker = "mật khẩu dùng một lần: ";
+    let start = created.body.find(marker).expect("the password is shown") + marker.len();
+    let one_time: String = created.body[start..].split(' ').next().unwrap().to_owned();
+
+    // The account is the commune's head, and the password signs in there.
+    let tenant: uuid::Uuid = sqlx::query_scalar("SELECT id FROM tenants WHERE slug = 'vinhbao'")
+        .fetch_one(&s.env.admin)
+        .await
+        .unwrap();
+    let mut tx = congxa_db::begin_for_tenant(&s.env.app, tenant)
+        .await
+        .unwrap();
+    let (_, account) = congxa_board::accounts::sign_in(
+        &mut tx,
+        "hang@vinhbao.vn",
+        &one_time,
+        "test",
+        time::OffsetDateTime::now_utc(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(account.role, congxa_board::Role::Head);
+    assert!(account.must_change_password);
+    drop(tx);
+    let actions = common::audit_actions(&s.env).await;
+    assert!(
+        actions.ends_with(&[
+            "tenant.create".to_owned(),
+            "board.account.create".to_owned()
+        ]),
+        "{actions:?}"
+    );
+
+    // A bad address refuses the whole thing: no commune without its head.
+    let form = s.browser.get("/xa-moi").await;
+    let refused = s
+        .browser
+        .post(
+            "/xa-moi",
+            &[
+                ("name", "Xã An Hưng"),
+                ("slug", "anhung"),
+                ("region", ""),
+                ("domain", ""),
+                ("admin_name", "A"),
+                ("admin_email", "khong-hop-le"),
+                ("csrf", &form.csrf()),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .body
+            .contains("không phải là địa chỉ thư điện tử hợp lệ")
+    );
+    let made: i64 = sqlx::query_scalar("SELECT count(*) FROM tenants WHERE slug = 'anhung'")
+        .fetch_one(&s.env.admin)
+        .await
+        .unwrap();
+    assert_eq!(made, 0);
+    s.stop().await;
+}

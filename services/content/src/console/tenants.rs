@@ -158,7 +158,52 @@ pub struct NewTenantForm {
     slug: String,
     region: Option<String>,
     domain: Option<String>,
+    /// The board head's first account, made with the commune when given.
+    admin_email: Option<String>,
+    admin_name: Option<String>,
     csrf: String,
+}
+
+/// Why provisioning from the console did not go through.
+enum Refusal {
+    Tenancy(TenancyError),
+    Board(congxa_board::BoardError),
+}
+
+impl Refusal {
+    fn is_input(&self) -> bool {
+        match self {
+            Self::Tenancy(error) => error.is_input(),
+            Self::Board(error) => error.is_input(),
+        }
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Tenancy(error) => error.fmt(f),
+            Self::Board(error) => error.fmt(f),
+        }
+    }
+}
+
+impl From<TenancyError> for Refusal {
+    fn from(error: TenancyError) -> Self {
+        Self::Tenancy(error)
+    }
+}
+
+impl From<congxa_board::BoardError> for Refusal {
+    fn from(error: congxa_board::BoardError) -> Self {
+        Self::Board(error)
+    }
+}
+
+impl From<sqlx::Error> for Refusal {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Tenancy(TenancyError::Database(error))
+    }
 }
 
 impl CsrfField for NewTenantForm {
@@ -241,11 +286,65 @@ pub async fn create(
         };
         let mut tx = conn.begin().await?;
         let tenant = tenants::provision(&mut tx, &state.platform, &new, &actor(&signed)).await?;
+        let email = form
+            .admin_email
+            .as_deref()
+            .map(str::trim)
+            .filter(|e| !e.is_empty());
+        let head = match email {
+            Some(email) => {
+                let name = form.admin_name.as_deref().unwrap_or("").trim();
+                sqlx::query_scalar!(
+                    "SELECT set_config('congxa.tenant_id', $1, true) AS ok",
+                    tenant.id.to_string()
+                )
+                .fetch_one(&mut *tx)
+                .await?;
+                let created = congxa_board::accounts::create(
+                    &mut tx,
+                    tenant.id,
+                    email,
+                    name,
+                    congxa_board::Role::Head,
+                )
+                .await?;
+                congxa_tenancy::audit::record(
+                    &mut tx,
+                    &actor(&signed),
+                    "board.account.create",
+                    Some(tenant.id),
+                    serde_json::json!({ "email": created.account.email, "role": "head" }),
+                )
+                .await?;
+                Some(created)
+            }
+            None => None,
+        };
         tx.commit().await?;
-        Ok::<_, TenancyError>(tenant)
+        Ok::<_, Refusal>((tenant, head))
     };
     match created.await {
-        Ok(tenant) => see_other(&format!("/xa/{}?xong=tao", tenant.slug)),
+        Ok((tenant, None)) => see_other(&format!("/xa/{}?xong=tao", tenant.slug)),
+        Ok((tenant, Some(head))) => {
+            // Shown once, here: the password is not kept anywhere readable.
+            let message = format!(
+                "Đã tạo trang. Tài khoản trưởng ban biên tập: {} <{}>, mật khẩu dùng một lần: {} \
+                 (đăng nhập tại http://{}/quan-tri và đặt mật khẩu mới ngay lần đầu).",
+                head.account.name,
+                head.account.email,
+                head.one_time_password,
+                tenant.automatic_domain
+            );
+            tenant_page(
+                &state,
+                &signed,
+                &tenant.slug,
+                StatusCode::OK,
+                Some(&message),
+                None,
+            )
+            .await
+        }
         Err(error) if error.is_input() => {
             new_page(
                 &state,
@@ -256,7 +355,8 @@ pub async fn create(
             )
             .await
         }
-        Err(error) => database_down(error),
+        Err(Refusal::Tenancy(error)) => database_down(error),
+        Err(Refusal::Board(error)) => database_down(error),
     }
 }
 
