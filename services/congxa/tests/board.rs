@@ -625,3 +625,49 @@ async fn every_workspace_page_is_accessible_fits_a_phone_and_works_without_javas
     common::browser::assert_passed(&base, &output);
     common::browser::assert_passed(&base, &sign_in);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_whole_path_from_a_contributor_to_the_public_site_in_a_real_browser() {
+    let scripts = common::browser::Scripts::installed();
+    let mut env = TestEnv::new().await;
+    env.config.publish_interval_secs = 1;
+    common::demo_commune(&env, "quoctuan", "Xã Quốc Tuấn").await;
+    let mut accounts = serde_json::Map::new();
+    for (key, email, name, role) in [
+        ("head", "tb@quoctuan.vn", "Lê Thị Thu Hà", "head"),
+        ("member", "mai@quoctuan.vn", "Nguyễn Thị Mai", "member"),
+        (
+            "contributor",
+            "binh@quoctuan.vn",
+            "Trần Văn Bình",
+            "contributor",
+        ),
+    ] {
+        let created = common::congxa(
+            &env,
+            &[
+                "user", "create", "--tenant", "quoctuan", "--email", email, "--name", name,
+                "--role", role, "--json",
+            ],
+        )
+        .await;
+        let password = created.json()["one_time_password"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        accounts.insert(key.to_owned(), serde_json::json!([email, password]));
+    }
+    let platform = Platform::start(&env).await;
+    let base = format!("http://{HOST}:{}/", platform.port);
+    let accounts = serde_json::Value::Object(accounts).to_string();
+    let output = scripts
+        .run(
+            "workflow.mjs",
+            [base.as_str(), accounts.as_str()],
+            &base,
+            Duration::from_secs(240),
+        )
+        .await;
+    platform.stop().await;
+    common::browser::assert_passed(&base, &output);
+}

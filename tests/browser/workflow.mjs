@@ -1,0 +1,150 @@
+// The board's whole path in headless Chromium, by clicks and typing as
+// people do: a contributor sends news; the head assigns it to a member; the
+// member edits it and sends it for approval; the head returns it with a
+// comment; the member fixes it and sends it again; the head schedules it;
+// it appears on the public site once its time has come, with no one
+// visiting in between (the publishing job does it).
+//
+//   node tests/browser/workflow.mjs <base url> <accounts json>
+//
+// <accounts json>: {"head": [email, one-time password], "member": [...],
+// "contributor": [...]}. Prints `ok`/`FAIL` lines; exits 0 when all held.
+
+import { DESKTOP, check, newContext, runChecks } from './lib.mjs';
+
+const RUN_TIMEOUT_MS = 180_000;
+const [base, accountsJson] = process.argv.slice(2);
+if (!base || !accountsJson) {
+  console.error('usage: node tests/browser/workflow.mjs <base url> <accounts json>');
+  process.exit(2);
+}
+const accounts = JSON.parse(accountsJson);
+const url = (path) => new URL(path, base).toString();
+const TITLE = 'Thôn An Lạc tổ chức ngày hội đại đoàn kết toàn dân tộc';
+
+/** Signs a person in, replacing their one-time password. */
+async function signIn(browser, [email, password]) {
+  const context = await newContext(browser, DESKTOP);
+  const page = await context.newPage();
+  await page.goto(url('/quan-tri/dang-nhap'));
+  await page.getByLabel('Thư điện tử').fill(email);
+  await page.getByLabel('Mật khẩu', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.waitForURL(/\/quan-tri\/mat-khau$/);
+  await page.getByLabel('Mật khẩu hiện tại').fill(password);
+  await page.getByLabel('Mật khẩu mới').fill(`mật khẩu mới dài của ${email}`);
+  await page.getByRole('button', { name: 'Đổi mật khẩu' }).click();
+  await page.getByText('Đã đổi mật khẩu.').waitFor();
+  return page;
+}
+
+async function openItem(page) {
+  await page.goto(url('/quan-tri/tin-bai'));
+  await page.getByRole('link', { name: TITLE }).first().click();
+  await page.waitForURL(/\/quan-tri\/tin-bai\/[0-9a-f-]+/);
+}
+
+async function status(page) {
+  return (await page.locator('.status').first().innerText()).trim();
+}
+
+async function run(browser) {
+  const contributor = await signIn(browser, accounts.contributor);
+  const head = await signIn(browser, accounts.head);
+  const member = await signIn(browser, accounts.member);
+
+  await check('a contributor sends news through the simple form', async () => {
+    await contributor.goto(url('/quan-tri/tin-bai/moi'));
+    await contributor.getByLabel('Chuyên mục').selectOption({ label: 'Tin tức - Sự kiện › Tin các thôn' });
+    await contributor.getByLabel('Tiêu đề').fill(TITLE);
+    await contributor.getByLabel('Nội dung').fill('<p>Bản tin gửi từ thôn.</p>');
+    await contributor.getByRole('button', { name: 'Gửi ban biên tập' }).click();
+    await contributor.waitForURL(/da-luu/);
+    const now = await status(contributor);
+    if (now !== 'Đã gửi, chờ phân công') return `status is ${now}`;
+  });
+
+  await check('the head finds it waiting and assigns it to the member', async () => {
+    await head.goto(url('/quan-tri'));
+    await head.getByRole('link', { name: TITLE }).first().click();
+    const editor = head.getByLabel('Người biên tập');
+    const memberOption = await editor.locator('option', { hasText: 'Ủy viên' }).first().innerText();
+    await editor.selectOption({ label: memberOption });
+    await head.getByRole('button', { name: 'Phân công biên tập' }).click();
+    await head.waitForURL(/da-chuyen/);
+    const now = await status(head);
+    if (now !== 'Đã phân công biên tập') return `status is ${now}`;
+  });
+
+  await check('the member edits it and sends it for approval', async () => {
+    await openItem(member);
+    await member.getByLabel('Nội dung').fill('<p>Ngày hội có hơn 300 người dân tham gia.</p>');
+    await member.getByRole('button', { name: 'Lưu' }).click();
+    await member.waitForURL(/da-luu/);
+    if ((await status(member)) !== 'Đã biên tập') return `status is ${await status(member)}`;
+    await member.getByRole('button', { name: 'Trình duyệt' }).click();
+    await member.waitForURL(/da-chuyen/);
+    if ((await status(member)) !== 'Chờ duyệt') return `status is ${await status(member)}`;
+  });
+
+  await check('the head returns it with a comment', async () => {
+    await openItem(head);
+    const form = head.locator('form', { has: head.getByRole('button', { name: 'Trả lại để sửa' }) });
+    await form.getByLabel('Ý kiến để sửa (bắt buộc)').fill('Bổ sung tên các thôn tham gia.');
+    await form.getByRole('button', { name: 'Trả lại để sửa' }).click();
+    await head.waitForURL(/da-chuyen/);
+    if ((await status(head)) !== 'Trả lại để sửa') return `status is ${await status(head)}`;
+  });
+
+  await check('the member sees the comment, fixes it and sends it again', async () => {
+    await member.goto(url('/quan-tri'));
+    const notice = member.getByText('Bổ sung tên các thôn tham gia.').first();
+    if (!(await notice.isVisible())) return 'the comment is not on the member\'s dashboard';
+    await openItem(member);
+    await member.getByLabel('Nội dung').fill('<p>Ngày hội có hơn 300 người dân các thôn An Lạc, Vĩnh Khê tham gia.</p>');
+    await member.getByRole('button', { name: 'Lưu' }).click();
+    await member.waitForURL(/da-luu/);
+    await member.getByRole('button', { name: 'Trình duyệt' }).click();
+    await member.waitForURL(/da-chuyen/);
+    if ((await status(member)) !== 'Chờ duyệt') return `status is ${await status(member)}`;
+  });
+
+  await check('the head schedules it, and it is not public before its time', async () => {
+    await openItem(head);
+    // About a minute ahead, as Vietnam's clock reads it: the field takes
+    // whole minutes, so 75 s ahead is at least 15 s ahead once cut.
+    const at = new Date(Date.now() + 7 * 3600_000 + 75_000);
+    const local = at.toISOString().slice(0, 16);
+    const form = head.locator('form', { has: head.getByRole('button', { name: 'Duyệt và hẹn giờ đăng' }) });
+    await form.getByLabel('Đăng lúc').fill(local);
+    await form.getByRole('button', { name: 'Duyệt và hẹn giờ đăng' }).click();
+    await head.waitForURL(/da-chuyen/);
+    if ((await status(head)) !== 'Hẹn giờ đăng') return `status is ${await status(head)}`;
+    const response = await head.goto(url('/tin-tuc/tin-cac-thon'));
+    if ((await head.getByText(TITLE).count()) > 0) return 'already public';
+    if (response.status() !== 200) return `the section answered ${response.status()}`;
+  });
+
+  await check('it appears on the public site when its time comes', async () => {
+    const deadline = Date.now() + 120_000;
+    const visitor = await newContext(browser, DESKTOP);
+    const page = await visitor.newPage();
+    try {
+      while (Date.now() < deadline) {
+        await page.goto(url('/tin-tuc/tin-cac-thon'));
+        if ((await page.getByRole('link', { name: TITLE }).count()) > 0) {
+          await page.getByRole('link', { name: TITLE }).first().click();
+          const text = await page.locator('main').innerText();
+          if (!text.includes('An Lạc, Vĩnh Khê')) return 'the public page lacks the fixed text';
+          return;
+        }
+        await page.waitForTimeout(2_000);
+      }
+      return 'not public after its time';
+    } finally {
+      await visitor.close();
+    }
+  });
+}
+
+await runChecks(run, RUN_TIMEOUT_MS);
