@@ -597,6 +597,7 @@ async fn every_workspace_page_is_accessible_fits_a_phone_and_works_without_javas
         format!("{}/phien-ban", to.split('?').next().unwrap()),
         "/quan-tri/hoi-dap".to_owned(),
         "/quan-tri/nhat-ky".to_owned(),
+        "/quan-tri/tep".to_owned(),
         "/quan-tri/thanh-vien".to_owned(),
         "/quan-tri/mat-khau".to_owned(),
     ];
@@ -670,4 +671,103 @@ async fn the_whole_path_from_a_contributor_to_the_public_site_in_a_real_browser(
         .await;
     platform.stop().await;
     common::browser::assert_passed(&base, &output);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn board_members_upload_with_their_session_and_its_csrf_token_only() {
+    let env = TestEnv::new().await;
+    for (slug, name, email) in [
+        ("quoctuan", "Xã Quốc Tuấn", "tb@quoctuan.vn"),
+        ("anhung", "Xã An Hưng", "tb@anhung.vn"),
+    ] {
+        common::create_tenant(
+            &env,
+            slug,
+            name,
+            &["--admin-email", email, "--admin-name", "Trưởng ban"],
+        )
+        .await
+        .assert_ok();
+    }
+    let reset = |slug: &'static str, email: &'static str| {
+        let env = &env;
+        async move {
+            let run = common::congxa(
+                env,
+                &[
+                    "user",
+                    "reset-password",
+                    "--tenant",
+                    slug,
+                    "--email",
+                    email,
+                    "--json",
+                ],
+            )
+            .await;
+            run.json()["one_time_password"].as_str().unwrap().to_owned()
+        }
+    };
+    let (ours, theirs) = (
+        reset("quoctuan", "tb@quoctuan.vn").await,
+        reset("anhung", "tb@anhung.vn").await,
+    );
+    let platform = Platform::start(&env).await;
+    let mut head = Browser::new(&platform, HOST);
+    let csrf = head
+        .sign_in(
+            "tb@quoctuan.vn",
+            &ours,
+            "mật khẩu mới của trưởng ban quốc tuấn",
+        )
+        .await;
+    let mut other = Browser::new(&platform, OTHER);
+    other
+        .sign_in(
+            "tb@anhung.vn",
+            &theirs,
+            "mật khẩu mới của trưởng ban an hưng",
+        )
+        .await;
+
+    // A PNG's first bytes are enough for the type check.
+    let png: Vec<u8> = [&b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"[..], &[0u8; 64][..]].concat();
+    let upload = |browser: &Browser, host: &str, csrf: Option<&str>| {
+        let part = reqwest::multipart::Part::bytes(png.clone()).file_name("Ảnh hội nghị.png");
+        let mut request = browser
+            .http
+            .post(format!("http://{host}:{}/api/tep", browser.port))
+            .header("cookie", browser.cookie_header())
+            .multipart(reqwest::multipart::Form::new().part("file", part));
+        if let Some(csrf) = csrf {
+            request = request.header("x-csrf-token", csrf);
+        }
+        request.send()
+    };
+    let sent = upload(&head, HOST, Some(&csrf)).await.unwrap();
+    assert_eq!(sent.status(), StatusCode::CREATED);
+    assert_eq!(
+        upload(&head, HOST, None).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED,
+        "no CSRF token"
+    );
+    assert_eq!(
+        upload(&head, HOST, Some("forged")).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    // Quốc Tuấn's session on An Hưng's site is nobody.
+    let mut borrowed = Browser::new(&platform, OTHER);
+    borrowed.cookies = head.cookies.clone();
+    assert_eq!(
+        upload(&borrowed, OTHER, Some(&csrf))
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let (_, files) = head.get("/quan-tri/tep").await;
+    assert!(files.contains("Ảnh hội nghị.png"));
+    let (_, elsewhere) = other.get("/quan-tri/tep").await;
+    assert!(!elsewhere.contains("Ảnh hội nghị.png"));
+    platform.stop().await;
 }

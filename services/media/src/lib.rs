@@ -113,7 +113,7 @@ async fn upload_file(
     headers: HeaderMap,
     form: Multipart,
 ) -> Result<(StatusCode, Json<Uploaded>), ApiError> {
-    authorise_operator(&state, &headers)?;
+    authorise(&state, &tenant, &headers).await?;
     let stored = upload::receive(&state.store, tenant.id, form, state.max_upload_bytes).await?;
 
     let recorded = async {
@@ -164,6 +164,46 @@ async fn upload_file(
 }
 
 /// Uploads need the operators' token until board accounts exist.
+/// Uploads come from operators (their API token) or from the commune's
+/// board members: their session cookie, and the session's CSRF token in a
+/// header (a script sends it; another site's form cannot).
+async fn authorise(
+    state: &AppState,
+    tenant: &TenantContext,
+    headers: &HeaderMap,
+) -> Result<(), ApiError> {
+    if authorise_operator(state, headers).is_ok() {
+        return Ok(());
+    }
+    let Some(session) = congxa_auth::cookie::read(headers, congxa_board::accounts::SESSION_COOKIE)
+    else {
+        return Err(ApiError::unauthorized());
+    };
+    let given = headers
+        .get(congxa_board::accounts::CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let found = async {
+        let mut tx = congxa_db::begin_for_tenant(&state.pool, tenant.id).await?;
+        congxa_board::accounts::from_session(&mut tx, session, time::OffsetDateTime::now_utc())
+            .await
+    };
+    match found.await {
+        Ok(Some((account, csrf)))
+            if congxa_auth::token::same(&csrf, given)
+                && account.role.may(congxa_board::Permission::Create) =>
+        {
+            Ok(())
+        }
+        Ok(_) => Err(ApiError::unauthorized()),
+        Err(error) => Err(ApiError::unavailable(
+            "database_unavailable",
+            "Cơ sở dữ liệu tạm thời không truy cập được.",
+        )
+        .with_source(error)),
+    }
+}
+
 fn authorise_operator(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     let presented = headers
         .get(header::AUTHORIZATION)

@@ -14,6 +14,11 @@ use crate::roles::Role;
 
 /// How long a session lasts without signing in again.
 pub const SESSION_LIFETIME: Duration = Duration::hours(8);
+/// The cookie that carries a board member's session on the commune's site
+/// (the workspace and the media service's uploads both read it).
+pub const SESSION_COOKIE: &str = "congxa_quan_tri";
+/// The header a script sends the session's CSRF token in (uploads).
+pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// A board member, as every admin request sees them.
 #[derive(Debug, Clone, Serialize)]

@@ -61,8 +61,11 @@ pub fn time_and_date(at: OffsetDateTime) -> String {
 pub fn parse_local(raw: &str) -> Option<OffsetDateTime> {
     let raw = raw.trim();
     let iso = format_description!("[year]-[month]-[day] [hour]:[minute]");
+    // What a browser's date-and-time field sends when it shows seconds.
+    let iso_seconds = format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
     let vietnamese = format_description!("[day]/[month]/[year] [hour]:[minute]");
     PrimitiveDateTime::parse(raw, iso)
+        .or_else(|_| PrimitiveDateTime::parse(raw, iso_seconds))
         .or_else(|_| PrimitiveDateTime::parse(raw, vietnamese))
         .ok()
         .map(|at| at.assume_offset(VIETNAM))
@@ -163,6 +166,7 @@ mod tests {
         let at = parse_local("10/12/2026 22:00").unwrap();
         assert_eq!(at, datetime!(2026-12-10 15:00 UTC));
         assert_eq!(parse_local("2026-12-10 22:00"), Some(at));
+        assert_eq!(parse_local("2026-12-10 22:00:00"), Some(at));
         assert_eq!(time_and_date(at), "22:00 ngày 10/12/2026");
         assert_eq!(parse_local("mai"), None);
     }

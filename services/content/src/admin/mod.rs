@@ -10,6 +10,7 @@
 mod audit;
 mod citizens;
 mod dashboard;
+mod files;
 mod items;
 mod members;
 mod session;
@@ -25,7 +26,8 @@ use serde::Serialize;
 
 use crate::AppState;
 
-const TEMPLATES: [(&str, &str); 10] = [
+const TEMPLATES: [(&str, &str); 11] = [
+    ("files.html", include_str!("../../admin/files.html")),
     ("revisions.html", include_str!("../../admin/revisions.html")),
     ("audit.html", include_str!("../../admin/audit.html")),
     ("citizens.html", include_str!("../../admin/citizens.html")),
@@ -72,6 +74,8 @@ pub fn router() -> Router<AppState> {
         .route("/tin-bai/{id}/phien-ban", get(items::revisions))
         .route("/tin-bai/{id}/phien-ban/{revision}", post(items::restore))
         .route("/nhat-ky", get(audit::page))
+        .route("/tep", get(files::list))
+        .route("/tai-len.js", get(files::script))
         .route("/hoi-dap", get(citizens::inbox))
         .route("/hoi-dap/{id}", post(citizens::answer))
         .route("/gop-y/{id}", post(citizens::moderate))

@@ -19,7 +19,7 @@ use super::{Frame, board_error, render, see_other};
 use crate::AppState;
 use crate::site::params::Params;
 
-const SESSION_COOKIE: &str = "congxa_quan_tri";
+use congxa_board::accounts::SESSION_COOKIE;
 /// Before signing in there is no session to hold a CSRF token: the sign-in
 /// form uses a double-submit cookie instead.
 const SIGN_IN_COOKIE: &str = "congxa_quan_tri_csrf";
