@@ -137,6 +137,15 @@ fn field(html: &str, name: &str) -> String {
     html[start..].split('"').next().unwrap().to_owned()
 }
 
+async fn post_owned(
+    browser: &mut Browser,
+    path: &str,
+    pairs: &[(&str, String)],
+) -> (StatusCode, String) {
+    let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    browser.post(path, &refs).await
+}
+
 fn item_id(location: &str) -> String {
     location
         .trim_start_matches("/quan-tri/tin-bai/")
@@ -598,6 +607,7 @@ async fn every_workspace_page_is_accessible_fits_a_phone_and_works_without_javas
         "/quan-tri/hoi-dap".to_owned(),
         "/quan-tri/nhat-ky".to_owned(),
         "/quan-tri/tep".to_owned(),
+        "/quan-tri/van-ban/moi".to_owned(),
         "/quan-tri/thanh-vien".to_owned(),
         "/quan-tri/mat-khau".to_owned(),
     ];
@@ -769,5 +779,82 @@ async fn board_members_upload_with_their_session_and_its_csrf_token_only() {
     assert!(files.contains("Ảnh hội nghị.png"));
     let (_, elsewhere) = other.get("/quan-tri/tep").await;
     assert!(!elsewhere.contains("Ảnh hội nghị.png"));
+
+    // A document with the uploaded file: bad dates and another commune's
+    // file are refused with what was typed kept; a good one is published.
+    let file: String = sqlx::query_scalar("SELECT f.id::text FROM media_files f JOIN tenants t ON t.id = f.tenant_id WHERE t.slug = 'quoctuan'")
+        .fetch_one(&env.admin)
+        .await
+        .unwrap();
+    let fields = |issued: &'static str, file: String| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("doc_type", "Quyết định".to_owned()),
+            ("number_symbol", "215/QĐ-UBND".to_owned()),
+            ("issuing_body", "Ủy ban nhân dân xã Quốc Tuấn".to_owned()),
+            ("signer", "Trần Quang Minh".to_owned()),
+            ("issued_on", issued.to_owned()),
+            (
+                "summary",
+                "Về việc kiện toàn Ban biên tập Trang thông tin điện tử xã".to_owned(),
+            ),
+            ("file", file),
+        ]
+    };
+    let (status, page) = post_owned(
+        &mut head,
+        "/quan-tri/van-ban/moi",
+        &fields("31/02/2026", file.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("Ngày ban hành không đúng dạng ngày") && page.contains("215&#x2f;QĐ-UBND"),
+        "what was typed is kept"
+    );
+    let theirs_file = uuid::Uuid::new_v4().to_string();
+    let (status, page) = post_owned(
+        &mut head,
+        "/quan-tri/van-ban/moi",
+        &fields("20/11/2026", theirs_file),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("không có trong thư viện của xã"));
+    let documents: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM documents WHERE number_symbol = '215/QĐ-UBND'")
+            .fetch_one(&env.admin)
+            .await
+            .unwrap();
+    assert_eq!(documents, 0, "nothing half saved");
+    let (status, to) = post_owned(
+        &mut head,
+        "/quan-tri/van-ban/moi",
+        &fields("20/11/2026", file),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
+    let id = to
+        .trim_start_matches("/quan-tri/tin-bai/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (status, _) = head
+        .post(
+            &format!("/quan-tri/tin-bai/{id}/thao-tac"),
+            &[("csrf", &csrf), ("action", "publish")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, list) = head.get("/van-ban?q=215%2FQ%C4%90-UBND").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(list.contains("215&#x2f;QĐ-UBND"));
+    let (_, public) = head.get("/van-ban/quyet-dinh-so-215-qd-ubnd").await;
+    assert!(
+        public.contains("Trần Quang Minh")
+            && public.contains("Tải về: Quyết định 215&#x2f;QĐ-UBND"),
+        "{public}"
+    );
     platform.stop().await;
 }

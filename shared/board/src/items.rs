@@ -99,6 +99,18 @@ pub async fn create(
             "Chuyên mục này không nhận bài viết.".to_owned(),
         ));
     }
+    insert_draft(conn, tenant, actor, section.id, text, "").await
+}
+
+/// Writes a new draft of the actor in a section, with its first revision.
+async fn insert_draft(
+    conn: &mut PgConnection,
+    tenant: Uuid,
+    actor: &Account,
+    section: Uuid,
+    text: &Text<'_>,
+    search_extra: &str,
+) -> Result<Uuid, BoardError> {
     let base = congxa_site::slugify(text.title);
     let base = if base.is_empty() {
         "bai-viet".to_owned()
@@ -124,16 +136,17 @@ pub async fn create(
         .unwrap_or(base);
     let body = congxa_site::write::clean_html(text.body);
     let id = sqlx::query_scalar!(
-        "INSERT INTO items (tenant_id, section_id, slug, title, summary, body, status, created_by, target_date)
-         VALUES ($1, $2, $3, $4, $5, $6, 'draft', $7, $8) RETURNING id",
+        "INSERT INTO items (tenant_id, section_id, slug, title, summary, body, status, created_by, target_date, search_extra)
+         VALUES ($1, $2, $3, $4, $5, $6, 'draft', $7, $8, $9) RETURNING id",
         tenant,
-        section.id,
+        section,
         slug,
         text.title.trim(),
         text.summary.trim(),
         body,
         actor.id,
-        text.target_date
+        text.target_date,
+        search_extra
     )
     .fetch_one(&mut *conn)
     .await?;
@@ -148,6 +161,100 @@ pub async fn create(
         false,
     )
     .await?;
+    Ok(id)
+}
+
+/// Starts a document (văn bản) as the actor's draft, with its own fields and
+/// its file from the commune's media library; it then goes through the
+/// workflow like any item.
+pub async fn create_document(
+    conn: &mut PgConnection,
+    tenant: Uuid,
+    actor: &Account,
+    text: &Text<'_>,
+    fields: &congxa_site::write::DocumentFields<'_>,
+    file: Option<Uuid>,
+) -> Result<Uuid, BoardError> {
+    if !actor.role.may(Permission::Create) || actor.role == crate::roles::Role::Contributor {
+        return Err(BoardError::Forbidden);
+    }
+    check_text(text)?;
+    for (value, label, max) in [
+        (fields.doc_type, "hình thức văn bản", 100),
+        (fields.number_symbol, "số, ký hiệu", 100),
+        (fields.issuing_body, "cơ quan ban hành", 300),
+    ] {
+        if value.trim().is_empty() {
+            return Err(BoardError::Invalid(format!("Mời nhập {label}.")));
+        }
+        if value.chars().count() > max {
+            return Err(BoardError::Invalid(format!(
+                "Trường {label} dài quá {max} ký tự."
+            )));
+        }
+    }
+    if fields.signer.chars().count() > 200 || fields.field.chars().count() > 200 {
+        return Err(BoardError::Invalid(
+            "Người ký hoặc lĩnh vực dài quá 200 ký tự.".to_owned(),
+        ));
+    }
+    if let (Some(effective), Some(expires)) = (fields.effective_on, fields.expires_on)
+        && expires < effective
+    {
+        return Err(BoardError::Invalid(
+            "Ngày hết hiệu lực phải sau ngày có hiệu lực.".to_owned(),
+        ));
+    }
+    let section = sqlx::query_scalar!(
+        "SELECT id FROM sections WHERE kind = 'documents' ORDER BY parent_id NULLS FIRST LIMIT 1"
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| BoardError::Invalid("Trang chưa có chuyên mục văn bản.".to_owned()))?;
+    let extra = [
+        fields.number_symbol,
+        fields.doc_type,
+        fields.issuing_body,
+        fields.signer,
+        fields.field,
+    ]
+    .join(" ");
+    let id = insert_draft(conn, tenant, actor, section, text, &extra).await?;
+    sqlx::query!(
+        "INSERT INTO documents (item_id, tenant_id, doc_type, number_symbol, issuing_body, signer, field,
+                                issued_on, effective_on, expires_on)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        id,
+        tenant,
+        fields.doc_type.trim(),
+        fields.number_symbol.trim(),
+        fields.issuing_body.trim(),
+        fields.signer.trim(),
+        fields.field.trim(),
+        fields.issued_on,
+        fields.effective_on,
+        fields.expires_on
+    )
+    .execute(&mut *conn)
+    .await?;
+    if let Some(file) = file {
+        // The composite key refuses another commune's file.
+        sqlx::query!(
+            "INSERT INTO item_files (tenant_id, item_id, file_id, label) VALUES ($1, $2, $3, $4)",
+            tenant,
+            id,
+            file,
+            format!("{} {}", fields.doc_type.trim(), fields.number_symbol.trim())
+        )
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+                BoardError::Invalid("Tệp đã chọn không có trong thư viện của xã.".to_owned())
+            }
+            _ => e.into(),
+        })?;
+    }
     Ok(id)
 }
 

@@ -10,6 +10,7 @@
 mod audit;
 mod citizens;
 mod dashboard;
+mod documents;
 mod files;
 mod items;
 mod members;
@@ -26,7 +27,8 @@ use serde::Serialize;
 
 use crate::AppState;
 
-const TEMPLATES: [(&str, &str); 11] = [
+const TEMPLATES: [(&str, &str); 12] = [
+    ("document.html", include_str!("../../admin/document.html")),
     ("files.html", include_str!("../../admin/files.html")),
     ("revisions.html", include_str!("../../admin/revisions.html")),
     ("audit.html", include_str!("../../admin/audit.html")),
@@ -75,6 +77,10 @@ pub fn router() -> Router<AppState> {
         .route("/tin-bai/{id}/phien-ban/{revision}", post(items::restore))
         .route("/nhat-ky", get(audit::page))
         .route("/tep", get(files::list))
+        .route(
+            "/van-ban/moi",
+            get(documents::new_form).post(documents::create),
+        )
         .route("/tai-len.js", get(files::script))
         .route("/hoi-dap", get(citizens::inbox))
         .route("/hoi-dap/{id}", post(citizens::answer))
