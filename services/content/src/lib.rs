@@ -2,6 +2,7 @@
 
 mod admin;
 pub mod console;
+mod private_page;
 pub mod publishing;
 mod site;
 pub mod themes;

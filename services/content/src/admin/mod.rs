@@ -17,8 +17,8 @@ mod members;
 mod session;
 
 use axum::Router;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use congxa_board::BoardError;
 use congxa_board::accounts::Account;
@@ -113,20 +113,7 @@ fn render<T: Serialize>(
     template: &str,
     frame: Frame<'_, T>,
 ) -> Response {
-    let rendered = state
-        .admin
-        .get_template(template)
-        .and_then(|t| t.render(minijinja::value::Serde(&frame)));
-    match rendered {
-        Ok(html) => {
-            let mut response = (status, Html(html)).into_response();
-            response
-                .headers_mut()
-                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            response
-        }
-        Err(error) => congxa_web::ApiError::internal(error).into_page(),
-    }
+    crate::private_page::render(&state.admin, status, template, frame)
 }
 
 fn see_other(path: &str) -> Response {

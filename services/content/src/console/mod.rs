@@ -18,9 +18,9 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{FromRef, FromRequestParts};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use congxa_tenancy::DomainName;
 use congxa_tenancy::operators::Operator;
@@ -146,20 +146,7 @@ fn render<T: Serialize>(
     template: &str,
     frame: Frame<'_, T>,
 ) -> Response {
-    let rendered = state
-        .templates
-        .get_template(template)
-        .and_then(|t| t.render(minijinja::value::Serde(&frame)));
-    match rendered {
-        Ok(html) => {
-            let mut response = (status, Html(html)).into_response();
-            response
-                .headers_mut()
-                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            response
-        }
-        Err(error) => congxa_web::ApiError::internal(error).into_page(),
-    }
+    crate::private_page::render(&state.templates, status, template, frame)
 }
 
 /// After a change: back to a page, with a message carried in the query.
