@@ -282,6 +282,15 @@ pub async fn seed(conn: &mut PgConnection, store: &Store, tenant: Uuid) -> anyho
     }
     let mut files = Files { store, tenant };
 
+    // The demo writes the introduction itself: the empty drafts that
+    // provisioning left for the board make way.
+    sqlx::query!(
+        "DELETE FROM items WHERE tenant_id = $1 AND status = 'draft'
+           AND section_id IN (SELECT id FROM sections WHERE tenant_id = $1 AND path = 'gioi-thieu')",
+        tenant
+    )
+    .execute(&mut *conn)
+    .await?;
     for (index, page) in demo.pages.iter().enumerate() {
         // Introduction pages read in the order written, not newest first.
         let at = clock.ago(400, 0) - Duration::minutes(index as i64);

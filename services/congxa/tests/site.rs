@@ -729,6 +729,24 @@ async fn one_commune_never_sees_another_communes_content() {
         .sum();
     assert_eq!(sections, required as i64);
     assert_eq!(agency, "Ủy ban nhân dân xã Vĩnh Bảo");
+    // Its introduction pages wait as drafts for its board, unseen by citizens.
+    let drafts: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM items i JOIN tenants t ON t.id = i.tenant_id
+         WHERE t.slug = 'vinhbao' AND i.status = 'draft'",
+    )
+    .fetch_one(&site.env.admin)
+    .await
+    .unwrap();
+    assert_eq!(
+        drafts,
+        congxa_site::sections::INTRODUCTION_PAGES.len() as i64
+    );
+    let intro = site.get(OTHER, "/gioi-thieu").await.text().await.unwrap();
+    assert!(intro.contains("Chuyên mục này chưa có bài viết"));
+    assert_eq!(
+        site.get(OTHER, "/gioi-thieu/tong-quan").await.status(),
+        StatusCode::NOT_FOUND
+    );
     let other_home = site.get(OTHER, "/").await.text().await.unwrap();
     assert!(other_home.contains("Xã Vĩnh Bảo") && !other_home.contains("Quốc Tuấn"));
     for (_, path, _) in &items {

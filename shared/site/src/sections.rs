@@ -224,8 +224,22 @@ pub const REQUIRED: &[Required] = &[
     },
 ];
 
-/// Creates the required sections of a new commune, and its profile with the
-/// agency named after it. Needs a connection acting for that commune (or the
+/// The introduction pages every commune writes (REGULATIONS.md, Content
+/// 1), seeded as empty drafts for the board to fill in: (slug, title).
+pub const INTRODUCTION_PAGES: [(&str, &str); 6] = [
+    ("tong-quan", "Tổng quan"),
+    ("co-cau-to-chuc", "Cơ cấu tổ chức bộ máy hành chính"),
+    ("chuc-nang-nhiem-vu", "Chức năng, nhiệm vụ"),
+    ("ban-do-dia-gioi", "Bản đồ địa giới hành chính"),
+    ("dieu-kien-tu-nhien", "Điều kiện tự nhiên"),
+    (
+        "lich-su-van-hoa",
+        "Lịch sử, truyền thống văn hóa, di tích, danh thắng",
+    ),
+];
+
+/// Creates the required sections of a new commune, its introduction pages
+/// as drafts, and its profile with the agency named after it. Needs a connection acting for that commune (or the
 /// admin role): the tables are under row-level security.
 pub async fn seed_required(
     conn: &mut PgConnection,
@@ -262,6 +276,18 @@ pub async fn seed_required(
             .execute(&mut *conn)
             .await?;
         }
+    }
+    for (slug, title) in INTRODUCTION_PAGES {
+        sqlx::query!(
+            "INSERT INTO items (tenant_id, section_id, slug, title, status)
+             SELECT $1, id, $2, $3, 'draft' FROM sections WHERE tenant_id = $1 AND path = 'gioi-thieu'
+             ON CONFLICT (tenant_id, slug) DO NOTHING",
+            tenant_id,
+            slug,
+            title,
+        )
+        .execute(&mut *conn)
+        .await?;
     }
     sqlx::query!(
         "INSERT INTO site_profiles (tenant_id, agency) VALUES ($1, $2)
