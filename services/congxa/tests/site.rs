@@ -10,6 +10,7 @@ mod common;
 use std::time::Duration;
 
 use common::browser::Platform;
+use common::workspace::field;
 use congxa_testing::TestEnv;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -99,16 +100,6 @@ fn hrefs(html: &str) -> Vec<String> {
         .filter_map(|rest| rest.split('"').next())
         .map(|href| href.replace("&#x2f;", "/"))
         .collect()
-}
-
-/// The value of a hidden form field.
-fn field(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no field {name}"))
-        + marker.len();
-    html[start..].split('"').next().unwrap().to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -11,65 +11,11 @@ mod common;
 use std::time::Duration;
 
 use common::browser::{Platform, Scripts, assert_passed};
+use common::workspace::{Browser, field};
 use congxa_testing::TestEnv;
 
 const HOST: &str = "quoctuan.localhost";
 const VECTORS: &str = include_str!("../../../tests/browser/xss-vectors.json");
-
-fn form(pairs: &[(&str, &str)]) -> String {
-    let mut body = form_urlencoded::Serializer::new(String::new());
-    for (k, v) in pairs {
-        body.append_pair(k, v);
-    }
-    body.finish()
-}
-
-fn field(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no field {name}"))
-        + marker.len();
-    html[start..].split('"').next().unwrap().to_owned()
-}
-
-struct Client {
-    http: reqwest::Client,
-    base: String,
-    cookie: String,
-}
-
-impl Client {
-    async fn get(&self, path: &str) -> reqwest::Response {
-        self.http
-            .get(format!("{}{path}", self.base))
-            .header("cookie", &self.cookie)
-            .send()
-            .await
-            .unwrap()
-    }
-
-    async fn post(&self, path: &str, body: String) -> reqwest::Response {
-        self.http
-            .post(format!("{}{path}", self.base))
-            .header("cookie", &self.cookie)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body)
-            .send()
-            .await
-            .unwrap()
-    }
-}
-
-fn session_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap().to_owned())
-        .find(|v| v.starts_with(&format!("{name}=")))
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_hundred_hostile_strings_through_every_field_never_run() {
@@ -100,48 +46,14 @@ async fn a_hundred_hostile_strings_through_every_field_never_run() {
         .unwrap()
         .to_owned();
     let platform = Platform::start(&env).await;
-    let gateway = std::net::SocketAddr::from(([127, 0, 0, 1], platform.port));
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .resolve(HOST, gateway)
-        .build()
-        .unwrap();
-    let mut client = Client {
-        http,
-        base: format!("http://{HOST}:{}", platform.port),
-        cookie: String::new(),
-    };
-
-    // Sign in (double-submit cookie), replace the one-time password.
-    let page = client.get("/quan-tri/dang-nhap").await;
-    client.cookie = session_cookie(&page, "congxa_quan_tri_csrf").unwrap();
-    let csrf = field(&page.text().await.unwrap(), "csrf");
-    let signed = client
-        .post(
-            "/quan-tri/dang-nhap",
-            form(&[
-                ("csrf", &csrf),
-                ("email", "tb@quoctuan.vn"),
-                ("password", &one_time),
-            ]),
+    let mut client = Browser::new(&platform, HOST);
+    let csrf = client
+        .sign_in(
+            "tb@quoctuan.vn",
+            &one_time,
+            "câu mật khẩu rất dài của trưởng ban",
         )
         .await;
-    client.cookie = session_cookie(&signed, "congxa_quan_tri").unwrap();
-    let csrf = field(
-        &client.get("/quan-tri/mat-khau").await.text().await.unwrap(),
-        "csrf",
-    );
-    client
-        .post(
-            "/quan-tri/mat-khau",
-            form(&[
-                ("csrf", &csrf),
-                ("current", &one_time),
-                ("new", "câu mật khẩu rất dài của trưởng ban"),
-            ]),
-        )
-        .await;
-    let csrf = field(&client.get("/quan-tri").await.text().await.unwrap(), "csrf");
 
     // Ten items carry all the vectors: one in the title, one in the
     // summary, ten in the body. Each is published.
@@ -154,58 +66,47 @@ async fn a_hundred_hostile_strings_through_every_field_never_run() {
         let created = client
             .post(
                 "/quan-tri/tin-bai/moi",
-                form(&[
+                &[
                     ("csrf", &csrf),
                     ("section", "tin-tuc/kinh-te-xa-hoi"),
                     ("title", &chunk[0]),
                     ("summary", &chunk[1]),
                     ("body", &body),
-                ]),
+                ],
             )
             .await;
-        assert_eq!(created.status(), 303, "{:?}", chunk[0]);
-        let to = created.headers()["location"]
-            .to_str()
-            .unwrap()
-            .split('?')
-            .next()
-            .unwrap()
-            .to_owned();
+        assert_eq!(created.0, reqwest::StatusCode::SEE_OTHER, "{:?}", chunk[0]);
+        let to = created.1.split('?').next().unwrap().to_owned();
         let id = to.trim_start_matches("/quan-tri/tin-bai/").to_owned();
         let published = client
             .post(
                 &format!("/quan-tri/tin-bai/{id}/thao-tac"),
-                form(&[("csrf", &csrf), ("action", "publish")]),
+                &[("csrf", &csrf), ("action", "publish")],
             )
             .await;
-        assert_eq!(published.status(), 303);
+        assert_eq!(published.0, reqwest::StatusCode::SEE_OTHER);
         items.push(to);
     }
 
     // A citizen's question full of vectors, answered publicly with more.
-    let ask = client
-        .get("/hoi-dap/dat-cau-hoi")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let ask = client.get("/hoi-dap/dat-cau-hoi").await.1;
     let stamp = field(&ask, "dau");
     tokio::time::sleep(Duration::from_millis(3_100)).await;
     let asked = client
         .post(
             "/hoi-dap/dat-cau-hoi",
-            form(&[
+            &[
                 ("dau", &stamp),
                 ("ho-ten", &vectors[3]),
                 ("email", "a@b.vn"),
                 ("dia-chi", &vectors[5]),
                 ("tieu-de", &vectors[6]),
                 ("noi-dung", &vectors[7..20].join(" ")),
-            ]),
+            ],
         )
         .await;
-    assert_eq!(asked.status(), 303);
-    let tracking = asked.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(asked.0, reqwest::StatusCode::SEE_OTHER);
+    let tracking = asked.1;
     let question: String =
         sqlx::query_scalar("SELECT id::text FROM questions WHERE asker_email = 'a@b.vn'")
             .fetch_one(&env.admin)
@@ -214,16 +115,16 @@ async fn a_hundred_hostile_strings_through_every_field_never_run() {
     let answered = client
         .post(
             &format!("/quan-tri/hoi-dap/{question}"),
-            form(&[
+            &[
                 ("csrf", &csrf),
                 ("status", "answered"),
                 ("answer", &vectors[20..40].join("<br>")),
                 ("nguoi-tra-loi", &vectors[40]),
                 ("cong-khai", "1"),
-            ]),
+            ],
         )
         .await;
-    assert_eq!(answered.status(), 303);
+    assert_eq!(answered.0, reqwest::StatusCode::SEE_OTHER);
     let question_page: String =
         sqlx::query_scalar("SELECT '/hoi-dap/' || slug FROM questions WHERE id = $1::uuid")
             .bind(&question)
@@ -238,7 +139,7 @@ async fn a_hundred_hostile_strings_through_every_field_never_run() {
     .fetch_one(&env.admin)
     .await
     .unwrap();
-    let draft_page = client.get(&draft).await.text().await.unwrap();
+    let draft_page = client.get(&draft).await.1;
     let comment_stamp = field(&draft_page, "dau");
     let action = draft_page
         .split("action=\"/gop-y/")
@@ -252,14 +153,14 @@ async fn a_hundred_hostile_strings_through_every_field_never_run() {
     let commented = client
         .post(
             &format!("/gop-y/{action}"),
-            form(&[
+            &[
                 ("dau", &comment_stamp),
                 ("ho-ten", &vectors[41]),
                 ("noi-dung", &vectors[42..60].join("\n")),
-            ]),
+            ],
         )
         .await;
-    assert_eq!(commented.status(), 303);
+    assert_eq!(commented.0, reqwest::StatusCode::SEE_OTHER);
     let comment: String =
         sqlx::query_scalar("SELECT id::text FROM consultation_comments WHERE status = 'received'")
             .fetch_one(&env.admin)
@@ -268,7 +169,7 @@ async fn a_hundred_hostile_strings_through_every_field_never_run() {
     client
         .post(
             &format!("/quan-tri/gop-y/{comment}"),
-            form(&[("csrf", &csrf), ("quyet-dinh", "dang")]),
+            &[("csrf", &csrf), ("quyet-dinh", "dang")],
         )
         .await;
 
@@ -299,6 +200,7 @@ async fn a_hundred_hostile_strings_through_every_field_never_run() {
     workspace.extend(items.iter().cloned());
     workspace.extend(items.iter().take(2).map(|i| format!("{i}/phien-ban")));
 
+    let session = format!("congxa_quan_tri={}", client.cookies["congxa_quan_tri"]);
     let base = format!("http://{HOST}:{}/", platform.port);
     let args: Vec<&str> = std::iter::once(base.as_str())
         .chain(public.iter().map(String::as_str))
@@ -313,7 +215,7 @@ async fn a_hundred_hostile_strings_through_every_field_never_run() {
         .run_with(
             "xss.mjs",
             args,
-            &[("SITE_COOKIE", client.cookie.as_str())],
+            &[("SITE_COOKIE", session.as_str())],
             &base,
             Duration::from_secs(300),
         )

@@ -1,7 +1,7 @@
 //! Pages for signed-in people only (the operators' console, the board's
 //! workspace): rendered from their own templates and never cached anywhere.
 
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use minijinja::Environment;
 use serde::Serialize;
@@ -27,4 +27,22 @@ pub fn render(
         }
         Err(error) => congxa_web::ApiError::internal(error).into_page(),
     }
+}
+
+/// Whether the client reached us over HTTPS (the ingress says so), which
+/// makes session cookies Secure.
+pub fn https(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .is_some_and(|v| v.as_bytes() == b"https")
+}
+
+/// Where a signed-in person acts from, for the audit log: the place (the
+/// console, the workspace) and the client's address as the gateway saw it.
+pub fn origin(headers: &HeaderMap, place: &str) -> String {
+    let address = headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("không rõ");
+    format!("{place}, {address}")
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::{Postgres, Transaction};
+use sqlx::{PgConnection, Postgres, Transaction};
 use uuid::Uuid;
 
 pub use sqlx;
@@ -45,13 +45,22 @@ pub async fn begin_for_tenant(
     tenant_id: Uuid,
 ) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
     let mut tx = pool.begin().await?;
+    act_for(&mut tx, Some(tenant_id)).await?;
+    Ok(tx)
+}
+
+/// Makes the rest of the caller's transaction act for one tenant, or (None)
+/// for none again: for work that crosses from platform tables into a
+/// commune's (provisioning, the operators' commands).
+pub async fn act_for(conn: &mut PgConnection, tenant_id: Option<Uuid>) -> Result<(), sqlx::Error> {
+    let setting = tenant_id.map(|id| id.to_string()).unwrap_or_default();
     sqlx::query!(
         "SELECT set_config('congxa.tenant_id', $1, true) AS ok",
-        tenant_id.to_string()
+        setting
     )
-    .fetch_one(&mut *tx)
+    .fetch_one(conn)
     .await?;
-    Ok(tx)
+    Ok(())
 }
 
 /// Whether the database answers, for `/readyz`.

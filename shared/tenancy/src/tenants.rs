@@ -145,21 +145,14 @@ pub async fn provision(
 /// profile. The site's tables are under row-level security, so this part of
 /// the transaction acts for the new commune, then for none again.
 async fn seed_site(conn: &mut PgConnection, tenant: &Tenant) -> Result<(), TenancyError> {
-    sqlx::query!(
-        "SELECT set_config('congxa.tenant_id', $1, true)",
-        tenant.id.to_string()
-    )
-    .fetch_one(&mut *conn)
-    .await?;
+    congxa_db::act_for(conn, Some(tenant.id)).await?;
     congxa_site::sections::seed_required(
         conn,
         tenant.id,
         &congxa_site::sections::agency_of(&tenant.name),
     )
     .await?;
-    sqlx::query!("SELECT set_config('congxa.tenant_id', '', true)")
-        .fetch_one(&mut *conn)
-        .await?;
+    congxa_db::act_for(conn, None).await?;
     Ok(())
 }
 

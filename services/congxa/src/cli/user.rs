@@ -100,12 +100,7 @@ async fn act_for(
     slug: &str,
 ) -> Result<Uuid, CliError> {
     let tenant = tenants::show(conn, platform, slug).await?;
-    sqlx::query_scalar!(
-        "SELECT set_config('congxa.tenant_id', $1, true) AS ok",
-        tenant.id.to_string()
-    )
-    .fetch_one(&mut *conn)
-    .await?;
+    congxa_db::act_for(conn, Some(tenant.id)).await?;
     Ok(tenant.id)
 }
 
@@ -118,12 +113,7 @@ pub async fn create_in(
     name: &str,
     role: Role,
 ) -> Result<Created, CliError> {
-    sqlx::query_scalar!(
-        "SELECT set_config('congxa.tenant_id', $1, true) AS ok",
-        tenant.to_string()
-    )
-    .fetch_one(&mut *conn)
-    .await?;
+    congxa_db::act_for(conn, Some(tenant)).await?;
     let created = accounts::create(conn, tenant, email, name, role).await?;
     audit::record(
         conn,
@@ -145,7 +135,7 @@ async fn create(
 ) -> Result<Done<Created>, CliError> {
     let mut session = Session::open(config).await?;
     let mut tx = session.conn.begin().await?;
-    let tenant = act_for(&mut tx, &session.platform, slug).await?;
+    let tenant = tenants::show(&mut tx, &session.platform, slug).await?.id;
     let created = create_in(&mut tx, tenant, email, name, role).await?;
     tx.commit().await?;
     let human = format!(

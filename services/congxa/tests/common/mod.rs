@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod workspace;
 
 use congxa_testing::TestEnv;
 use serde_json::Value;

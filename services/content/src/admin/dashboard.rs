@@ -43,31 +43,27 @@ struct Dashboard {
     notifications: Vec<Notification>,
 }
 
-fn rows(
-    raw: Vec<(
-        Uuid,
-        String,
-        String,
-        String,
-        OffsetDateTime,
-        Option<time::Date>,
-    )>,
-) -> Vec<Row> {
-    raw.into_iter()
-        .map(
-            |(id, title, status, section_name, updated_at, target)| Row {
-                status_name: congxa_board::Status::parse(&status)
-                    .map_or("", |s| s.name())
-                    .to_owned(),
-                id,
-                title,
-                status,
-                section_name,
-                updated_at,
-                target_date: target.map(congxa_locale::time::day_date),
-            },
-        )
-        .collect()
+impl Row {
+    pub fn new(
+        id: Uuid,
+        title: String,
+        status: String,
+        section_name: String,
+        updated_at: OffsetDateTime,
+        target_date: Option<time::Date>,
+    ) -> Self {
+        Self {
+            status_name: congxa_board::Status::parse(&status)
+                .map_or("", |s| s.name())
+                .to_owned(),
+            id,
+            title,
+            status,
+            section_name,
+            updated_at,
+            target_date: target_date.map(congxa_locale::time::day_date),
+        }
+    }
 }
 
 pub async fn page(State(state): State<AppState>, member: Member) -> Response {
@@ -90,7 +86,7 @@ pub async fn page(State(state): State<AppState>, member: Member) -> Response {
         .fetch_all(&mut *tx)
         .await?
         .into_iter()
-        .map(|r| (r.id, r.title, r.status, r.name, r.updated_at, r.target_date))
+        .map(|r| Row::new(r.id, r.title, r.status, r.name, r.updated_at, r.target_date))
         .collect();
         // Late: past the date it should be out by, or submitted more than 5
         // working days (about a week) ago and still not out (Law 104/2016
@@ -106,7 +102,7 @@ pub async fn page(State(state): State<AppState>, member: Member) -> Response {
         .fetch_all(&mut *tx)
         .await?
         .into_iter()
-        .map(|r| (r.id, r.title, r.status, r.name, r.updated_at, r.target_date))
+        .map(|r| Row::new(r.id, r.title, r.status, r.name, r.updated_at, r.target_date))
         .collect();
         let published_this_week = sqlx::query_scalar!(
             r#"SELECT count(*) AS "n!" FROM items WHERE status = 'published'
@@ -130,8 +126,8 @@ pub async fn page(State(state): State<AppState>, member: Member) -> Response {
         .fetch_all(&mut *tx)
         .await?;
         Ok::<_, BoardError>(Dashboard {
-            waiting: rows(waiting),
-            late: rows(late),
+            waiting,
+            late,
             published_this_week,
             median_hours: median.map(|h| format!("{:.1}", h).replace('.', ",")),
             notifications,

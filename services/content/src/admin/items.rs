@@ -53,15 +53,7 @@ pub async fn list(
         .await?;
         Ok::<_, BoardError>(
             rows.into_iter()
-                .map(|r| Row {
-                    status_name: Status::parse(&r.status).map_or("", |s| s.name()).to_owned(),
-                    id: r.id,
-                    title: r.title,
-                    status: r.status,
-                    section_name: r.name,
-                    updated_at: r.updated_at,
-                    target_date: r.target_date.map(vn_time::day_date),
-                })
+                .map(|r| Row::new(r.id, r.title, r.status, r.name, r.updated_at, r.target_date))
                 .collect(),
         )
     };

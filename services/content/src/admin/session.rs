@@ -17,6 +17,7 @@ use time::OffsetDateTime;
 
 use super::{Frame, board_error, render, see_other};
 use crate::AppState;
+use crate::private_page::https;
 use crate::site::params::Params;
 
 use congxa_board::accounts::SESSION_COOKIE;
@@ -68,18 +69,9 @@ impl Member {
     }
 }
 
-fn https(headers: &HeaderMap) -> bool {
-    headers
-        .get("x-forwarded-proto")
-        .is_some_and(|v| v.as_bytes() == b"https")
-}
-
+/// Where a board member acts from, for the sessions' record.
 fn origin(headers: &HeaderMap) -> String {
-    let address = headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("không rõ");
-    format!("trang quản trị, {address}")
+    crate::private_page::origin(headers, "trang quản trị")
 }
 
 impl FromRequestParts<AppState> for Member {

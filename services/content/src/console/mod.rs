@@ -154,11 +154,7 @@ fn see_other(path: &str) -> Response {
     Redirect::to(path).into_response()
 }
 
-/// The client's address as the gateway saw it, for the audit log.
+/// Where an operator acts from, for the audit log.
 fn origin(headers: &axum::http::HeaderMap) -> String {
-    let address = headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("không rõ");
-    format!("bảng điều khiển, {address}")
+    crate::private_page::origin(headers, "bảng điều khiển")
 }

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::{ConsoleState, Frame, FromPlatform, origin, render, see_other};
+use crate::private_page::https;
 
 /// The session cookie of the console.
 const SESSION_COOKIE: &str = "congxa_console";
@@ -89,14 +90,6 @@ where
         check_csrf(&signed, form.csrf())?;
         Ok(Self(signed, form))
     }
-}
-
-/// Whether the client reached us over HTTPS (the ingress says so), which
-/// makes cookies Secure.
-fn https(headers: &HeaderMap) -> bool {
-    headers
-        .get("x-forwarded-proto")
-        .is_some_and(|v| v.as_bytes() == b"https")
 }
 
 /// The signed-in operator, or the response to send instead: the sign-in

@@ -294,12 +294,7 @@ pub async fn create(
         let head = match email {
             Some(email) => {
                 let name = form.admin_name.as_deref().unwrap_or("").trim();
-                sqlx::query_scalar!(
-                    "SELECT set_config('congxa.tenant_id', $1, true) AS ok",
-                    tenant.id.to_string()
-                )
-                .fetch_one(&mut *tx)
-                .await?;
+                congxa_db::act_for(&mut tx, Some(tenant.id)).await?;
                 let created = congxa_board::accounts::create(
                     &mut tx,
                     tenant.id,

@@ -11,14 +11,13 @@ use serde_json::{Value, json};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
+use super::items::iso_day;
 use super::paging::Paging;
 use super::params::Params;
 use super::{Visit, db_error, documents, items, procedures};
 use crate::AppState;
 
 const PER_PAGE: u32 = 20;
-
-time::serde::format_description!(iso_day, Date, "[year]-[month]-[day]");
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -209,39 +208,21 @@ async fn document_list(
                 }),
         }
     };
-    let (from, to) = (day("tu-ngay")?, day("den-ngay")?);
-    let q = params.get("q").map(str::to_owned);
-    let kind = params.get("loai").map(str::to_owned);
+    let query = documents::Query {
+        doc_type: params.get("loai").map(str::to_owned),
+        from: day("tu-ngay")?,
+        to: day("den-ngay")?,
+        q: params.get("q").map(str::to_owned),
+        ..documents::Query::default()
+    };
     let mut tx = visit.begin(&state.pool).await?;
-    let rows = sqlx::query!(
-        r#"SELECT i.id, i.slug, s.path, i.title, d.doc_type, d.number_symbol, d.issuing_body, i.summary, d.issued_on,
-                  count(*) OVER () AS "total!"
-           FROM documents d JOIN items i ON i.id = d.item_id JOIN sections s ON s.id = i.section_id
-           WHERE i.status = 'published' AND i.published_at <= now()
-             AND ($1::text IS NULL OR d.doc_type = $1)
-             AND ($2::date IS NULL OR d.issued_on >= $2)
-             AND ($3::date IS NULL OR d.issued_on <= $3)
-             AND ($4::text IS NULL
-                  OR i.search_vector @@ websearch_to_tsquery('congxa_vi', $4)
-                  OR lower(d.number_symbol) LIKE '%' || lower($4) || '%'
-                  OR congxa_fold($4) <% i.search_folded)
-           ORDER BY ($4::text IS NOT NULL AND lower(d.number_symbol) = lower($4)) DESC, d.issued_on DESC, i.id
-           LIMIT $5 OFFSET $6"#,
-        kind,
-        from,
-        to,
-        q,
-        paging.limit(),
-        paging.offset()
-    )
-    .fetch_all(&mut *tx)
-    .await
-    .map_err(db_error)?;
-    let total = rows.first().map_or(0, |r| r.total);
+    let (rows, total) = documents::search(&mut tx, &query, paging.limit(), paging.offset())
+        .await
+        .map_err(db_error)?;
     let items = rows
         .into_iter()
         .map(|r| DocumentEntry {
-            url: visit.url(&state, &format!("/{}/{}", r.path, r.slug)),
+            url: visit.url(&state, &r.href),
             id: r.id,
             slug: r.slug,
             title: r.title,

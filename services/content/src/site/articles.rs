@@ -62,7 +62,10 @@ pub async fn list(
     let categories = items::children(&mut tx, section.id)
         .await
         .map_err(db_error)?;
-    let (entries, total) = items::latest_in(&mut tx, section.id, paging.limit(), paging.offset())
+    let entries = items::latest_in(&mut tx, section.id, paging.limit(), paging.offset())
+        .await
+        .map_err(db_error)?;
+    let total = items::count_in(&mut tx, section.id)
         .await
         .map_err(db_error)?;
     let trail = trail(&mut tx, &section).await.map_err(db_error)?;
@@ -148,7 +151,7 @@ impl<T: Serialize> Detail<T> {
             .await
             .map_err(db_error)?;
         let rating = items::rating(&mut tx, item.id).await.map_err(db_error)?;
-        let (mut related, _) = items::latest_in(&mut tx, item.section_id, 6, 0)
+        let mut related = items::latest_in(&mut tx, item.section_id, 6, 0)
             .await
             .map_err(db_error)?;
         related.retain(|entry| entry.id != item.id);

@@ -96,12 +96,7 @@ async fn resolve(
         return Ok(Redirect::permanent(&item.href).into_response().into());
     }
     let view = articles::View::of(params);
-    let section = {
-        let mut tx = visit.begin(&state.pool).await?;
-        items::section_by_id(&mut tx, item.section_id)
-            .await
-            .map_err(db_error)?
-    };
+    // Past the redirect, `section` is the item's own.
     match section.kind() {
         Some(
             SectionKind::Pages | SectionKind::News | SectionKind::Plans | SectionKind::Democracy,

@@ -9,6 +9,7 @@ use time::Date;
 use uuid::Uuid;
 
 use super::articles::{Crumb, Detail, View, trail};
+use super::items::iso_day;
 use super::items::{Item, Section};
 use super::paging::{Pager, Paging};
 use super::params::{Params, with_query};
@@ -17,11 +18,10 @@ use crate::AppState;
 
 const PER_PAGE: u32 = 20;
 
-time::serde::format_description!(iso_day, Date, "[year]-[month]-[day]");
-
 #[derive(Serialize)]
 pub struct Row {
     pub id: Uuid,
+    pub slug: String,
     pub href: String,
     pub title: String,
     pub doc_type: String,
@@ -65,6 +65,80 @@ struct ListData {
     filtered: bool,
 }
 
+/// A search of the documents; every part optional.
+#[derive(Default)]
+pub struct Query {
+    pub doc_type: Option<String>,
+    pub field: Option<String>,
+    pub issuing_body: Option<String>,
+    pub signer: Option<String>,
+    /// Issued on or after.
+    pub from: Option<Date>,
+    /// Issued on or before.
+    pub to: Option<Date>,
+    /// Words, or a number and symbol.
+    pub q: Option<String>,
+}
+
+/// Published documents matching `query`, and how many match in all (the
+/// page and the API search alike). A number typed as issued ("142/BC-UBND")
+/// comes first; then matches of the words, diacritics or not, typos within
+/// reason; then the newest.
+pub async fn search(
+    conn: &mut sqlx::PgConnection,
+    query: &Query,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<(Vec<Row>, i64)> {
+    let rows = sqlx::query!(
+        r#"SELECT i.id, i.slug, '/' || s.path || '/' || i.slug AS "href!", i.title, d.doc_type,
+                  d.number_symbol, d.issuing_body, i.summary, d.issued_on, count(*) OVER () AS "total!"
+           FROM documents d JOIN items i ON i.id = d.item_id JOIN sections s ON s.id = i.section_id
+           WHERE i.status = 'published' AND i.published_at <= now()
+             AND ($1::text IS NULL OR d.doc_type = $1)
+             AND ($2::text IS NULL OR d.field = $2)
+             AND ($3::text IS NULL OR d.issuing_body = $3)
+             AND ($4::text IS NULL OR d.signer = $4)
+             AND ($5::date IS NULL OR d.issued_on >= $5)
+             AND ($6::date IS NULL OR d.issued_on <= $6)
+             AND ($7::text IS NULL
+                  OR i.search_vector @@ websearch_to_tsquery('congxa_vi', $7)
+                  OR lower(d.number_symbol) LIKE '%' || lower($7) || '%'
+                  OR congxa_fold($7) <% i.search_folded)
+           ORDER BY ($7::text IS NOT NULL AND lower(d.number_symbol) = lower($7)) DESC,
+                    ts_rank(i.search_vector, websearch_to_tsquery('congxa_vi', COALESCE($7, ''))) DESC,
+                    d.issued_on DESC, i.id
+           LIMIT $8 OFFSET $9"#,
+        query.doc_type,
+        query.field,
+        query.issuing_body,
+        query.signer,
+        query.from,
+        query.to,
+        query.q,
+        limit,
+        offset
+    )
+    .fetch_all(conn)
+    .await?;
+    let total = rows.first().map_or(0, |r| r.total);
+    let rows = rows
+        .into_iter()
+        .map(|r| Row {
+            id: r.id,
+            slug: r.slug,
+            href: r.href,
+            title: r.title,
+            doc_type: r.doc_type,
+            number_symbol: r.number_symbol,
+            issuing_body: r.issuing_body,
+            summary: r.summary,
+            issued_on: r.issued_on,
+        })
+        .collect();
+    Ok((rows, total))
+}
+
 fn day_filter(
     params: &Params,
     name: &str,
@@ -104,66 +178,18 @@ pub async fn list(
     filters.problems = problems;
 
     let mut tx = visit.begin(&state.pool).await?;
-    // A number typed as issued ("142/BC-UBND") comes first; then matches
-    // of the words, diacritics or not, typos within reason; then the newest.
-    let rows = sqlx::query_as!(
-        Row,
-        r#"SELECT i.id, '/' || s.path || '/' || i.slug AS "href!", i.title, d.doc_type,
-                  d.number_symbol, d.issuing_body, i.summary, d.issued_on
-           FROM documents d JOIN items i ON i.id = d.item_id JOIN sections s ON s.id = i.section_id
-           WHERE i.status = 'published' AND i.published_at <= now()
-             AND ($1::text IS NULL OR d.doc_type = $1)
-             AND ($2::text IS NULL OR d.field = $2)
-             AND ($3::text IS NULL OR d.issuing_body = $3)
-             AND ($4::text IS NULL OR d.signer = $4)
-             AND ($5::date IS NULL OR d.issued_on >= $5)
-             AND ($6::date IS NULL OR d.issued_on <= $6)
-             AND ($7::text IS NULL
-                  OR i.search_vector @@ websearch_to_tsquery('congxa_vi', $7)
-                  OR lower(d.number_symbol) LIKE '%' || lower($7) || '%'
-                  OR congxa_fold($7) <% i.search_folded)
-           ORDER BY ($7::text IS NOT NULL AND lower(d.number_symbol) = lower($7)) DESC,
-                    ts_rank(i.search_vector, websearch_to_tsquery('congxa_vi', COALESCE($7, ''))) DESC,
-                    d.issued_on DESC, i.id
-           LIMIT $8 OFFSET $9"#,
-        filters.loai,
-        filters.linh_vuc,
-        filters.co_quan,
-        filters.nguoi_ky,
+    let query = Query {
+        doc_type: filters.loai.clone(),
+        field: filters.linh_vuc.clone(),
+        issuing_body: filters.co_quan.clone(),
+        signer: filters.nguoi_ky.clone(),
         from,
         to,
-        filters.q,
-        paging.limit(),
-        paging.offset()
-    )
-    .fetch_all(&mut *tx)
-    .await
-    .map_err(db_error)?;
-    let total = sqlx::query_scalar!(
-        r#"SELECT count(*) AS "n!"
-           FROM documents d JOIN items i ON i.id = d.item_id
-           WHERE i.status = 'published' AND i.published_at <= now()
-             AND ($1::text IS NULL OR d.doc_type = $1)
-             AND ($2::text IS NULL OR d.field = $2)
-             AND ($3::text IS NULL OR d.issuing_body = $3)
-             AND ($4::text IS NULL OR d.signer = $4)
-             AND ($5::date IS NULL OR d.issued_on >= $5)
-             AND ($6::date IS NULL OR d.issued_on <= $6)
-             AND ($7::text IS NULL
-                  OR i.search_vector @@ websearch_to_tsquery('congxa_vi', $7)
-                  OR lower(d.number_symbol) LIKE '%' || lower($7) || '%'
-                  OR congxa_fold($7) <% i.search_folded)"#,
-        filters.loai,
-        filters.linh_vuc,
-        filters.co_quan,
-        filters.nguoi_ky,
-        from,
-        to,
-        filters.q,
-    )
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(db_error)?;
+        q: filters.q.clone(),
+    };
+    let (rows, total) = search(&mut tx, &query, paging.limit(), paging.offset())
+        .await
+        .map_err(db_error)?;
     let choices = sqlx::query!(
         r#"SELECT array_agg(DISTINCT doc_type) AS "types!", array_agg(DISTINCT field) FILTER (WHERE field <> '') AS fields,
                   array_agg(DISTINCT issuing_body) AS "bodies!", array_agg(DISTINCT signer) FILTER (WHERE signer <> '') AS signers

@@ -39,7 +39,7 @@ pub async fn section(
         else {
             return Ok(Outcome::NotFound);
         };
-        let (entries, _) = items::latest_in(&mut tx, section.id, ITEMS, 0)
+        let entries = items::latest_in(&mut tx, section.id, ITEMS, 0)
             .await
             .map_err(db_error)?;
         let site = items::tenant_name(&mut tx).await.map_err(db_error)?;

@@ -60,17 +60,14 @@ async fn render(state: &AppState, visit: &Visit) -> Result<Outcome, ApiError> {
         .await
         .map_err(db_error)?
     {
-        Some(section) => {
-            items::latest_in(&mut tx, section.id, 5, 0)
-                .await
-                .map_err(db_error)?
-                .0
-        }
+        Some(section) => items::latest_in(&mut tx, section.id, 5, 0)
+            .await
+            .map_err(db_error)?,
         None => Vec::new(),
     };
     let documents = sqlx::query_as!(
         DocumentRow,
-        r#"SELECT i.id, '/' || s.path || '/' || i.slug AS "href!", i.title, d.doc_type,
+        r#"SELECT i.id, i.slug, '/' || s.path || '/' || i.slug AS "href!", i.title, d.doc_type,
                   d.number_symbol, d.issuing_body, i.summary, d.issued_on
            FROM documents d JOIN items i ON i.id = d.item_id JOIN sections s ON s.id = i.section_id
            WHERE i.status = 'published' AND i.published_at <= now()

@@ -8,6 +8,10 @@ use sqlx::PgConnection;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+// A calendar day as data carries it ("2026-11-26"): what the theme's date
+// filters read.
+time::serde::format_description!(pub iso_day, Date, "[year]-[month]-[day]");
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Section {
     pub id: Uuid,
@@ -103,8 +107,8 @@ pub async fn latest_in(
     section: Uuid,
     limit: i64,
     offset: i64,
-) -> sqlx::Result<(Vec<Entry>, i64)> {
-    let entries = sqlx::query_as!(
+) -> sqlx::Result<Vec<Entry>> {
+    sqlx::query_as!(
         Entry,
         r#"SELECT i.id, i.slug, i.title, i.summary, i.published_at AS "published_at!",
                   s.path AS section_path, s.name AS section_name,
@@ -118,17 +122,20 @@ pub async fn latest_in(
         limit,
         offset
     )
-    .fetch_all(&mut *conn)
-    .await?;
-    let total = sqlx::query_scalar!(
+    .fetch_all(conn)
+    .await
+}
+
+/// How many items `latest_in` pages through (only a list's pager needs it).
+pub async fn count_in(conn: &mut PgConnection, section: Uuid) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
         r#"SELECT count(*) AS "n!" FROM items i JOIN sections s ON s.id = i.section_id
            WHERE i.status = 'published' AND i.published_at <= now()
              AND (s.id = $1 OR s.parent_id = $1)"#,
         section
     )
     .fetch_one(conn)
-    .await?;
-    Ok((entries, total))
+    .await
 }
 
 /// The newest published items of the sections of some kinds (the home

@@ -8,6 +8,7 @@ use serde::Serialize;
 use time::{Date, OffsetDateTime};
 
 use super::articles::{Crumb, Detail, View, trail};
+use super::items::iso_day;
 use super::items::{Item, Section};
 use super::paging::{Pager, Paging};
 use super::params::{Params, with_query};
@@ -15,8 +16,6 @@ use super::{Outcome, Page, Visit, db_error};
 use crate::AppState;
 
 const PER_PAGE: u32 = 20;
-
-time::serde::format_description!(iso_day, Date, "[year]-[month]-[day]");
 
 #[derive(Serialize)]
 struct Row {
@@ -42,6 +41,14 @@ struct ListData {
     filter: Option<String>,
     year: Option<i32>,
     years: Vec<i32>,
+}
+
+/// An amount in đồng as Vietnamese write it ("4.850.000.000 đồng"); empty
+/// when not given.
+fn money(amount: Option<i64>) -> String {
+    amount
+        .map(|v| format!("{} đồng", congxa_locale::number::grouped(v.unsigned_abs())))
+        .unwrap_or_default()
 }
 
 /// A project's stage in words.
@@ -121,11 +128,7 @@ pub async fn list(
                     cells: vec![
                         r.investor,
                         r.location,
-                        r.total_investment
-                            .map(|v| {
-                                format!("{} đồng", congxa_locale::number::grouped(v.unsigned_abs()))
-                            })
-                            .unwrap_or_default(),
+                        money(r.total_investment),
                         stage_name(&r.stage).to_owned(),
                     ],
                     day: r
@@ -282,12 +285,7 @@ pub async fn detail(
             vec![
                 ("Chủ đầu tư", p.investor),
                 ("Địa điểm", p.location),
-                (
-                    "Tổng mức đầu tư",
-                    p.total_investment
-                        .map(|v| format!("{} đồng", congxa_locale::number::grouped(v.unsigned_abs())))
-                        .unwrap_or_default(),
-                ),
+                ("Tổng mức đầu tư", money(p.total_investment)),
                 ("Nguồn vốn", p.funding),
                 ("Giai đoạn", stage_name(&p.stage).to_owned()),
                 ("Gói thầu", p.package),
