@@ -46,6 +46,23 @@ pub async fn add_views(
     pipe.query_async(connection).await
 }
 
+/// A commune's running total alone, which a merge moves to PostgreSQL.
+pub async fn total<C>(connection: &mut C, tenant: Uuid) -> redis::RedisResult<u64>
+where
+    C: redis::aio::ConnectionLike + Send + Sync,
+{
+    let total: Option<u64> = connection.get(total_key(tenant)).await?;
+    Ok(total.unwrap_or(0))
+}
+
+/// Forgets a commune's running total once a merge has moved it.
+pub async fn clear_total<C>(connection: &mut C, tenant: Uuid) -> redis::RedisResult<()>
+where
+    C: redis::aio::ConnectionLike + Send + Sync,
+{
+    connection.del(total_key(tenant)).await
+}
+
 /// A commune's views: in all, today and this month.
 pub struct Views {
     pub total: u64,

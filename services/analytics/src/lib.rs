@@ -117,8 +117,9 @@ async fn counter(
         .await
         .map_err(|_| redis_timeout())?
         .map_err(redis_down)?;
+    let earlier = u64::try_from(tenant.visits_offset).unwrap_or(0);
     Ok(Json(Counter {
-        total: views.total,
+        total: views.total + earlier,
         today: views.today,
         month: views.month,
     }))

@@ -2,6 +2,7 @@
 //! seeding the demo commune and the operators' commands. `main.rs` only
 //! reads the command line.
 
+pub mod archive;
 pub mod cli;
 pub mod demo;
 

@@ -841,3 +841,71 @@ async fn a_commune_provisioned_with_its_board_head_shows_the_one_time_password_o
     assert_eq!(made, 0);
     s.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_merge_is_previewed_then_confirmed_and_stays_within_the_operators_region() {
+    let (s, email, password) = setup(Some("haiphong")).await;
+    let hanoi = s.env.create_tenant("hoankiem", "Phường Hoàn Kiếm").await;
+    sqlx::query("UPDATE tenants SET region_id = (SELECT id FROM regions WHERE code = 'hanoi') WHERE id = $1")
+        .bind(hanoi)
+        .execute(&s.env.admin)
+        .await
+        .unwrap();
+    s.browser.sign_in(&email, &password).await;
+    s.create_commune("quoctuan", "Xã Quốc Tuấn", "vinhbao")
+        .await;
+    s.create_commune("anhung", "Xã An Hưng", "vinhbao").await;
+    let page = s.browser.get("/xa/quoctuan").await;
+    assert!(page.body.contains("Gộp xã khác vào xã này"));
+
+    // Another province's commune is "not found", like a missing one.
+    let foreign = s
+        .browser
+        .post(
+            "/xa/quoctuan/gop",
+            &[("from", "hoankiem"), ("csrf", &page.csrf())],
+        )
+        .await;
+    assert_eq!(foreign.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        foreign
+            .body
+            .contains("Không tìm thấy xã có tên định danh “hoankiem”")
+    );
+    assert_eq!(s.status_of("hoankiem").await, "active");
+
+    let preview = s
+        .browser
+        .post(
+            "/xa/quoctuan/gop",
+            &[("from", "anhung"), ("csrf", &page.csrf())],
+        )
+        .await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    assert!(preview.body.contains("bản xem trước: chưa có gì thay đổi"));
+    assert!(preview.body.contains("Xã An Hưng"));
+    assert_eq!(s.status_of("anhung").await, "active");
+
+    let confirmed = s
+        .browser
+        .post(
+            "/xa/quoctuan/gop",
+            &[
+                ("from", "anhung"),
+                ("confirm", "1"),
+                ("csrf", &preview.csrf()),
+            ],
+        )
+        .await;
+    assert_eq!(confirmed.status, StatusCode::SEE_OTHER);
+    assert_eq!(confirmed.location.as_deref(), Some("/xa/quoctuan?xong=gop"));
+    assert_eq!(s.status_of("anhung").await, "merged");
+    let logged: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM operator_audit WHERE action = 'tenant.merge' AND actor = 'vanhanh@haiphong.gov.vn'",
+    )
+    .fetch_one(&s.env.admin)
+    .await
+    .unwrap();
+    assert_eq!(logged, 1);
+    s.stop().await;
+}

@@ -58,6 +58,8 @@ pub async fn serve(
             templates: Arc::new(console::templates()?),
             platform: Arc::new(platform),
             auth: auth.clone(),
+            analytics: InternalClient::new(auth.clone())?,
+            analytics_url: Arc::from(config.analytics_url.trim_end_matches('/')),
         },
         pool,
         themes: Arc::new(Themes::load()?),

@@ -167,8 +167,22 @@ async fn handle(State(state): State<AppState>, request: Request) -> Response {
         return pages::suspended();
     }
     let canonical = tenant.canonical_host(&state.platform_domain);
+    if let Some(old) = tenant.moved_from {
+        // A name of a commune merged into this one: 301 to where the old
+        // address's item now lives (most kept their path; renamed ones are
+        // looked up).
+        let path = request.uri().path().to_owned();
+        return match state.tenants.moved_path(old, path.trim_matches('/')).await {
+            Ok(Some(to)) => redirect_to(&canonical, host.port, &format!("/{to}"), &request),
+            Ok(None) => redirect_to(&canonical, host.port, &path, &request),
+            Err(error) => {
+                tracing::error!(%error, "cannot look up a merged commune's old address");
+                pages::unavailable()
+            }
+        };
+    }
     if host.name.as_str() != canonical {
-        return redirect_to(&canonical, host.port, &request);
+        return redirect_to(&canonical, host.port, request.uri().path(), &request);
     }
 
     let path = request.uri().path().to_owned();
@@ -192,6 +206,7 @@ async fn handle(State(state): State<AppState>, request: Request) -> Response {
     let context = TenantContext {
         id: tenant.id,
         slug: tenant.slug.clone(),
+        visits_offset: tenant.visits_offset,
     };
     let response = match forward::forward(
         &state.client,
@@ -265,9 +280,9 @@ fn too_large(request: &Request, limit: usize) -> bool {
         .is_some_and(|n| n > limit as u64)
 }
 
-/// 301 to the same path and query on the commune's canonical name: old
+/// 301 to `path` and the same query on the commune's canonical name: old
 /// addresses and aliases keep working, and search engines learn the new one.
-fn redirect_to(canonical: &str, port: Option<u16>, request: &Request) -> Response {
+fn redirect_to(canonical: &str, port: Option<u16>, path: &str, request: &Request) -> Response {
     // Behind an ingress the client's scheme arrives in X-Forwarded-Proto.
     let scheme = match request
         .headers()
@@ -278,8 +293,12 @@ fn redirect_to(canonical: &str, port: Option<u16>, request: &Request) -> Respons
         _ => "http",
     };
     let port = port.map(|p| format!(":{p}")).unwrap_or_default();
-    let path = request.uri().path_and_query().map_or("/", |p| p.as_str());
-    let location = format!("{scheme}://{canonical}{port}{path}");
+    let query = request
+        .uri()
+        .query()
+        .map(|q| format!("?{q}"))
+        .unwrap_or_default();
+    let location = format!("{scheme}://{canonical}{port}{path}{query}");
     match HeaderValue::from_str(&location) {
         Ok(location) => (
             StatusCode::MOVED_PERMANENTLY,

@@ -29,6 +29,11 @@ pub struct Tenant {
     pub suspended: bool,
     /// The primary registered domain, where every other name redirects.
     pub primary_domain: Option<String>,
+    /// Visits counted before its counter started here.
+    pub visits_offset: i64,
+    /// Set when the name belongs to a commune merged into this one: its old
+    /// addresses are mapped to where their items went.
+    pub moved_from: Option<Uuid>,
 }
 
 /// Resolves sites to communes. Misses are kept too, so a flood of requests
@@ -37,6 +42,8 @@ pub struct Tenant {
 pub struct Resolver {
     pool: PgPool,
     cache: Cache<Site, Option<Arc<Tenant>>>,
+    /// Old addresses of merged communes: (old commune, path) → new path.
+    moved: Cache<(Uuid, String), Option<Arc<str>>>,
 }
 
 impl Resolver {
@@ -45,7 +52,11 @@ impl Resolver {
             .max_capacity(200_000)
             .time_to_live(TIME_TO_LIVE)
             .build();
-        Self { pool, cache }
+        let moved = Cache::builder()
+            .max_capacity(100_000)
+            .time_to_live(TIME_TO_LIVE)
+            .build();
+        Self { pool, cache, moved }
     }
 
     /// The commune a site names, or `None` when there is none.
@@ -60,9 +71,34 @@ impl Resolver {
             .await
     }
 
+    /// Where an old address of a merged commune now lives (without the
+    /// leading slash), when it did not keep its path.
+    pub async fn moved_path(
+        &self,
+        old: Uuid,
+        path: &str,
+    ) -> Result<Option<Arc<str>>, Arc<sqlx::Error>> {
+        let pool = self.pool.clone();
+        let key = (old, path.to_owned());
+        let from = key.1.clone();
+        self.moved
+            .try_get_with(key, async move {
+                sqlx::query_scalar!(
+                    "SELECT to_path FROM merged_paths WHERE from_tenant_id = $1 AND from_path = $2",
+                    old,
+                    from
+                )
+                .fetch_optional(&pool)
+                .await
+                .map(|to| to.map(Arc::from))
+            })
+            .await
+    }
+
     /// Forgets everything; the next requests ask the database again.
     pub fn forget_all(&self) {
         self.cache.invalidate_all();
+        self.moved.invalidate_all();
     }
 
     /// Listens for tenancy changes until `shutdown`, forgetting the cache on
@@ -110,12 +146,16 @@ async fn lookup(pool: &PgPool, site: &Site) -> Result<Option<Arc<Tenant>>, sqlx:
     let row = match site {
         Site::Platform => return Ok(None),
         Site::Slug(slug) => {
+            // A merged commune's automatic address answers for the commune
+            // it went into.
             sqlx::query_as!(
                 Tenant,
-                r#"SELECT t.id, t.slug, t.status = 'suspended' AS "suspended!",
-                          p.domain AS "primary_domain?"
+                r#"SELECT n.id, n.slug, n.status = 'suspended' AS "suspended!",
+                          p.domain AS "primary_domain?", n.visits_offset,
+                          CASE WHEN t.merged_into IS NOT NULL THEN t.id END AS moved_from
                    FROM tenants t
-                   LEFT JOIN tenant_domains p ON p.tenant_id = t.id AND p.is_primary
+                   JOIN tenants n ON n.id = COALESCE(t.merged_into, t.id)
+                   LEFT JOIN tenant_domains p ON p.tenant_id = n.id AND p.is_primary
                    WHERE t.slug = $1"#,
                 slug
             )
@@ -126,7 +166,8 @@ async fn lookup(pool: &PgPool, site: &Site) -> Result<Option<Arc<Tenant>>, sqlx:
             sqlx::query_as!(
                 Tenant,
                 r#"SELECT t.id, t.slug, t.status = 'suspended' AS "suspended!",
-                          p.domain AS "primary_domain?"
+                          p.domain AS "primary_domain?", t.visits_offset,
+                          d.merged_from AS moved_from
                    FROM tenant_domains d
                    JOIN tenants t ON t.id = d.tenant_id
                    LEFT JOIN tenant_domains p ON p.tenant_id = t.id AND p.is_primary

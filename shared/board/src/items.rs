@@ -35,6 +35,9 @@ pub struct Draft {
     pub target_date: Option<Date>,
     /// A correction of the published text waiting for approval.
     pub pending_correction: bool,
+    /// Where it came from when its commune was merged into this one: the
+    /// old commune's name and the item's address there.
+    pub origin: Option<(String, String)>,
 }
 
 impl Draft {
@@ -290,6 +293,7 @@ pub async fn find(conn: &mut PgConnection, id: Uuid) -> Result<Draft, BoardError
     let r = sqlx::query!(
         r#"SELECT i.id, s.path, s.name, i.slug, i.title, i.summary, i.body, i.status, i.version,
                   i.created_by, i.assigned_to, i.publish_at, i.published_at, i.target_date,
+                  i.origin_name, i.origin_path,
                   EXISTS (SELECT 1 FROM item_revisions r WHERE r.item_id = i.id AND r.pending) AS "pending!"
            FROM items i JOIN sections s ON s.id = i.section_id WHERE i.id = $1"#,
         id
@@ -313,6 +317,7 @@ pub async fn find(conn: &mut PgConnection, id: Uuid) -> Result<Draft, BoardError
         published_at: r.published_at,
         target_date: r.target_date,
         pending_correction: r.pending,
+        origin: r.origin_name.zip(r.origin_path),
     })
 }
 

@@ -120,6 +120,26 @@ impl Store {
             .map_err(unavailable)
     }
 
+    /// Stores a file from disk, streamed rather than read into memory.
+    pub async fn put_file(
+        &self,
+        key: &str,
+        content_type: &str,
+        path: &std::path::Path,
+    ) -> Result<(), StorageError> {
+        let body = ByteStream::from_path(path).await.map_err(unavailable)?;
+        self.client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .content_type(content_type)
+            .body(body)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(unavailable)
+    }
+
     /// Starts a multipart upload for an object too big for one request.
     pub async fn start_multipart(
         &self,

@@ -62,6 +62,16 @@ pub enum TenancyError {
     WeakPassword(&'static str),
     #[error("Không mã hóa được mật khẩu: {0}")]
     Hashing(String),
+    #[error("Hãy nêu ít nhất một xã cần gộp.")]
+    MergeNothing,
+    #[error("Không thể gộp xã “{0}” vào chính nó.")]
+    MergeIntoItself(String),
+    #[error("Xã “{0}” được nêu hai lần.")]
+    MergeRepeated(String),
+    #[error("Xã “{0}” đang tạm ngừng hoạt động: hãy cho hoạt động trở lại rồi mới gộp.")]
+    MergeSuspended(String),
+    #[error("Xã “{0}” đã được gộp vào xã khác; mọi địa chỉ của xã ấy đã chuyển về xã mới.")]
+    TenantMerged(String),
     #[error("Lỗi cơ sở dữ liệu: {0}")]
     Database(#[from] sqlx::Error),
 }
@@ -100,6 +110,11 @@ impl TenancyError {
             TenancyError::WrongPassword => "wrong_password",
             TenancyError::WeakPassword(_) => "weak_password",
             TenancyError::Hashing(_) => "hashing",
+            TenancyError::MergeNothing => "merge_nothing",
+            TenancyError::MergeIntoItself(_) => "merge_into_itself",
+            TenancyError::MergeRepeated(_) => "merge_repeated",
+            TenancyError::MergeSuspended(_) => "merge_suspended",
+            TenancyError::TenantMerged(_) => "tenant_merged",
             TenancyError::Database(_) => "database",
         }
     }

@@ -6,8 +6,10 @@ pub mod domain;
 pub mod error;
 pub mod kind;
 pub mod maintenance;
+pub mod merge;
 pub mod operators;
 pub mod regions;
+pub mod rows;
 pub mod slug;
 pub mod tenants;
 

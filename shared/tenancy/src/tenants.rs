@@ -29,6 +29,8 @@ pub struct Tenant {
     pub automatic_domain: String,
     /// Registered domains, the primary one first.
     pub domains: Vec<Domain>,
+    /// The commune it was merged into, if it was.
+    pub merged_into: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -164,8 +166,10 @@ pub async fn show(
 ) -> Result<Tenant, TenancyError> {
     let row = sqlx::query!(
         r#"SELECT t.id, t.slug, t.name, t.kind, t.status, t.created_at,
-                  r.code AS "region_code?", r.name AS "region_name?"
+                  r.code AS "region_code?", r.name AS "region_name?",
+                  m.slug AS "merged_into?"
            FROM tenants t LEFT JOIN regions r ON r.id = t.region_id
+           LEFT JOIN tenants m ON m.id = t.merged_into
            WHERE t.slug = $1"#,
         slug
     )
@@ -191,6 +195,7 @@ pub async fn show(
         region_name: row.region_name,
         created_at: row.created_at,
         domains,
+        merged_into: row.merged_into,
     })
 }
 
@@ -259,6 +264,7 @@ pub async fn set_status(
     status: Status,
     actor: &audit::Actor,
 ) -> Result<(Tenant, bool), TenancyError> {
+    still_open(&show(conn, platform, slug).await?)?;
     let changed = sqlx::query!(
         "UPDATE tenants SET status = $2, updated_at = now() WHERE slug = $1 AND status <> $2",
         slug,
@@ -291,6 +297,7 @@ pub async fn add_domain(
 ) -> Result<Tenant, TenancyError> {
     let domain = registrable(domain, platform)?;
     let tenant = show(conn, platform, slug).await?;
+    still_open(&tenant)?;
     if primary {
         clear_primary(conn, tenant.id).await?;
     }
@@ -355,6 +362,14 @@ pub async fn set_primary(
     show(conn, platform, slug).await
 }
 
+/// A merged commune's domains and status belong to the commune it went into.
+fn still_open(tenant: &Tenant) -> Result<(), TenancyError> {
+    match tenant.merged_into {
+        Some(_) => Err(TenancyError::TenantMerged(tenant.slug.clone())),
+        None => Ok(()),
+    }
+}
+
 /// The primary domain of a commune, if it has one.
 pub fn primary_of(tenant: &Tenant) -> Option<&str> {
     tenant
@@ -373,6 +388,7 @@ async fn owned_domain(
 ) -> Result<(Tenant, DomainName), TenancyError> {
     let domain = DomainName::parse(raw).map_err(|_| TenancyError::InvalidDomain(raw.to_owned()))?;
     let tenant = show(conn, platform, slug).await?;
+    still_open(&tenant)?;
     if !tenant.domains.iter().any(|d| d.domain == domain.as_str()) {
         return Err(TenancyError::DomainNotFound {
             domain: domain.to_string(),

@@ -20,6 +20,7 @@ pub const INTERNAL_PREFIX: &str = "x-congxa-";
 pub const TOKEN_HEADER: &str = "x-congxa-internal-token";
 pub const TENANT_ID_HEADER: &str = "x-congxa-tenant-id";
 pub const TENANT_SLUG_HEADER: &str = "x-congxa-tenant-slug";
+pub const VISITS_OFFSET_HEADER: &str = "x-congxa-visits-offset";
 /// Marks a request for the platform domain (the operators' console).
 pub const CONSOLE_HEADER: &str = "x-congxa-console";
 
@@ -57,6 +58,9 @@ impl InternalAuth {
 pub struct TenantContext {
     pub id: Uuid,
     pub slug: String,
+    /// Visits counted before this commune's counter started here (an old
+    /// portal's, merged communes'): the counter shows them in its total.
+    pub visits_offset: i64,
 }
 
 impl TenantContext {
@@ -68,6 +72,7 @@ impl TenantContext {
         if let Ok(slug) = HeaderValue::from_str(&self.slug) {
             headers.insert(TENANT_SLUG_HEADER, slug);
         }
+        headers.insert(VISITS_OFFSET_HEADER, HeaderValue::from(self.visits_offset));
     }
 }
 
@@ -87,7 +92,14 @@ where
             .and_then(|v| Uuid::parse_str(v).ok())
             .ok_or_else(|| ApiError::bad_request("no_tenant", "Thiếu thông tin xã."))?;
         let slug = header(TENANT_SLUG_HEADER).unwrap_or_default().to_owned();
-        Ok(Self { id, slug })
+        let visits_offset = header(VISITS_OFFSET_HEADER)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        Ok(Self {
+            id,
+            slug,
+            visits_offset,
+        })
     }
 }
 

@@ -1,8 +1,10 @@
 //! The operators' command line: communes, regions and the audit log, with
 //! Vietnamese sentences for people or one JSON document for programs.
 
+pub mod archive;
 pub mod audit;
 pub mod maintenance;
+pub mod merge;
 pub mod operator;
 pub mod region;
 pub mod tenant;
@@ -30,6 +32,8 @@ pub enum CliError {
     Output(serde_json::Error),
     /// Input the command itself refuses before any work (an unreadable time).
     Refused { code: &'static str, message: String },
+    /// Another part of the platform (Redis, the object store, a file) failed.
+    Fault { code: &'static str, message: String },
 }
 
 impl CliError {
@@ -40,7 +44,7 @@ impl CliError {
             CliError::PlatformDomain(_) => "invalid_platform_domain",
             CliError::Connect(_) => "database_unavailable",
             CliError::Output(_) => "output",
-            CliError::Refused { code, .. } => code,
+            CliError::Refused { code, .. } | CliError::Fault { code, .. } => code,
         }
     }
 
@@ -50,7 +54,7 @@ impl CliError {
         match self {
             CliError::Tenancy(error) => error.is_input(),
             CliError::PlatformDomain(_) | CliError::Refused { .. } => true,
-            CliError::Connect(_) | CliError::Output(_) => false,
+            CliError::Connect(_) | CliError::Output(_) | CliError::Fault { .. } => false,
         }
     }
 
@@ -74,7 +78,9 @@ impl fmt::Display for CliError {
             ),
             CliError::Connect(error) => write!(f, "Không kết nối được cơ sở dữ liệu: {error}"),
             CliError::Output(error) => write!(f, "Không ghi được kết quả dạng JSON: {error}"),
-            CliError::Refused { message, .. } => f.write_str(message),
+            CliError::Refused { message, .. } | CliError::Fault { message, .. } => {
+                f.write_str(message)
+            }
         }
     }
 }
@@ -198,6 +204,7 @@ pub fn status_word(status: &str) -> &str {
     match status {
         "active" => "đang hoạt động",
         "suspended" => "tạm ngừng",
+        "merged" => "đã gộp",
         other => other,
     }
 }

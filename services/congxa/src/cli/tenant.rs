@@ -65,6 +65,24 @@ pub enum TenantCommand {
         /// The domain to detach.
         domain: String,
     },
+    /// Merge communes into another (as in the 2025 reorganisation): content,
+    /// documents, files, board history and visit totals move; every old
+    /// address redirects to where its item went. --dry-run shows what would move.
+    Merge(super::merge::MergeArgs),
+    /// Write a commune (content, metadata, files) into one archive, to
+    /// restore on another platform with `congxa tenant import`.
+    Export {
+        /// The commune's slug.
+        slug: String,
+        /// Where to write it; <slug>-<date>.congxa.tar.gz by default.
+        #[arg(long, short)]
+        output: Option<std::path::PathBuf>,
+    },
+    /// Restore a commune from an archive written by `congxa tenant export`.
+    Import {
+        /// The archive.
+        archive: std::path::PathBuf,
+    },
     /// Make one of a commune's domains its primary one; the others become aliases.
     SetPrimary {
         /// The commune's slug.
@@ -135,6 +153,7 @@ pub struct ListArgs {
 pub enum StatusFilter {
     Active,
     Suspended,
+    Merged,
 }
 
 impl StatusFilter {
@@ -142,6 +161,7 @@ impl StatusFilter {
         match self {
             StatusFilter::Active => "active",
             StatusFilter::Suspended => "suspended",
+            StatusFilter::Merged => "merged",
         }
     }
 }
@@ -166,6 +186,15 @@ pub async fn run(args: TenantArgs, config: &Config) -> ExitCode {
         } => finish(json, add_domain(config, &slug, &domain, primary).await),
         TenantCommand::RemoveDomain { slug, domain } => {
             finish(json, remove_domain(config, &slug, &domain).await)
+        }
+        TenantCommand::Merge(merge_args) => {
+            finish(json, super::merge::run(config, merge_args).await)
+        }
+        TenantCommand::Export { slug, output } => {
+            finish(json, super::archive::export(config, &slug, output).await)
+        }
+        TenantCommand::Import { archive } => {
+            finish(json, super::archive::import(config, &archive).await)
         }
         TenantCommand::SetPrimary { slug, domain } => {
             finish(json, set_primary(config, &slug, &domain).await)
@@ -395,6 +424,9 @@ fn describe(tenant: &Tenant) -> String {
         ("Trạng thái", status_word(&tenant.status).to_owned()),
         ("Địa chỉ", format!("http://{}/", tenant.automatic_domain)),
     ];
+    if let Some(into) = &tenant.merged_into {
+        lines.push(("Gộp vào", into.clone()));
+    }
     if tenant.domains.is_empty() {
         lines.push(("Tên miền", "(chưa có)".to_owned()));
     }

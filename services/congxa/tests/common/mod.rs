@@ -59,6 +59,7 @@ pub async fn congxa(env: &TestEnv, args: &[&str]) -> Run {
         .env("DATABASE_URL", &env.config.database_url)
         .env("CONGXA_ADMIN_DATABASE_URL", &env.config.admin_database_url)
         .env("CONGXA_PLATFORM_DOMAIN", "localhost")
+        .env("CONGXA_S3_BUCKET", &env.config.s3_bucket)
         .env("USER", "tester")
         .output()
         .await

@@ -11,6 +11,7 @@
 
 mod audit_log;
 mod maintenance_notices;
+mod merges;
 mod session;
 mod tenants;
 
@@ -36,6 +37,9 @@ pub struct ConsoleState {
     pub templates: Arc<Environment<'static>>,
     pub platform: Arc<DomainName>,
     pub auth: InternalAuth,
+    /// The visit counter, read when a merge moves a commune's total.
+    pub analytics: congxa_web::internal::InternalClient,
+    pub analytics_url: Arc<str>,
 }
 
 impl FromRef<ConsoleState> for InternalAuth {
@@ -44,7 +48,8 @@ impl FromRef<ConsoleState> for InternalAuth {
     }
 }
 
-const TEMPLATES: [(&str, &str); 8] = [
+const TEMPLATES: [(&str, &str); 9] = [
+    ("merge.html", include_str!("../../console/merge.html")),
     (
         "maintenance.html",
         include_str!("../../console/maintenance.html"),
@@ -89,6 +94,7 @@ pub fn router(state: ConsoleState) -> Router {
         .route("/xa/{slug}/ten-mien", post(tenants::add_domain))
         .route("/xa/{slug}/ten-mien/chinh", post(tenants::set_primary))
         .route("/xa/{slug}/ten-mien/go", post(tenants::remove_domain))
+        .route("/xa/{slug}/gop", post(merges::merge_into))
         .route("/nhat-ky", get(audit_log::list))
         .route(
             "/bao-tri",

@@ -77,7 +77,7 @@ pub async fn list(
             status: query
                 .trang_thai
                 .clone()
-                .filter(|s| s == "active" || s == "suspended"),
+                .filter(|s| ["active", "suspended", "merged"].contains(&s.as_str())),
             search: query.q.clone().filter(|q| !q.trim().is_empty()),
             limit: PER_PAGE,
             offset: (page - 1) * PER_PAGE,
@@ -148,6 +148,7 @@ fn done_message(code: &str) -> &'static str {
         "tam-ngung" => "Đã tạm ngừng trang.",
         "hoat-dong" => "Trang đã hoạt động trở lại.",
         "ten-mien" => "Đã cập nhật tên miền.",
+        "gop" => "Đã gộp các xã vào xã này; mọi địa chỉ cũ chuyển hướng về đây.",
         _ => "Đã lưu.",
     }
 }
@@ -403,7 +404,7 @@ pub async fn show(
 /// The commune's page, with a message after a change or the reason a change
 /// was refused. (Refusals are rendered here, not carried in the address, so
 /// no link can put words into the console.)
-async fn tenant_page(
+pub(super) async fn tenant_page(
     state: &ConsoleState,
     signed: &Signed,
     slug: &str,
