@@ -49,9 +49,10 @@ run: database build
 	@echo "  Quản trị của xã:    http://quoctuan.localhost:8080/quan-tri  ($(DEMO_HEAD))"
 	@echo "  Bảng điều khiển:    http://localhost:8080/  ($(DEMO_OPERATOR))"
 	@echo "  Tình trạng:         http://localhost:8080/readyz"
+	@echo "  Thư đi (hộp thử):   /tmp/congxa-mail (thông báo, liên kết đặt lại mật khẩu)"
 	@echo "  Tải tệp lên (API):  curl -H 'Authorization: Bearer $(CONGXA_OPERATOR_TOKEN)' -F file=@anh.jpg http://quoctuan.localhost:8080/api/tep"
 	@echo
-	@exec $(CONGXA) serve all
+	@CONGXA_SMTP_URL=$${CONGXA_SMTP_URL:-smtp://127.0.0.1:2525} exec $(CONGXA) serve all
 
 lint:
 	cargo fmt --all -- --check

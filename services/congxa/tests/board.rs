@@ -492,6 +492,7 @@ async fn every_workspace_page_is_accessible_fits_a_phone_and_works_without_javas
         "/quan-tri/van-ban/moi".to_owned(),
         "/quan-tri/thanh-vien".to_owned(),
         "/quan-tri/mat-khau".to_owned(),
+        "/quan-tri/bao-mat".to_owned(),
     ];
     let args: Vec<&str> = std::iter::once(base.as_str())
         .chain(paths.iter().map(String::as_str))
@@ -505,11 +506,15 @@ async fn every_workspace_page_is_accessible_fits_a_phone_and_works_without_javas
             Duration::from_secs(300),
         )
         .await;
-    // The sign-in page, signed out.
+    // The pages before signing in, signed out.
     let sign_in = scripts
         .run(
             "site.mjs",
-            [base.as_str(), "/quan-tri/dang-nhap"],
+            [
+                base.as_str(),
+                "/quan-tri/dang-nhap",
+                "/quan-tri/quen-mat-khau",
+            ],
             &base,
             Duration::from_secs(120),
         )

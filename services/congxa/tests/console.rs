@@ -794,6 +794,7 @@ async fn a_commune_provisioned_with_its_board_head_shows_the_one_time_password_o
         &mut tx,
         "hang@vinhbao.vn",
         &one_time,
+        "",
         "test",
         time::OffsetDateTime::now_utc(),
     )

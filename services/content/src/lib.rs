@@ -2,6 +2,7 @@
 
 mod admin;
 pub mod console;
+pub mod mailing;
 mod private_page;
 pub mod publishing;
 mod site;
@@ -35,6 +36,9 @@ pub struct AppState {
     forms: site::forms::Guard,
     /// The board workspace's templates.
     admin: Arc<minijinja::Environment<'static>>,
+    /// Outgoing e-mail, when SMTP is configured (password reset links; the
+    /// notifications go through the mailing job).
+    mailer: Option<congxa_mail::Mailer>,
 }
 
 impl FromRef<AppState> for InternalAuth {
@@ -68,6 +72,7 @@ pub async fn serve(
         public_scheme: Arc::from(config.public_scheme.as_str()),
         forms: site::forms::Guard::new(&config.internal_token),
         admin: Arc::new(admin::templates()?),
+        mailer: congxa_mail::Mailer::from_config(&config)?,
         auth,
     };
     let drain = Duration::from_secs(config.request_timeout_secs);
@@ -76,8 +81,23 @@ pub async fn serve(
         Duration::from_secs(config.publish_interval_secs.max(1)),
         shutdown.clone(),
     ));
+    let mailing = state.mailer.clone().map(|mailer| {
+        tokio::spawn(mailing::run(
+            mailing::Job {
+                pool: state.pool.clone(),
+                mailer,
+                scheme: config.public_scheme.clone(),
+                platform_domain: config.platform_domain.clone(),
+            },
+            Duration::from_secs(config.mail_interval_secs.max(1)),
+            shutdown.clone(),
+        ))
+    });
     congxa_web::serve(listener, router(state), shutdown, drain).await?;
     job.abort();
+    if let Some(mailing) = mailing {
+        mailing.abort();
+    }
     Ok(())
 }
 

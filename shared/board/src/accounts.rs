@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::error::BoardError;
 use crate::roles::Role;
+use crate::second_factor;
 
 /// How long a session lasts without signing in again.
 pub const SESSION_LIFETIME: Duration = Duration::hours(8);
@@ -64,7 +65,7 @@ fn clean_name(name: &str) -> Result<String, BoardError> {
     Ok(name.to_owned())
 }
 
-fn hashed(password: &str) -> Result<String, BoardError> {
+pub(crate) fn hashed(password: &str) -> Result<String, BoardError> {
     password::hash(password)
         .map_err(|e| BoardError::Invalid(format!("không băm được mật khẩu: {e}")))
 }
@@ -114,16 +115,26 @@ pub async fn create(
 
 /// Checks an address and password; on success opens a session and returns
 /// its token (for the cookie) and the account.
+/// The second factor at sign-in: off for the account, or its code's time
+/// step, or a wrong code.
+enum SecondFactor {
+    Off,
+    Passed(i64),
+    Failed,
+}
+
 pub async fn sign_in(
     conn: &mut PgConnection,
     email: &str,
     given_password: &str,
+    given_code: &str,
     origin: &str,
     now: OffsetDateTime,
 ) -> Result<(String, Account), BoardError> {
     let email = email.trim().to_lowercase();
     let found = sqlx::query!(
-        "SELECT id, tenant_id, password_hash, failed_attempts, locked_until, active
+        "SELECT id, tenant_id, password_hash, failed_attempts, locked_until, active,
+                totp_secret, totp_last_step
          FROM board_accounts WHERE email = $1",
         email
     )
@@ -139,7 +150,16 @@ pub async fn sign_in(
     {
         return Err(BoardError::Locked(until));
     }
-    if !password::verify(given_password, &account.password_hash) || !account.active {
+    // With the second factor on, the code must be right as well; a wrong
+    // code counts as a failed attempt like a wrong password, and the answer
+    // does not say which of the two was wrong.
+    let factor = match &account.totp_secret {
+        None => SecondFactor::Off,
+        Some(secret) => second_factor::verify(secret, given_code, account.totp_last_step, now)
+            .map_or(SecondFactor::Failed, SecondFactor::Passed),
+    };
+    let password_ok = password::verify(given_password, &account.password_hash);
+    if !password_ok || !account.active || matches!(factor, SecondFactor::Failed) {
         let (failures, locked_until) = lockout::after_failure(account.failed_attempts, now);
         sqlx::query!(
             "UPDATE board_accounts SET failed_attempts = $2, locked_until = $3 WHERE id = $1",
@@ -152,9 +172,15 @@ pub async fn sign_in(
         return Err(locked_until.map_or(BoardError::Rejected, BoardError::Locked));
     }
     sqlx::query!(
-        "UPDATE board_accounts SET failed_attempts = 0, locked_until = NULL, last_sign_in_at = $2 WHERE id = $1",
+        "UPDATE board_accounts SET failed_attempts = 0, locked_until = NULL, last_sign_in_at = $2,
+                totp_last_step = COALESCE($3, totp_last_step)
+         WHERE id = $1",
         account.id,
-        now
+        now,
+        match factor {
+            SecondFactor::Passed(step) => Some(step),
+            SecondFactor::Off | SecondFactor::Failed => None,
+        }
     )
     .execute(&mut *conn)
     .await?;

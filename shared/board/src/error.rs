@@ -20,7 +20,7 @@ pub enum BoardError {
     Invalid(String),
     #[error("Địa chỉ thư điện tử này đã có tài khoản trong ban biên tập.")]
     DuplicateEmail,
-    #[error("Địa chỉ thư điện tử hoặc mật khẩu không đúng.")]
+    #[error("Địa chỉ thư điện tử, mật khẩu hoặc mã xác thực không đúng.")]
     Rejected,
     #[error("locked until {0}")]
     Locked(OffsetDateTime),

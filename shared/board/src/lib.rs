@@ -6,7 +6,9 @@ pub mod accounts;
 pub mod diff;
 pub mod error;
 pub mod items;
+pub mod password_reset;
 pub mod roles;
+pub mod second_factor;
 pub mod workflow;
 
 pub use error::BoardError;

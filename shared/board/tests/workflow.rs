@@ -532,20 +532,21 @@ async fn five_wrong_passwords_lock_an_account_for_a_while() {
     let mut tx = board.tx().await;
     for _ in 0..4 {
         assert!(matches!(
-            accounts::sign_in(&mut tx, "uyvien@quoctuan.vn", "sai", "test", now).await,
+            accounts::sign_in(&mut tx, "uyvien@quoctuan.vn", "sai", "", "test", now).await,
             Err(BoardError::Rejected)
         ));
     }
     assert!(matches!(
-        accounts::sign_in(&mut tx, "uyvien@quoctuan.vn", "sai", "test", now).await,
+        accounts::sign_in(&mut tx, "uyvien@quoctuan.vn", "sai", "", "test", now).await,
         Err(BoardError::Locked(_))
     ));
     let reset = accounts::reset_password(&mut tx, board.member.id)
         .await
         .unwrap();
-    let (session, account) = accounts::sign_in(&mut tx, "UyVien@QuocTuan.vn ", &reset, "test", now)
-        .await
-        .unwrap();
+    let (session, account) =
+        accounts::sign_in(&mut tx, "UyVien@QuocTuan.vn ", &reset, "", "test", now)
+            .await
+            .unwrap();
     assert!(account.must_change_password);
     assert!(
         accounts::from_session(&mut tx, &session, now)

@@ -163,6 +163,21 @@ pub struct Config {
     /// the items the board scheduled once their time has come.
     #[arg(long, env = "CONGXA_PUBLISH_INTERVAL_SECS", default_value_t = 15)]
     pub publish_interval_secs: u64,
+
+    /// SMTP server for the board's e-mails (notifications, password reset
+    /// links): `smtp://host:port`, `smtp://user:pass@host:587?tls=required`
+    /// or `smtps://user:pass@host:465`. Unset: no e-mail is sent.
+    #[arg(long, env = "CONGXA_SMTP_URL")]
+    pub smtp_url: Option<String>,
+
+    /// The sender of those e-mails; "Cổng thông tin điện tử
+    /// <no-reply@<platform domain>>" when unset.
+    #[arg(long, env = "CONGXA_SMTP_FROM")]
+    pub smtp_from: Option<String>,
+
+    /// Seconds between two rounds of the job that e-mails notifications.
+    #[arg(long, env = "CONGXA_MAIL_INTERVAL_SECS", default_value_t = 10)]
+    pub mail_interval_secs: u64,
 }
 
 impl Config {

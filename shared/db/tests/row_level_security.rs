@@ -159,9 +159,15 @@ async fn the_application_role_cannot_bypass_row_level_security() {
 
 /// Platform tables that mention a tenant but carry no tenant policy: domains,
 /// which the gateway reads before it knows the tenant; maintenance notices,
-/// which operators write for one commune, a region or all; and the
-/// operators' audit log, which spans every commune.
-const PLATFORM_TABLES: [&str; 3] = ["tenant_domains", "maintenance_notices", "operator_audit"];
+/// which operators write for one commune, a region or all; the operators'
+/// audit log, which spans every commune; and the record of merges, which
+/// spans two.
+const PLATFORM_TABLES: [&str; 4] = [
+    "tenant_domains",
+    "maintenance_notices",
+    "operator_audit",
+    "tenant_merges",
+];
 
 #[tokio::test]
 async fn every_table_with_a_tenant_column_has_forced_row_level_security() {

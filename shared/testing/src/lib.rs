@@ -142,3 +142,68 @@ pub async fn connect_app(env: &TestEnv) -> PgConnection {
         .await
         .unwrap()
 }
+
+/// An e-mail the SMTP sink of the local stack received (tests/stack/up
+/// starts it; each message is a file in its folder).
+#[derive(Debug, Clone)]
+pub struct Mail {
+    pub subject: String,
+    pub body: String,
+}
+
+/// Where the sink keeps messages.
+fn mail_dir() -> std::path::PathBuf {
+    std::env::var("CONGXA_MAIL_DIR")
+        .unwrap_or_else(|_| "/tmp/congxa-mail".to_owned())
+        .into()
+}
+
+/// The sink's SMTP address, for `Config::smtp_url`.
+pub fn smtp_sink_url() -> String {
+    let port = std::env::var("CONGXA_SMTP_SINK_PORT").unwrap_or_else(|_| "2525".to_owned());
+    format!("smtp://127.0.0.1:{port}")
+}
+
+/// Every message the sink holds for `address` (tests use addresses of
+/// their own, so parallel tests do not see each other's mail).
+pub fn mail_to(address: &str) -> Vec<Mail> {
+    let Ok(entries) = std::fs::read_dir(mail_dir()) else {
+        return Vec::new();
+    };
+    let mut files: Vec<_> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .filter_map(|path| std::fs::read(path).ok())
+        .filter(|raw| {
+            let head = String::from_utf8_lossy(&raw[..raw.len().min(1000)]).to_lowercase();
+            head.lines()
+                .next()
+                .is_some_and(|l| l.contains(&address.to_lowercase()))
+        })
+        .filter_map(|raw| {
+            let message = mail_parser::MessageParser::default().parse(&raw)?;
+            Some(Mail {
+                subject: message.subject().unwrap_or_default().to_owned(),
+                body: message.body_text(0).unwrap_or_default().into_owned(),
+            })
+        })
+        .collect()
+}
+
+/// Waits (up to `wait`) until the sink holds at least one message for
+/// `address`, and returns them all.
+pub async fn wait_for_mail(address: &str, wait: std::time::Duration) -> Vec<Mail> {
+    let until = std::time::Instant::now() + wait;
+    loop {
+        let found = mail_to(address);
+        if !found.is_empty() || std::time::Instant::now() > until {
+            return found;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}

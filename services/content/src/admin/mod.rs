@@ -14,6 +14,8 @@ mod documents;
 mod files;
 mod items;
 mod members;
+mod recovery;
+mod security;
 mod session;
 
 use axum::Router;
@@ -27,7 +29,10 @@ use serde::Serialize;
 
 use crate::AppState;
 
-const TEMPLATES: [(&str, &str); 12] = [
+const TEMPLATES: [(&str, &str); 15] = [
+    ("security.html", include_str!("../../admin/security.html")),
+    ("forgot.html", include_str!("../../admin/forgot.html")),
+    ("reset.html", include_str!("../../admin/reset.html")),
     ("document.html", include_str!("../../admin/document.html")),
     ("files.html", include_str!("../../admin/files.html")),
     ("revisions.html", include_str!("../../admin/revisions.html")),
@@ -68,6 +73,17 @@ pub fn router() -> Router<AppState> {
         .route(
             "/mat-khau",
             get(session::password_form).post(session::change_password),
+        )
+        .route("/bao-mat", get(security::page))
+        .route("/bao-mat/bat", post(security::enable))
+        .route("/bao-mat/tat", post(security::disable))
+        .route(
+            "/quen-mat-khau",
+            get(recovery::forgot_form).post(recovery::forgot),
+        )
+        .route(
+            "/dat-lai-mat-khau",
+            get(recovery::reset_form).post(recovery::reset),
         )
         .route("/tin-bai", get(items::list))
         .route("/tin-bai/moi", get(items::new_form).post(items::create))

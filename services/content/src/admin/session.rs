@@ -3,7 +3,7 @@
 //! one-time password forces.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequestParts, State};
+use axum::extract::{FromRequestParts, RawQuery, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
@@ -127,11 +127,25 @@ pub async fn sign_in_form(
     State(state): State<AppState>,
     tenant: TenantContext,
     headers: HeaderMap,
+    RawQuery(query): RawQuery,
 ) -> Response {
     if current(&state, &tenant, &headers).await.is_ok() {
         return see_other("/quan-tri");
     }
-    sign_in_page(&state, &headers, StatusCode::OK, None, None)
+    // After a password was set through an e-mailed link.
+    let message = Params::parse(query.as_deref())
+        .raw("mat-khau-moi")
+        .eq("1")
+        .then_some("Đã đặt mật khẩu mới. Mời đăng nhập.");
+    before_sign_in_page(
+        &state,
+        &headers,
+        StatusCode::OK,
+        "sign_in.html",
+        "Đăng nhập",
+        (message, None),
+        SignInPage { email: None },
+    )
 }
 
 fn sign_in_page(
@@ -141,19 +155,43 @@ fn sign_in_page(
     email: Option<&str>,
     error: Option<&str>,
 ) -> Response {
+    before_sign_in_page(
+        state,
+        headers,
+        status,
+        "sign_in.html",
+        "Đăng nhập",
+        (None, error),
+        SignInPage { email },
+    )
+}
+
+/// A page with a form for someone not signed in (signing in, asking for a
+/// password reset link, setting the new password): with no session to hold
+/// a CSRF token, the form's token is also set as a cookie (double submit),
+/// which `before_sign_in_form_ok` compares.
+pub(super) fn before_sign_in_page<T: Serialize>(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    template: &str,
+    title: &str,
+    (message, error): (Option<&str>, Option<&str>),
+    page: T,
+) -> Response {
     let csrf = token::generate();
     let mut response = render(
         state,
         status,
-        "sign_in.html",
+        template,
         Frame {
-            title: "Đăng nhập",
+            title,
             account: None,
             role_name: "",
             csrf: &csrf,
-            message: None,
+            message,
             error,
-            page: SignInPage { email },
+            page,
         },
     );
     if let Ok(value) = HeaderValue::from_str(&cookie::session(
@@ -167,6 +205,12 @@ fn sign_in_page(
     response
 }
 
+/// Whether a form sent before signing in carries the token of its cookie.
+pub(super) fn before_sign_in_form_ok(headers: &HeaderMap, form: &Params) -> bool {
+    let expected = cookie::read(headers, SIGN_IN_COOKIE).unwrap_or("");
+    !expected.is_empty() && token::same(expected, form.raw("csrf"))
+}
+
 pub async fn sign_in(
     State(state): State<AppState>,
     tenant: TenantContext,
@@ -175,8 +219,7 @@ pub async fn sign_in(
 ) -> Response {
     let form = Params::parse_body(&body);
     let email = form.raw("email").to_owned();
-    let expected = cookie::read(&headers, SIGN_IN_COOKIE).unwrap_or("");
-    if expected.is_empty() || !token::same(expected, form.raw("csrf")) {
+    if !before_sign_in_form_ok(&headers, &form) {
         let error = "Biểu mẫu đăng nhập đã hết hạn. Vui lòng thử lại.";
         return sign_in_page(
             &state,
@@ -192,6 +235,7 @@ pub async fn sign_in(
             &mut tx,
             &email,
             form.raw("password"),
+            form.raw("code"),
             &origin(&headers),
             OffsetDateTime::now_utc(),
         )
@@ -241,7 +285,7 @@ pub async fn sign_in(
             &headers,
             StatusCode::UNAUTHORIZED,
             Some(&email),
-            Some("Địa chỉ thư điện tử hoặc mật khẩu không đúng."),
+            Some("Địa chỉ thư điện tử, mật khẩu hoặc mã xác thực không đúng."),
         ),
         Ok(Err(error)) | Err(error) => board_error(error),
     }
