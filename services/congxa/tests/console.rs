@@ -910,3 +910,87 @@ async fn a_merge_is_previewed_then_confirmed_and_stays_within_the_operators_regi
     assert_eq!(logged, 1);
     s.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_operator_enters_a_communes_workspace_only_in_recorded_support_mode() {
+    let (s, email, password) = setup(Some("haiphong")).await;
+    let hanoi = s.env.create_tenant("hoankiem", "Phường Hoàn Kiếm").await;
+    sqlx::query("UPDATE tenants SET region_id = (SELECT id FROM regions WHERE code = 'hanoi') WHERE id = $1")
+        .bind(hanoi)
+        .execute(&s.env.admin)
+        .await
+        .unwrap();
+    s.browser.sign_in(&email, &password).await;
+    s.create_commune("quoctuan", "Xã Quốc Tuấn", "vinhbao")
+        .await;
+    let page = s.browser.get("/xa/quoctuan").await;
+    let csrf = page.csrf();
+
+    // Another province's commune: not found. No reason: refused.
+    let foreign = s
+        .browser
+        .post("/xa/hoankiem/ho-tro", &[("reason", "xem"), ("csrf", &csrf)])
+        .await;
+    assert_eq!(foreign.status, StatusCode::NOT_FOUND);
+    let blank = s
+        .browser
+        .post("/xa/quoctuan/ho-tro", &[("reason", "  "), ("csrf", &csrf)])
+        .await;
+    assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(blank.body.contains("Mời ghi lý do hỗ trợ"));
+
+    let entered = s
+        .browser
+        .post(
+            "/xa/quoctuan/ho-tro",
+            &[
+                ("reason", "Giúp ban biên tập đăng văn bản"),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(entered.status, StatusCode::SEE_OTHER, "{}", entered.body);
+    let handoff = entered.location.unwrap();
+    let prefix = s.browser.url("quoctuan.localhost", "/quan-tri/ho-tro?ma=");
+    assert!(handoff.starts_with(&prefix), "{handoff}");
+
+    // The hand-over signs in on the commune's own address, once.
+    let landed = s.browser.send(s.browser.http.get(&handoff)).await;
+    assert_eq!(landed.location.as_deref(), Some("/quan-tri"));
+    let workspace = s
+        .browser
+        .send(
+            s.browser
+                .http
+                .get(s.browser.url("quoctuan.localhost", "/quan-tri")),
+        )
+        .await;
+    assert_eq!(workspace.status, StatusCode::OK);
+    assert!(workspace.body.contains("Chế độ hỗ trợ"));
+    assert!(workspace.body.contains("Giúp ban biên tập đăng văn bản"));
+    assert!(
+        workspace
+            .body
+            .contains("Nguyễn Văn Hành (cán bộ vận hành, hỗ trợ)")
+    );
+    let again = s.browser.send(s.browser.http.get(&handoff)).await;
+    assert_eq!(again.status, StatusCode::GONE);
+
+    // Recorded in the operators' audit log, with the reason.
+    let reason: String = sqlx::query_scalar(
+        "SELECT details->>'reason' FROM operator_audit WHERE action = 'tenant.support'",
+    )
+    .fetch_one(&s.env.admin)
+    .await
+    .unwrap();
+    assert_eq!(reason, "Giúp ban biên tập đăng văn bản");
+    // The support account has no password anyone could sign in with.
+    let hash: String = sqlx::query_scalar(
+        "SELECT password_hash FROM board_accounts WHERE support_operator_id IS NOT NULL",
+    )
+    .fetch_one(&s.env.admin)
+    .await
+    .unwrap();
+    assert_eq!(hash, "!");
+    s.stop().await;
+}

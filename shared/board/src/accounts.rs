@@ -184,20 +184,43 @@ pub async fn sign_in(
     )
     .execute(&mut *conn)
     .await?;
-    let session = token::generate();
-    sqlx::query!(
-        "INSERT INTO board_sessions (token_hash, tenant_id, account_id, csrf_token, expires_at, origin)
-         VALUES ($1, $2, $3, $4, $5, $6)",
-        token::hash(&session),
+    let session = start_session(
+        conn,
         account.tenant_id,
         account.id,
-        token::generate(),
+        origin,
         now + SESSION_LIFETIME,
-        origin
+        None,
     )
-    .execute(&mut *conn)
     .await?;
     Ok((session, find(conn, account.id).await?))
+}
+
+/// A new session of an account; returns its token (only a hash is kept).
+/// `support` is the reason of an operator's support session.
+pub async fn start_session(
+    conn: &mut PgConnection,
+    tenant: Uuid,
+    account: Uuid,
+    origin: &str,
+    expires_at: OffsetDateTime,
+    support: Option<&str>,
+) -> Result<String, BoardError> {
+    let session = token::generate();
+    sqlx::query!(
+        "INSERT INTO board_sessions (token_hash, tenant_id, account_id, csrf_token, expires_at, origin, support_reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        token::hash(&session),
+        tenant,
+        account,
+        token::generate(),
+        expires_at,
+        origin,
+        support
+    )
+    .execute(conn)
+    .await?;
+    Ok(session)
 }
 
 /// The account behind a session token, with the session's CSRF token,

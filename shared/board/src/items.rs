@@ -568,7 +568,8 @@ async fn tell(
         }
         Action::SendForApproval | Action::Submit => {
             let deciders: Vec<Uuid> = sqlx::query_scalar!(
-                "SELECT id FROM board_accounts WHERE active AND role IN ('head', 'deputy')"
+                "SELECT id FROM board_accounts
+                 WHERE active AND role IN ('head', 'deputy') AND support_operator_id IS NULL"
             )
             .fetch_all(&mut *conn)
             .await?;

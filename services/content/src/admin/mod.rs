@@ -74,6 +74,7 @@ pub fn router() -> Router<AppState> {
             "/mat-khau",
             get(session::password_form).post(session::change_password),
         )
+        .route("/ho-tro", get(session::enter_support))
         .route("/bao-mat", get(security::page))
         .route("/bao-mat/bat", post(security::enable))
         .route("/bao-mat/tat", post(security::disable))
@@ -118,6 +119,8 @@ struct Frame<'a, T: Serialize> {
     csrf: &'a str,
     message: Option<&'a str>,
     error: Option<&'a str>,
+    /// The reason of an operator's support session, shown on every page.
+    support: Option<&'a str>,
     #[serde(flatten)]
     page: T,
 }

@@ -10,6 +10,7 @@ use axum::response::Response;
 use congxa_auth::{cookie, token};
 use congxa_board::BoardError;
 use congxa_board::accounts::{self, Account, SESSION_LIFETIME};
+use congxa_board::support;
 use congxa_locale::time as vn_time;
 use congxa_web::TenantContext;
 use serde::Serialize;
@@ -32,6 +33,8 @@ pub struct Member {
     pub csrf: String,
     pub token: String,
     pub https: bool,
+    /// Set in an operator's support session: why they came.
+    pub support: Option<String>,
 }
 
 impl Member {
@@ -43,6 +46,7 @@ impl Member {
             csrf: &self.csrf,
             message: None,
             error: None,
+            support: self.support.as_deref(),
             page,
         }
     }
@@ -103,15 +107,21 @@ async fn current(
     };
     let found = async {
         let mut tx = congxa_db::begin_for_tenant(&state.pool, tenant.id).await?;
-        accounts::from_session(&mut tx, session, OffsetDateTime::now_utc()).await
+        let found = accounts::from_session(&mut tx, session, OffsetDateTime::now_utc()).await?;
+        let support = match found {
+            Some(_) => support::reason_of(&mut tx, session).await?,
+            None => None,
+        };
+        Ok::<_, BoardError>(found.map(|found| (found, support)))
     };
     match found.await {
-        Ok(Some((account, csrf))) => Ok(Member {
+        Ok(Some(((account, csrf), support))) => Ok(Member {
             tenant: tenant.clone(),
             account,
             csrf,
             token: session.to_owned(),
             https: https(headers),
+            support,
         }),
         Ok(None) => Err(see_other("/quan-tri/dang-nhap")),
         Err(error) => Err(board_error(error)),
@@ -191,6 +201,7 @@ pub(super) fn before_sign_in_page<T: Serialize>(
             csrf: &csrf,
             message,
             error,
+            support: None,
             page,
         },
     );
@@ -288,6 +299,50 @@ pub async fn sign_in(
             Some("Địa chỉ thư điện tử, mật khẩu hoặc mã xác thực không đúng."),
         ),
         Ok(Err(error)) | Err(error) => board_error(error),
+    }
+}
+
+/// The end of an operator's hand-over from the console: a one-time token
+/// becomes a support session on this commune's own address.
+pub async fn enter_support(
+    State(state): State<AppState>,
+    tenant: TenantContext,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let params = Params::parse(query.as_deref());
+    let entered = async {
+        let mut tx = congxa_db::begin_for_tenant(&state.pool, tenant.id).await?;
+        let entered = support::enter(
+            &mut tx,
+            params.raw("ma"),
+            &origin(&headers),
+            OffsetDateTime::now_utc(),
+        )
+        .await;
+        tx.commit().await?;
+        entered
+    };
+    match entered.await {
+        Ok((session, _)) => {
+            let mut response = see_other("/quan-tri");
+            let cookie = cookie::session(
+                SESSION_COOKIE,
+                &session,
+                support::SESSION_FOR.whole_seconds(),
+                https(&headers),
+            );
+            if let Ok(value) = HeaderValue::from_str(&cookie) {
+                response.headers_mut().append(header::SET_COOKIE, value);
+            }
+            response
+        }
+        Err(BoardError::Rejected) => congxa_web::notice_page(
+            StatusCode::GONE,
+            "Liên kết hỗ trợ đã hết hạn",
+            "Liên kết vào chế độ hỗ trợ chỉ dùng được một lần, trong 2 phút. Hãy mở lại từ bảng điều khiển.",
+        ),
+        Err(error) => board_error(error),
     }
 }
 

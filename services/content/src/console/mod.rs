@@ -13,6 +13,7 @@ mod audit_log;
 mod maintenance_notices;
 mod merges;
 mod session;
+mod support;
 mod tenants;
 
 use std::sync::Arc;
@@ -95,6 +96,7 @@ pub fn router(state: ConsoleState) -> Router {
         .route("/xa/{slug}/ten-mien/chinh", post(tenants::set_primary))
         .route("/xa/{slug}/ten-mien/go", post(tenants::remove_domain))
         .route("/xa/{slug}/gop", post(merges::merge_into))
+        .route("/xa/{slug}/ho-tro", post(support::enter))
         .route("/nhat-ky", get(audit_log::list))
         .route(
             "/bao-tri",
