@@ -73,6 +73,12 @@ fn check_text(text: &Text<'_>) -> Result<(), BoardError> {
     if text.body.len() > 1_000_000 {
         return Err(BoardError::Invalid("Nội dung dài quá 1 MB.".to_owned()));
     }
+    if congxa_site::write::images_without_alt(&congxa_site::write::clean_html(text.body)) > 0 {
+        return Err(BoardError::Invalid(
+            "Mỗi ảnh trong nội dung cần có mô tả ảnh (văn bản thay thế) cho người không xem được ảnh."
+                .to_owned(),
+        ));
+    }
     Ok(())
 }
 

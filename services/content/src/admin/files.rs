@@ -14,6 +14,9 @@ use super::{board_error, render};
 use crate::AppState;
 
 const SCRIPT: &str = include_str!("../../admin/tai-len.js");
+/// The rich-text editor, bundled from npm by `make editor`
+/// (services/content/admin/editor/).
+const EDITOR: &str = include_str!("../../admin/bien-tap.js");
 
 #[derive(Serialize)]
 struct File {
@@ -82,4 +85,59 @@ pub async fn script() -> Response {
         SCRIPT,
     )
         .into_response()
+}
+
+pub async fn editor_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        EDITOR,
+    )
+        .into_response()
+}
+
+/// An image of the commune's library, as the editor's picker lists it.
+#[derive(Serialize)]
+struct Image {
+    href: String,
+    filename: String,
+}
+
+/// The commune's images, newest first, as JSON for the editor: the photos a
+/// member may put into an item's text.
+pub async fn images(State(state): State<AppState>, member: Member) -> Response {
+    let load = async {
+        let mut tx = member.begin(&state).await?;
+        let rows = sqlx::query!(
+            "SELECT id, filename FROM media_files WHERE content_type LIKE 'image/%'
+             ORDER BY created_at DESC LIMIT 500"
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        Ok::<_, BoardError>(
+            rows.into_iter()
+                .map(|r| Image {
+                    href: format!(
+                        "/tep/{}/{}",
+                        r.id,
+                        percent_encoding::utf8_percent_encode(
+                            &r.filename,
+                            percent_encoding::NON_ALPHANUMERIC
+                        )
+                    ),
+                    filename: r.filename,
+                })
+                .collect::<Vec<_>>(),
+        )
+    };
+    match load.await {
+        Ok(images) => (
+            [(header::CACHE_CONTROL, "no-store")],
+            axum::Json(images),
+        )
+            .into_response(),
+        Err(error) => board_error(error),
+    }
 }

@@ -99,6 +99,8 @@ pub fn router() -> Router<AppState> {
             get(documents::new_form).post(documents::create),
         )
         .route("/tai-len.js", get(files::script))
+        .route("/bien-tap.js", get(files::editor_script))
+        .route("/tep/anh.json", get(files::images))
         .route("/hoi-dap", get(citizens::inbox))
         .route("/hoi-dap/{id}", post(citizens::answer))
         .route("/gop-y/{id}", post(citizens::moderate))
