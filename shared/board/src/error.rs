@@ -16,6 +16,8 @@ pub enum BoardError {
     ItemNotFound,
     #[error("Không tìm thấy tài khoản.")]
     AccountNotFound,
+    #[error("Không tìm thấy mục cần sửa.")]
+    RecordNotFound,
     #[error("{0}")]
     Invalid(String),
     #[error("Địa chỉ thư điện tử này đã có tài khoản trong ban biên tập.")]
@@ -37,6 +39,7 @@ impl BoardError {
             Self::Conflict => "edit_conflict",
             Self::ItemNotFound => "item_not_found",
             Self::AccountNotFound => "account_not_found",
+            Self::RecordNotFound => "not_found",
             Self::Invalid(_) => "invalid",
             Self::DuplicateEmail => "duplicate_email",
             Self::Rejected => "sign_in_rejected",

@@ -9,6 +9,7 @@ pub mod items;
 pub mod password_reset;
 pub mod roles;
 pub mod second_factor;
+pub mod settings;
 pub mod support;
 pub mod workflow;
 

@@ -55,7 +55,9 @@ pub fn images_without_alt(cleaned: &str) -> usize {
             match tag.find(" alt=\"") {
                 Some(start) => {
                     let value = &tag[start + 6..];
-                    value[..value.find('"').unwrap_or(value.len())].trim().is_empty()
+                    value[..value.find('"').unwrap_or(value.len())]
+                        .trim()
+                        .is_empty()
                 }
                 None => true,
             }
@@ -406,7 +408,12 @@ mod tests {
         assert!(cleaned.contains(r#"src="/tep/1/a.jpg""#), "{cleaned}");
         // The outside image lost its address; two have no description.
         assert_eq!(images_without_alt(&cleaned), 2, "{cleaned}");
-        assert_eq!(images_without_alt(&clean_html(r#"<img src="/tep/1/a.jpg" alt="Ảnh &quot;đẹp&quot;">"#)), 0);
+        assert_eq!(
+            images_without_alt(&clean_html(
+                r#"<img src="/tep/1/a.jpg" alt="Ảnh &quot;đẹp&quot;">"#
+            )),
+            0
+        );
     }
 
     use super::*;

@@ -51,6 +51,14 @@ fn describe(action: &str, to_status: &str) -> String {
         (None, "board.account.disable") => "Khóa tài khoản".to_owned(),
         (None, "board.account.enable") => "Mở khóa tài khoản".to_owned(),
         (None, "tenant.create") => "Tạo trang của xã".to_owned(),
+        (None, "site.profile.save") => "Cập nhật thông tin của trang".to_owned(),
+        (None, "site.official.save") => "Cập nhật lãnh đạo, cán bộ".to_owned(),
+        (None, "site.official.remove") => "Xóa lãnh đạo, cán bộ".to_owned(),
+        (None, "site.one_stop.save") => "Cập nhật kết quả một cửa".to_owned(),
+        (None, "tenant.support") => "Cán bộ vận hành vào hỗ trợ".to_owned(),
+        (None, "tenant.merge") => "Gộp xã khác vào xã này".to_owned(),
+        (None, "tenant.import") => "Nhập dữ liệu từ bản xuất".to_owned(),
+        (None, "tenant.export") => "Xuất dữ liệu của xã".to_owned(),
         (None, other) => other.to_owned(),
     }
 }
@@ -79,7 +87,8 @@ pub async fn page(
                           CASE WHEN r.pending THEN 'Bản sửa chờ duyệt' ELSE '' END
                    FROM item_revisions r JOIN items i ON i.id = r.item_id LEFT JOIN board_accounts a ON a.id = r.saved_by
                    UNION ALL
-                   SELECT o.at, o.actor, o.action, '', COALESCE(o.details->>'email', ''), o.origin
+                   SELECT o.at, o.actor, o.action, '',
+                          COALESCE(o.details->>'email', o.details->>'subject', o.details->>'reason', ''), o.origin
                    FROM operator_audit o WHERE o.tenant_id = congxa_current_tenant()
                ) log
                WHERE ($1::date IS NULL OR at >= ($1::date::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'))

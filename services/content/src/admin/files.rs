@@ -133,11 +133,7 @@ pub async fn images(State(state): State<AppState>, member: Member) -> Response {
         )
     };
     match load.await {
-        Ok(images) => (
-            [(header::CACHE_CONTROL, "no-store")],
-            axum::Json(images),
-        )
-            .into_response(),
+        Ok(images) => ([(header::CACHE_CONTROL, "no-store")], axum::Json(images)).into_response(),
         Err(error) => board_error(error),
     }
 }

@@ -31,19 +31,7 @@ async fn record(
     action: &str,
     email: &str,
 ) -> Result<(), BoardError> {
-    let actor = congxa_tenancy::audit::Actor {
-        name: format!("{} <{}>", member.account.name, member.account.email),
-        origin: "trang quản trị".to_owned(),
-    };
-    congxa_tenancy::audit::record(
-        conn,
-        &actor,
-        action,
-        Some(member.tenant.id),
-        serde_json::json!({ "email": email }),
-    )
-    .await?;
-    Ok(())
+    super::record_change(conn, member, action, serde_json::json!({ "email": email })).await
 }
 
 fn may_manage(member: &Member) -> Result<(), Response> {

@@ -17,6 +17,7 @@ mod members;
 mod recovery;
 mod security;
 mod session;
+mod settings;
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -29,7 +30,9 @@ use serde::Serialize;
 
 use crate::AppState;
 
-const TEMPLATES: [(&str, &str); 15] = [
+const TEMPLATES: [(&str, &str); 17] = [
+    ("settings.html", include_str!("../../admin/settings.html")),
+    ("one_stop.html", include_str!("../../admin/one_stop.html")),
     ("security.html", include_str!("../../admin/security.html")),
     ("forgot.html", include_str!("../../admin/forgot.html")),
     ("reset.html", include_str!("../../admin/reset.html")),
@@ -75,6 +78,13 @@ pub fn router() -> Router<AppState> {
             get(session::password_form).post(session::change_password),
         )
         .route("/ho-tro", get(session::enter_support))
+        .route("/cai-dat", get(settings::page).post(settings::save_profile))
+        .route("/cai-dat/can-bo", post(settings::save_official))
+        .route("/cai-dat/can-bo/{id}/xoa", post(settings::remove_official))
+        .route(
+            "/mot-cua",
+            get(settings::one_stop).post(settings::record_month),
+        )
         .route("/bao-mat", get(security::page))
         .route("/bao-mat/bat", post(security::enable))
         .route("/bao-mat/tat", post(security::disable))
@@ -137,6 +147,23 @@ fn render<T: Serialize>(
     crate::private_page::render(&state.admin, status, template, frame)
 }
 
+/// Records a change made in the workspace (accounts, the site's
+/// particulars) in the platform's audit log, where the head's log page and
+/// operators see it.
+async fn record_change(
+    conn: &mut sqlx::PgConnection,
+    member: &session::Member,
+    action: &str,
+    details: serde_json::Value,
+) -> Result<(), BoardError> {
+    let actor = congxa_tenancy::audit::Actor {
+        name: format!("{} <{}>", member.account.name, member.account.email),
+        origin: "trang quản trị".to_owned(),
+    };
+    congxa_tenancy::audit::record(conn, &actor, action, Some(member.tenant.id), details).await?;
+    Ok(())
+}
+
 fn see_other(path: &str) -> Response {
     Redirect::to(path).into_response()
 }
@@ -146,7 +173,9 @@ fn see_other(path: &str) -> Response {
 fn board_error(error: BoardError) -> Response {
     let status = match &error {
         BoardError::Forbidden => StatusCode::FORBIDDEN,
-        BoardError::ItemNotFound | BoardError::AccountNotFound => StatusCode::NOT_FOUND,
+        BoardError::ItemNotFound | BoardError::AccountNotFound | BoardError::RecordNotFound => {
+            StatusCode::NOT_FOUND
+        }
         BoardError::Conflict | BoardError::WrongState | BoardError::DuplicateEmail => {
             StatusCode::CONFLICT
         }

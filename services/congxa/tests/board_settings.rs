@@ -1,0 +1,279 @@
+//! The head's settings in the workspace, through the gateway: the site's
+//! particulars and its officials appear on the public site at once, bad
+//! input is refused in Vietnamese with nothing saved, another commune's ids
+//! reach nothing, and the one-stop results must add up.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::browser::Platform;
+use common::workspace::Browser;
+use congxa_testing::TestEnv;
+use reqwest::StatusCode;
+
+const HOST: &str = "quoctuan.localhost";
+
+async fn head_of(env: &TestEnv, slug: &str, name: &str, email: &str) -> String {
+    let created = common::create_tenant(
+        env,
+        slug,
+        name,
+        &[
+            "--admin-email",
+            email,
+            "--admin-name",
+            "Lê Thị Thu Hà",
+            "--json",
+        ],
+    )
+    .await;
+    created.assert_ok();
+    created.json()["head"]["one_time_password"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn profile<'a>(csrf: &'a str, email: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("csrf", csrf),
+        ("agency", "Ủy ban nhân dân xã Quốc Tuấn"),
+        ("address", "Thôn Đông Tạ, xã Quốc Tuấn, thành phố Hải Phòng"),
+        ("phone", "0225 3.888.999"),
+        ("email", email),
+        ("responsible_person", "Nguyễn Văn An"),
+        ("responsible_title", "Chủ tịch UBND xã"),
+        ("licence", "Quyết định số 12/QĐ-UBND ngày 02/01/2026"),
+        (
+            "office_hours",
+            "Sáng 7h30–11h30, chiều 13h30–17h00, thứ Hai đến thứ Sáu",
+        ),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_head_keeps_the_sites_particulars_and_officials_up_to_date() {
+    let env = TestEnv::new().await;
+    let password = head_of(&env, "quoctuan", "Xã Quốc Tuấn", "tb@quoctuan.vn").await;
+    head_of(&env, "anhung", "Xã An Hưng", "tb@anhung.vn").await;
+    let stranger: uuid::Uuid = sqlx::query_scalar(
+        "INSERT INTO officials (tenant_id, name, position) SELECT id, 'Trần Văn Khác', 'Chủ tịch' FROM tenants WHERE slug = 'anhung' RETURNING id",
+    )
+    .fetch_one(&env.admin)
+    .await
+    .unwrap();
+    let platform = Platform::start(&env).await;
+    let mut head = Browser::new(&platform, HOST);
+    let csrf = head
+        .sign_in(
+            "tb@quoctuan.vn",
+            &password,
+            "một câu dài dễ nhớ của trưởng ban",
+        )
+        .await;
+
+    // A bad address is refused, what was typed stays, nothing is saved.
+    let (status, page) = head
+        .post("/quan-tri/cai-dat", &profile(&csrf, "khong-phai-thu"))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("Địa chỉ thư điện tử “khong-phai-thu” không hợp lệ."),
+        "{page}"
+    );
+    assert!(page.contains("Thôn Đông Tạ"));
+    let (_, home) = head.get("/").await;
+    assert!(!home.contains("Thôn Đông Tạ"));
+
+    let (status, page) = head
+        .post("/quan-tri/cai-dat", &profile(&csrf, "ubnd@quoctuan.vn"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("Đã lưu thông tin của trang."));
+    let (_, home) = head.get("/").await;
+    assert!(
+        home.contains("Thôn Đông Tạ, xã Quốc Tuấn, thành phố Hải Phòng"),
+        "the footer"
+    );
+
+    // An official added shows on the contact page; corrected, then removed.
+    let (status, to) = head
+        .post(
+            "/quan-tri/cai-dat/can-bo",
+            &[
+                ("csrf", &csrf),
+                ("name", "Phạm Thị Hoa"),
+                ("position", "Công chức Văn phòng - Thống kê"),
+                ("phone", "0912 345 678"),
+                ("email", "hoa@quoctuan.vn"),
+                ("is_info_focal", "1"),
+                ("sort_order", "5"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
+    let (_, contacts) = head.get("/lien-he").await;
+    assert!(contacts.contains("Phạm Thị Hoa"), "{contacts}");
+    let id: uuid::Uuid = sqlx::query_scalar("SELECT id FROM officials WHERE name = 'Phạm Thị Hoa'")
+        .fetch_one(&env.admin)
+        .await
+        .unwrap();
+    let id = id.to_string();
+    let (status, _) = head
+        .post(
+            "/quan-tri/cai-dat/can-bo",
+            &[
+                ("csrf", &csrf),
+                ("id", &id),
+                ("name", "Phạm Thị Hoa"),
+                ("position", "Công chức Văn phòng - Thống kê"),
+                ("phone", "số điện thoại"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Another commune's official: not found, untouched.
+    let stranger = stranger.to_string();
+    let (status, _) = head
+        .post(
+            "/quan-tri/cai-dat/can-bo",
+            &[
+                ("csrf", &csrf),
+                ("id", &stranger),
+                ("name", "Đổi tên"),
+                ("position", "Chủ tịch"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = head
+        .post(
+            &format!("/quan-tri/cai-dat/can-bo/{stranger}/xoa"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let untouched: String = sqlx::query_scalar("SELECT name FROM officials WHERE id = $1::uuid")
+        .bind(&stranger)
+        .fetch_one(&env.admin)
+        .await
+        .unwrap();
+    assert_eq!(untouched, "Trần Văn Khác");
+    let (status, _) = head
+        .post(
+            &format!("/quan-tri/cai-dat/can-bo/{id}/xoa"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, contacts) = head.get("/lien-he").await;
+    assert!(!contacts.contains("Phạm Thị Hoa"));
+
+    // Every change is in the audit log.
+    let (_, log) = head.get("/quan-tri/nhat-ky").await;
+    assert!(log.contains("Cập nhật thông tin của trang"));
+    assert!(log.contains("Xóa lãnh đạo, cán bộ"));
+    platform.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_stop_results_must_add_up_and_only_the_deciders_record_them() {
+    let env = TestEnv::new().await;
+    let password = head_of(&env, "quoctuan", "Xã Quốc Tuấn", "tb@quoctuan.vn").await;
+    let member = common::congxa(
+        &env,
+        &[
+            "user",
+            "create",
+            "--tenant",
+            "quoctuan",
+            "--email",
+            "mai@quoctuan.vn",
+            "--name",
+            "Nguyễn Thị Mai",
+            "--role",
+            "member",
+            "--json",
+        ],
+    )
+    .await;
+    let member_password = member.json()["one_time_password"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let platform = Platform::start(&env).await;
+
+    let mut mai = Browser::new(&platform, HOST);
+    mai.sign_in(
+        "mai@quoctuan.vn",
+        &member_password,
+        "mật khẩu mới của ủy viên Mai",
+    )
+    .await;
+    let (status, _) = mai.get("/quan-tri/mot-cua").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = mai.get("/quan-tri/cai-dat").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let mut head = Browser::new(&platform, HOST);
+    let csrf = head
+        .sign_in(
+            "tb@quoctuan.vn",
+            &password,
+            "một câu dài dễ nhớ của trưởng ban",
+        )
+        .await;
+    let month = |received: &'static str| {
+        vec![
+            ("month", "10/2026"),
+            ("received", received),
+            ("on_time", "40"),
+            ("late", "2"),
+            ("in_progress", "8"),
+            ("online", "31"),
+        ]
+    };
+    let send = |pairs: Vec<(&'static str, &'static str)>| {
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend(pairs);
+        all
+    };
+    let (status, page) = head.post("/quan-tri/mot-cua", &send(month("49"))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("phải cộng lại bằng số hồ sơ tiếp nhận"),
+        "{page}"
+    );
+    assert!(page.contains(r#"value="49""#), "what was typed stays");
+    let (status, page) = head
+        .post(
+            "/quan-tri/mot-cua",
+            &send(vec![
+                ("month", "13/2026"),
+                ("received", "1"),
+                ("on_time", "1"),
+                ("late", "0"),
+                ("in_progress", "0"),
+                ("online", "0"),
+            ]),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Tháng không đúng dạng"));
+    let saved: i64 = sqlx::query_scalar("SELECT count(*) FROM one_stop_results")
+        .fetch_one(&env.admin)
+        .await
+        .unwrap();
+    assert_eq!(saved, 0);
+
+    let (status, page) = head.post("/quan-tri/mot-cua", &send(month("50"))).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("Đã lưu kết quả của tháng."));
+    let (_, procedures) = head.get("/thu-tuc-hanh-chinh").await;
+    assert!(
+        procedures.contains("<td>50</td><td>40</td><td>2</td><td>8</td><td>31</td>"),
+        "{procedures}"
+    );
+    platform.stop().await;
+}
