@@ -277,3 +277,79 @@ async fn one_stop_results_must_add_up_and_only_the_deciders_record_them() {
     );
     platform.stop().await;
 }
+
+/// Posts the procedure form with owned values.
+async fn post_owned(browser: &mut Browser, pairs: &[(&str, String)]) -> (StatusCode, String) {
+    let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    browser.post("/quan-tri/thu-tuc/moi", &refs).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_procedure_is_written_in_its_own_form_and_published_through_the_workflow() {
+    let env = TestEnv::new().await;
+    let password = head_of(&env, "quoctuan", "Xã Quốc Tuấn", "tb@quoctuan.vn").await;
+    let platform = Platform::start(&env).await;
+    let mut head = Browser::new(&platform, HOST);
+    let csrf = head
+        .sign_in(
+            "tb@quoctuan.vn",
+            &password,
+            "một câu dài dễ nhớ của trưởng ban",
+        )
+        .await;
+    let procedure = |portal: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("title", "Đăng ký khai sinh".to_owned()),
+            ("code", "1.001193".to_owned()),
+            ("field", "Hộ tịch".to_owned()),
+            ("online_level", "full".to_owned()),
+            ("processing_time", "Ngay trong ngày làm việc".to_owned()),
+            ("fee", "Miễn lệ phí".to_owned()),
+            ("agency", "UBND xã Quốc Tuấn".to_owned()),
+            ("portal_url", portal.to_owned()),
+            (
+                "body",
+                "<ol><li>Nộp tờ khai</li><li>Nhận giấy khai sinh</li></ol>".to_owned(),
+            ),
+        ]
+    };
+    let (status, page) = post_owned(&mut head, &procedure("http://dichvucong.gov.vn/x")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("phải bắt đầu bằng https:"), "{page}");
+    assert!(page.contains("1.001193"), "what was typed stays");
+    let none: i64 = sqlx::query_scalar("SELECT count(*) FROM procedures")
+        .fetch_one(&env.admin)
+        .await
+        .unwrap();
+    assert_eq!(none, 0);
+
+    let (status, to) = post_owned(
+        &mut head,
+        &procedure(
+            "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc=1.001193",
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
+    let id = to
+        .trim_start_matches("/quan-tri/tin-bai/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (status, _) = head
+        .post(
+            &format!("/quan-tri/tin-bai/{id}/thao-tac"),
+            &[("csrf", &csrf), ("action", "publish")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, public) = head.get("/thu-tuc-hanh-chinh/dang-ky-khai-sinh").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        public.contains("1.001193") && public.contains("Nộp tờ khai"),
+        "{public}"
+    );
+    platform.stop().await;
+}

@@ -82,6 +82,77 @@ fn check_text(text: &Text<'_>) -> Result<(), BoardError> {
     Ok(())
 }
 
+/// Starts an administrative procedure (its code in the national catalogue,
+/// field, how far it can be done online, time, fee, agency, the public
+/// service portal's page) as the actor's draft, in the procedures section.
+pub async fn create_procedure(
+    conn: &mut PgConnection,
+    tenant: Uuid,
+    actor: &Account,
+    text: &Text<'_>,
+    fields: &congxa_site::write::ProcedureFields<'_>,
+) -> Result<Uuid, BoardError> {
+    if !actor.role.may(Permission::Create) || actor.role == crate::roles::Role::Contributor {
+        return Err(BoardError::Forbidden);
+    }
+    check_text(text)?;
+    if fields.field.trim().is_empty() {
+        return Err(BoardError::Invalid("Mời nhập lĩnh vực.".to_owned()));
+    }
+    for (value, label, max) in [
+        (fields.code, "mã thủ tục", 50),
+        (fields.field, "lĩnh vực", 200),
+        (fields.processing_time, "thời hạn giải quyết", 300),
+        (fields.fee, "phí, lệ phí", 300),
+        (fields.agency, "cơ quan thực hiện", 300),
+    ] {
+        if value.chars().count() > max {
+            return Err(BoardError::Invalid(format!(
+                "Trường {label} dài quá {max} ký tự."
+            )));
+        }
+    }
+    if !["full", "partial", "none"].contains(&fields.online_level) {
+        return Err(BoardError::Invalid(
+            "Mời chọn mức độ thực hiện trực tuyến.".to_owned(),
+        ));
+    }
+    let portal = fields.portal_url.trim();
+    if !portal.is_empty()
+        && (!portal.starts_with("https://") || portal.contains(char::is_whitespace))
+    {
+        return Err(BoardError::Invalid(
+            "Địa chỉ trên Cổng Dịch vụ công phải bắt đầu bằng https://.".to_owned(),
+        ));
+    }
+    let section = sqlx::query_scalar!(
+        "SELECT id FROM sections WHERE kind = 'procedures' ORDER BY parent_id NULLS FIRST LIMIT 1"
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| {
+        BoardError::Invalid("Trang chưa có chuyên mục thủ tục hành chính.".to_owned())
+    })?;
+    let extra = [fields.code, fields.field].join(" ");
+    let id = insert_draft(conn, tenant, actor, section, text, &extra).await?;
+    sqlx::query!(
+        "INSERT INTO procedures (item_id, tenant_id, code, field, online_level, processing_time, fee, agency, portal_url)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        id,
+        tenant,
+        fields.code.trim(),
+        fields.field.trim(),
+        fields.online_level,
+        fields.processing_time.trim(),
+        fields.fee.trim(),
+        fields.agency.trim(),
+        portal
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
 /// Starts an item in an article-like section (news, introduction, plans,
 /// democracy items) as the actor's draft.
 pub async fn create(

@@ -14,6 +14,7 @@ mod documents;
 mod files;
 mod items;
 mod members;
+mod procedures;
 mod recovery;
 mod security;
 mod session;
@@ -30,7 +31,8 @@ use serde::Serialize;
 
 use crate::AppState;
 
-const TEMPLATES: [(&str, &str); 17] = [
+const TEMPLATES: [(&str, &str); 18] = [
+    ("procedure.html", include_str!("../../admin/procedure.html")),
     ("settings.html", include_str!("../../admin/settings.html")),
     ("one_stop.html", include_str!("../../admin/one_stop.html")),
     ("security.html", include_str!("../../admin/security.html")),
@@ -107,6 +109,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/van-ban/moi",
             get(documents::new_form).post(documents::create),
+        )
+        .route(
+            "/thu-tuc/moi",
+            get(procedures::new_form).post(procedures::create),
         )
         .route("/tai-len.js", get(files::script))
         .route("/bien-tap.js", get(files::editor_script))
