@@ -153,6 +153,120 @@ pub async fn create_procedure(
     Ok(id)
 }
 
+/// One entry of a week's schedule as the board types it.
+pub struct ScheduleLine<'a> {
+    pub starts_at: time::OffsetDateTime,
+    pub leader: &'a str,
+    pub content: &'a str,
+    pub location: &'a str,
+    pub participants: &'a str,
+}
+
+/// Starts a week of the leaders' work schedule (the week of `monday`) with
+/// its entries, as the actor's draft in the schedule section. A week has
+/// one schedule: a second one for the same week is refused.
+pub async fn create_schedule_week(
+    conn: &mut PgConnection,
+    tenant: Uuid,
+    actor: &Account,
+    monday: Date,
+    lines: &[ScheduleLine<'_>],
+) -> Result<Uuid, BoardError> {
+    if !actor.role.may(Permission::Create) || actor.role == crate::roles::Role::Contributor {
+        return Err(BoardError::Forbidden);
+    }
+    if lines.is_empty() {
+        return Err(BoardError::Invalid(
+            "Mời nhập ít nhất một việc trong tuần.".to_owned(),
+        ));
+    }
+    let sunday = monday + time::Duration::days(6);
+    for line in lines {
+        let day = line
+            .starts_at
+            .to_offset(congxa_locale::time::VIETNAM)
+            .date();
+        if day < monday || day > sunday {
+            return Err(BoardError::Invalid(format!(
+                "Ngày {} không thuộc tuần từ {} đến {}.",
+                congxa_locale::time::day_date(day),
+                congxa_locale::time::day_date(monday),
+                congxa_locale::time::day_date(sunday)
+            )));
+        }
+        for (value, label, max, required) in [
+            (line.leader, "người chủ trì", 300, true),
+            (line.content, "nội dung", 2000, true),
+            (line.location, "địa điểm", 300, false),
+            (line.participants, "thành phần", 1000, false),
+        ] {
+            if required && value.trim().is_empty() {
+                return Err(BoardError::Invalid(format!("Mỗi việc cần có {label}.")));
+            }
+            if value.chars().count() > max {
+                return Err(BoardError::Invalid(format!(
+                    "Trường {label} dài quá {max} ký tự."
+                )));
+            }
+        }
+    }
+    let taken = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM schedule_weeks WHERE week_start = $1) AS "taken!""#,
+        monday
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    if taken {
+        return Err(BoardError::Invalid(
+            "Tuần này đã có lịch công tác: hãy mở lịch đã có trong danh sách tin bài để sửa."
+                .to_owned(),
+        ));
+    }
+    let section = sqlx::query_scalar!(
+        "SELECT id FROM sections WHERE kind = 'schedule' ORDER BY parent_id NULLS FIRST LIMIT 1"
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| BoardError::Invalid("Trang chưa có chuyên mục lịch công tác.".to_owned()))?;
+    let (year, week, _) = monday.to_iso_week_date();
+    let title = format!(
+        "Lịch công tác tuần {week} năm {year} (từ {} đến {})",
+        congxa_locale::time::day_date(monday),
+        congxa_locale::time::day_date(sunday)
+    );
+    let text = Text {
+        title: &title,
+        summary: "",
+        body: "",
+        target_date: Some(monday),
+    };
+    let id = insert_draft(conn, tenant, actor, section, &text, "").await?;
+    sqlx::query!(
+        "INSERT INTO schedule_weeks (item_id, tenant_id, week_start) VALUES ($1, $2, $3)",
+        id,
+        tenant,
+        monday
+    )
+    .execute(&mut *conn)
+    .await?;
+    for line in lines {
+        sqlx::query!(
+            "INSERT INTO schedule_entries (tenant_id, item_id, starts_at, leader, content, location, participants)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            tenant,
+            id,
+            line.starts_at,
+            line.leader.trim(),
+            line.content.trim(),
+            line.location.trim(),
+            line.participants.trim()
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(id)
+}
+
 /// Starts an item in an article-like section (news, introduction, plans,
 /// democracy items) as the actor's draft.
 pub async fn create(

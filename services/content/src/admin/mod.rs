@@ -16,6 +16,7 @@ mod items;
 mod members;
 mod procedures;
 mod recovery;
+mod schedule;
 mod security;
 mod session;
 mod settings;
@@ -31,7 +32,8 @@ use serde::Serialize;
 
 use crate::AppState;
 
-const TEMPLATES: [(&str, &str); 18] = [
+const TEMPLATES: [(&str, &str); 19] = [
+    ("schedule.html", include_str!("../../admin/schedule.html")),
     ("procedure.html", include_str!("../../admin/procedure.html")),
     ("settings.html", include_str!("../../admin/settings.html")),
     ("one_stop.html", include_str!("../../admin/one_stop.html")),
@@ -109,6 +111,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/van-ban/moi",
             get(documents::new_form).post(documents::create),
+        )
+        .route(
+            "/lich-cong-tac/moi",
+            get(schedule::new_form).post(schedule::create),
         )
         .route(
             "/thu-tuc/moi",

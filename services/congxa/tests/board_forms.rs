@@ -1,7 +1,9 @@
-//! The head's settings in the workspace, through the gateway: the site's
-//! particulars and its officials appear on the public site at once, bad
-//! input is refused in Vietnamese with nothing saved, another commune's ids
-//! reach nothing, and the one-stop results must add up.
+//! The workspace's own forms, through the gateway: the head's settings (the
+//! site's particulars and its officials appear on the public site at once),
+//! the one-stop results (which must add up), a procedure and a week of the
+//! work schedule (through the workflow to the public site). Bad input is
+//! refused in Vietnamese with nothing saved; another commune's ids reach
+//! nothing.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -349,6 +351,91 @@ async fn a_procedure_is_written_in_its_own_form_and_published_through_the_workfl
     assert_eq!(status, StatusCode::OK);
     assert!(
         public.contains("1.001193") && public.contains("Nộp tờ khai"),
+        "{public}"
+    );
+    platform.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_week_of_the_work_schedule_is_entered_line_by_line_and_published() {
+    let env = TestEnv::new().await;
+    let password = head_of(&env, "quoctuan", "Xã Quốc Tuấn", "tb@quoctuan.vn").await;
+    let platform = Platform::start(&env).await;
+    let mut head = Browser::new(&platform, HOST);
+    let csrf = head
+        .sign_in(
+            "tb@quoctuan.vn",
+            &password,
+            "một câu dài dễ nhớ của trưởng ban",
+        )
+        .await;
+    let week = |second_day: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("tuan", "02/12/2026".to_owned()),
+            ("ngay-0", "30/11/2026".to_owned()),
+            ("gio-0", "07:30".to_owned()),
+            (
+                "chu-tri-0",
+                "Đ/c Nguyễn Văn An, Chủ tịch UBND xã".to_owned(),
+            ),
+            ("noi-dung-0", "Giao ban đầu tuần".to_owned()),
+            ("dia-diem-0", "Phòng họp UBND xã".to_owned()),
+            ("ngay-1", second_day.to_owned()),
+            ("gio-1", "14:00".to_owned()),
+            ("chu-tri-1", "Đ/c Trần Thị Bình, Phó Chủ tịch".to_owned()),
+            (
+                "noi-dung-1",
+                "Kiểm tra tiến độ đường thôn Vĩnh Khê".to_owned(),
+            ),
+        ]
+    };
+    let post = |pairs: Vec<(&'static str, String)>| {
+        let mut browser = Browser::new(&platform, HOST);
+        browser.cookies = head.cookies.clone();
+        async move {
+            let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            browser.post("/quan-tri/lich-cong-tac/moi", &refs).await
+        }
+    };
+    let (status, page) = post(week("10/12/2026")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("không thuộc tuần từ 30&#x2f;11&#x2f;2026"),
+        "{page}"
+    );
+    assert!(page.contains("Giao ban đầu tuần"), "what was typed stays");
+    let (status, page) = post(week("31/11/2026")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("Dòng 2: ngày và giờ không đúng dạng"),
+        "{page}"
+    );
+
+    let (status, to) = post(week("03/12/2026")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
+    let (status, page) = post(week("03/12/2026")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Tuần này đã có lịch công tác"));
+
+    let id = to
+        .trim_start_matches("/quan-tri/tin-bai/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (status, _) = head
+        .post(
+            &format!("/quan-tri/tin-bai/{id}/thao-tac"),
+            &[("csrf", &csrf), ("action", "publish")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, public) = head.get("/lich-cong-tac?tuan=2026-11-30").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        public.contains("Giao ban đầu tuần")
+            && public.contains("Kiểm tra tiến độ đường thôn Vĩnh Khê"),
         "{public}"
     );
     platform.stop().await;
