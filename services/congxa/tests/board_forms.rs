@@ -440,3 +440,78 @@ async fn a_week_of_the_work_schedule_is_entered_line_by_line_and_published() {
     );
     platform.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_budget_report_is_named_from_its_kind_and_year_and_takes_only_the_communes_files() {
+    let env = TestEnv::new().await;
+    let password = head_of(&env, "quoctuan", "Xã Quốc Tuấn", "tb@quoctuan.vn").await;
+    head_of(&env, "anhung", "Xã An Hưng", "tb@anhung.vn").await;
+    let foreign: uuid::Uuid = sqlx::query_scalar(
+        "INSERT INTO media_files (tenant_id, storage_key, filename, content_type, size_bytes, sha256)
+         SELECT id, 'tenants/' || id || '/x', 'du-toan.pdf', 'application/pdf', 1, 'x' FROM tenants WHERE slug = 'anhung'
+         RETURNING id",
+    )
+    .fetch_one(&env.admin)
+    .await
+    .unwrap();
+    let platform = Platform::start(&env).await;
+    let mut head = Browser::new(&platform, HOST);
+    let csrf = head
+        .sign_in(
+            "tb@quoctuan.vn",
+            &password,
+            "một câu dài dễ nhớ của trưởng ban",
+        )
+        .await;
+    let foreign = foreign.to_string();
+    for (year, file, refusal) in [
+        ("hai nghìn", "", "Năm ngân sách không hợp lệ"),
+        (
+            "2027",
+            foreign.as_str(),
+            "Tệp đã chọn không có trong thư viện của xã.",
+        ),
+    ] {
+        let (status, page) = head
+            .post(
+                "/quan-tri/ngan-sach/moi",
+                &[
+                    ("csrf", &csrf),
+                    ("report_kind", "estimate"),
+                    ("year", year),
+                    ("period", "year"),
+                    ("file", file),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+        assert!(page.contains(refusal), "{page}");
+    }
+    let none: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM items i JOIN budget_reports b ON b.item_id = i.id",
+    )
+    .fetch_one(&env.admin)
+    .await
+    .unwrap();
+    assert_eq!(none, 0, "nothing half saved");
+
+    let (status, to) = head
+        .post(
+            "/quan-tri/ngan-sach/moi",
+            &[
+                ("csrf", &csrf),
+                ("report_kind", "estimate"),
+                ("year", "2027"),
+                ("period", "year"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
+    let title: String =
+        sqlx::query_scalar("SELECT i.title FROM items i JOIN budget_reports b ON b.item_id = i.id")
+            .fetch_one(&env.admin)
+            .await
+            .unwrap();
+    assert_eq!(title, "Dự toán ngân sách xã năm 2027");
+    platform.stop().await;
+}

@@ -432,22 +432,102 @@ pub async fn create_document(
     .execute(&mut *conn)
     .await?;
     if let Some(file) = file {
-        // The composite key refuses another commune's file.
-        sqlx::query!(
-            "INSERT INTO item_files (tenant_id, item_id, file_id, label) VALUES ($1, $2, $3, $4)",
-            tenant,
-            id,
-            file,
-            format!("{} {}", fields.doc_type.trim(), fields.number_symbol.trim())
-        )
-        .execute(&mut *conn)
-        .await
-        .map_err(|e| match &e {
-            sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
-                BoardError::Invalid("Tệp đã chọn không có trong thư viện của xã.".to_owned())
-            }
-            _ => e.into(),
-        })?;
+        let label = format!("{} {}", fields.doc_type.trim(), fields.number_symbol.trim());
+        attach(conn, tenant, id, file, &label).await?;
+    }
+    Ok(id)
+}
+
+/// Attaches a file of the commune's library to an item.
+async fn attach(
+    conn: &mut PgConnection,
+    tenant: Uuid,
+    item: Uuid,
+    file: Uuid,
+    label: &str,
+) -> Result<(), BoardError> {
+    // The composite key refuses another commune's file.
+    sqlx::query!(
+        "INSERT INTO item_files (tenant_id, item_id, file_id, label) VALUES ($1, $2, $3, $4)",
+        tenant,
+        item,
+        file,
+        label
+    )
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| match &e {
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+            BoardError::Invalid("Tệp đã chọn không có trong thư viện của xã.".to_owned())
+        }
+        _ => e.into(),
+    })?;
+    Ok(())
+}
+
+/// What kind of budget report, for which year and period (the codes of
+/// the budget_reports table).
+pub struct BudgetFields<'a> {
+    pub report_kind: &'a str,
+    pub year: i32,
+    pub period: &'a str,
+}
+
+/// Starts a budget report (Law 104/2016 Art. 19: estimates, settlements,
+/// execution, financial reports) with its file, as the actor's draft in the
+/// budget section.
+pub async fn create_budget_report(
+    conn: &mut PgConnection,
+    tenant: Uuid,
+    actor: &Account,
+    text: &Text<'_>,
+    fields: &BudgetFields<'_>,
+    file: Option<Uuid>,
+) -> Result<Uuid, BoardError> {
+    if !actor.role.may(Permission::Create) || actor.role == crate::roles::Role::Contributor {
+        return Err(BoardError::Forbidden);
+    }
+    check_text(text)?;
+    if ![
+        "estimate",
+        "settlement",
+        "execution",
+        "financial",
+        "statistics",
+    ]
+    .contains(&fields.report_kind)
+    {
+        return Err(BoardError::Invalid("Mời chọn loại báo cáo.".to_owned()));
+    }
+    if !["year", "half", "q1", "q2", "q3", "q4"].contains(&fields.period) {
+        return Err(BoardError::Invalid("Mời chọn kỳ báo cáo.".to_owned()));
+    }
+    if !(1990..=2200).contains(&fields.year) {
+        return Err(BoardError::Invalid(
+            "Năm ngân sách không hợp lệ (ví dụ: 2026).".to_owned(),
+        ));
+    }
+    let section = sqlx::query_scalar!(
+        "SELECT id FROM sections WHERE kind = 'budget' ORDER BY parent_id NULLS FIRST LIMIT 1"
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| {
+        BoardError::Invalid("Trang chưa có chuyên mục công khai ngân sách.".to_owned())
+    })?;
+    let id = insert_draft(conn, tenant, actor, section, text, "").await?;
+    sqlx::query!(
+        "INSERT INTO budget_reports (item_id, tenant_id, report_kind, year, period) VALUES ($1, $2, $3, $4, $5)",
+        id,
+        tenant,
+        fields.report_kind,
+        fields.year,
+        fields.period
+    )
+    .execute(&mut *conn)
+    .await?;
+    if let Some(file) = file {
+        attach(conn, tenant, id, file, text.title.trim()).await?;
     }
     Ok(id)
 }

@@ -8,6 +8,7 @@
 #![allow(clippy::result_large_err)]
 
 mod audit;
+mod budget;
 mod citizens;
 mod dashboard;
 mod documents;
@@ -32,7 +33,8 @@ use serde::Serialize;
 
 use crate::AppState;
 
-const TEMPLATES: [(&str, &str); 19] = [
+const TEMPLATES: [(&str, &str); 20] = [
+    ("budget.html", include_str!("../../admin/budget.html")),
     ("schedule.html", include_str!("../../admin/schedule.html")),
     ("procedure.html", include_str!("../../admin/procedure.html")),
     ("settings.html", include_str!("../../admin/settings.html")),
@@ -112,6 +114,7 @@ pub fn router() -> Router<AppState> {
             "/van-ban/moi",
             get(documents::new_form).post(documents::create),
         )
+        .route("/ngan-sach/moi", get(budget::new_form).post(budget::create))
         .route(
             "/lich-cong-tac/moi",
             get(schedule::new_form).post(schedule::create),

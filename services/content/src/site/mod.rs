@@ -18,7 +18,7 @@ pub(crate) mod params;
 mod procedures;
 mod questions;
 mod rating;
-mod records;
+pub(crate) mod records;
 mod schedule;
 mod search;
 mod sitemap;
