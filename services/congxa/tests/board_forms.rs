@@ -515,3 +515,96 @@ async fn a_budget_report_is_named_from_its_kind_and_year_and_takes_only_the_comm
     assert_eq!(title, "Dự toán ngân sách xã năm 2027");
     platform.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_draft_is_put_to_consultation_for_the_days_given_and_then_takes_comments() {
+    let env = TestEnv::new().await;
+    let password = head_of(&env, "quoctuan", "Xã Quốc Tuấn", "tb@quoctuan.vn").await;
+    let platform = Platform::start(&env).await;
+    let mut head = Browser::new(&platform, HOST);
+    let csrf = head
+        .sign_in(
+            "tb@quoctuan.vn",
+            &password,
+            "một câu dài dễ nhớ của trưởng ban",
+        )
+        .await;
+    let today = time::OffsetDateTime::now_utc()
+        .to_offset(congxa_locale::time::VIETNAM)
+        .date();
+    let day = |d: time::Date| congxa_locale::time::day_date(d);
+    let (from, to, before) = (
+        day(today),
+        day(today + time::Duration::days(30)),
+        day(today - time::Duration::days(1)),
+    );
+    let draft = |end: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("title", "Dự thảo Quy chế văn hóa thôn Vĩnh Khê".to_owned()),
+            ("drafting_body", "Ban công tác Mặt trận thôn".to_owned()),
+            ("from", from.clone()),
+            ("to", end.to_owned()),
+            (
+                "body",
+                "<p>Mời bà con góp ý các điều 3 đến 7.</p>".to_owned(),
+            ),
+        ]
+    };
+    let post = |pairs: Vec<(&'static str, String)>| {
+        let mut browser = Browser::new(&platform, HOST);
+        browser.cookies = head.cookies.clone();
+        async move {
+            let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            browser.post("/quan-tri/lay-y-kien/moi", &refs).await
+        }
+    };
+    let (status, page) = post(draft(&before)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("Ngày kết thúc lấy ý kiến phải sau ngày bắt đầu."),
+        "{page}"
+    );
+    let (status, page) = post(draft("31/02/2026")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("không đúng dạng ngày"), "{page}");
+
+    let (status, to_item) = post(draft(&to)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{to_item}");
+    let id = to_item
+        .trim_start_matches("/quan-tri/tin-bai/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (status, _) = head
+        .post(
+            &format!("/quan-tri/tin-bai/{id}/thao-tac"),
+            &[("csrf", &csrf), ("action", "publish")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    // Open now, until the end of the last day in Vietnam.
+    let (open, closes): (bool, time::OffsetDateTime) =
+        sqlx::query_as("SELECT now() BETWEEN opens_at AND closes_at, closes_at FROM consultations")
+            .fetch_one(&env.admin)
+            .await
+            .unwrap();
+    assert!(open);
+    let closes = closes.to_offset(congxa_locale::time::VIETNAM);
+    assert_eq!((closes.hour(), closes.minute()), (23, 59));
+    let path: String = sqlx::query_scalar(
+        "SELECT '/' || s.path || '/' || i.slug FROM items i JOIN sections s ON s.id = i.section_id WHERE i.id = $1::uuid",
+    )
+    .bind(&id)
+    .fetch_one(&env.admin)
+    .await
+    .unwrap();
+    let (status, public) = head.get(&path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        public.contains("Mời bà con góp ý các điều 3 đến 7."),
+        "{public}"
+    );
+    platform.stop().await;
+}

@@ -267,6 +267,58 @@ pub async fn create_schedule_week(
     Ok(id)
 }
 
+/// Starts a draft put to the public for comments (who drafted it, when
+/// comments open and close) with the draft's file, as the actor's draft in
+/// the consultations section.
+#[allow(clippy::too_many_arguments)]
+pub async fn create_consultation(
+    conn: &mut PgConnection,
+    tenant: Uuid,
+    actor: &Account,
+    text: &Text<'_>,
+    drafting_body: &str,
+    opens_at: OffsetDateTime,
+    closes_at: OffsetDateTime,
+    file: Option<Uuid>,
+) -> Result<Uuid, BoardError> {
+    if !actor.role.may(Permission::Create) || actor.role == crate::roles::Role::Contributor {
+        return Err(BoardError::Forbidden);
+    }
+    check_text(text)?;
+    if drafting_body.chars().count() > 300 {
+        return Err(BoardError::Invalid(
+            "Cơ quan soạn thảo dài quá 300 ký tự.".to_owned(),
+        ));
+    }
+    if closes_at <= opens_at {
+        return Err(BoardError::Invalid(
+            "Ngày kết thúc lấy ý kiến phải sau ngày bắt đầu.".to_owned(),
+        ));
+    }
+    let section = sqlx::query_scalar!(
+        "SELECT id FROM sections WHERE kind = 'consultations' ORDER BY parent_id NULLS FIRST LIMIT 1"
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| BoardError::Invalid("Trang chưa có chuyên mục lấy ý kiến.".to_owned()))?;
+    let id = insert_draft(conn, tenant, actor, section, text, drafting_body).await?;
+    sqlx::query!(
+        "INSERT INTO consultations (item_id, tenant_id, drafting_body, opens_at, closes_at)
+         VALUES ($1, $2, $3, $4, $5)",
+        id,
+        tenant,
+        drafting_body.trim(),
+        opens_at,
+        closes_at
+    )
+    .execute(&mut *conn)
+    .await?;
+    if let Some(file) = file {
+        attach(conn, tenant, id, file, "Dự thảo").await?;
+    }
+    Ok(id)
+}
+
 /// Starts an item in an article-like section (news, introduction, plans,
 /// democracy items) as the actor's draft.
 pub async fn create(

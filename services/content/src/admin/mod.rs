@@ -10,6 +10,7 @@
 mod audit;
 mod budget;
 mod citizens;
+mod consultations;
 mod dashboard;
 mod documents;
 mod files;
@@ -33,7 +34,11 @@ use serde::Serialize;
 
 use crate::AppState;
 
-const TEMPLATES: [(&str, &str); 20] = [
+const TEMPLATES: [(&str, &str); 21] = [
+    (
+        "consultation.html",
+        include_str!("../../admin/consultation.html"),
+    ),
     ("budget.html", include_str!("../../admin/budget.html")),
     ("schedule.html", include_str!("../../admin/schedule.html")),
     ("procedure.html", include_str!("../../admin/procedure.html")),
@@ -115,6 +120,10 @@ pub fn router() -> Router<AppState> {
             get(documents::new_form).post(documents::create),
         )
         .route("/ngan-sach/moi", get(budget::new_form).post(budget::create))
+        .route(
+            "/lay-y-kien/moi",
+            get(consultations::new_form).post(consultations::create),
+        )
         .route(
             "/lich-cong-tac/moi",
             get(schedule::new_form).post(schedule::create),

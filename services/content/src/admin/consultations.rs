@@ -1,0 +1,143 @@
+//! A new draft for public comments in the workspace: its name, who drafted
+//! it, the days comments are taken (from the start of the first to the end
+//! of the last, Vietnam's time), its text and its file. It then goes through
+//! the workflow like any item; comments arrive in "Hỏi đáp, góp ý".
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use congxa_board::items::{self, Text};
+use congxa_board::{BoardError, Role};
+use congxa_locale::time as vn_time;
+use serde::Serialize;
+use time::{Duration, OffsetDateTime, Time};
+use uuid::Uuid;
+
+use super::session::Member;
+use super::{board_error, render, see_other};
+use crate::AppState;
+use crate::site::params::Params;
+
+const FIELDS: [&str; 7] = [
+    "title",
+    "summary",
+    "body",
+    "drafting_body",
+    "from",
+    "to",
+    "file",
+];
+
+#[derive(Serialize)]
+struct ConsultationPage {
+    files: Vec<(Uuid, String)>,
+    values: Vec<(String, String)>,
+}
+
+async fn page(
+    state: &AppState,
+    member: &Member,
+    status: StatusCode,
+    values: Vec<(String, String)>,
+    error: Option<&str>,
+) -> Response {
+    let files = async {
+        let mut tx = member.begin(state).await?;
+        Ok::<_, BoardError>(
+            sqlx::query!(
+                "SELECT id, filename FROM media_files
+                 WHERE content_type NOT LIKE 'image/%' AND content_type NOT LIKE 'video/%'
+                 ORDER BY created_at DESC LIMIT 200"
+            )
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r.filename))
+            .collect(),
+        )
+    };
+    let files = match files.await {
+        Ok(files) => files,
+        Err(error) => return board_error(error),
+    };
+    let mut frame = member.frame("Lấy ý kiến dự thảo", ConsultationPage { files, values });
+    frame.error = error;
+    render(state, status, "consultation.html", frame)
+}
+
+pub async fn new_form(State(state): State<AppState>, member: Member) -> Response {
+    if member.account.role == Role::Contributor {
+        return board_error(BoardError::Forbidden);
+    }
+    page(&state, &member, StatusCode::OK, Vec::new(), None).await
+}
+
+/// The start of a day in Vietnam.
+fn start_of(day: time::Date) -> OffsetDateTime {
+    day.with_time(Time::MIDNIGHT)
+        .assume_offset(vn_time::VIETNAM)
+}
+
+pub async fn create(State(state): State<AppState>, member: Member, body: Bytes) -> Response {
+    let form = Params::parse_body(&body);
+    if let Err(refused) = member.check(&form) {
+        return refused;
+    }
+    let created = async {
+        let day = |name: &str, label: &str| {
+            vn_time::parse_day(form.raw(name)).ok_or_else(|| {
+                BoardError::Invalid(format!("{label} không đúng dạng ngày (ví dụ: 01/12/2026)."))
+            })
+        };
+        let opens_at = start_of(day("from", "Ngày bắt đầu lấy ý kiến")?);
+        // Comments are taken until the end of the last day.
+        let closes_at = start_of(day("to", "Ngày kết thúc lấy ý kiến")?) + Duration::days(1)
+            - Duration::seconds(1);
+        let file = match form.get("file") {
+            Some(raw) => Some(Uuid::parse_str(raw).map_err(|_| {
+                BoardError::Invalid("Tệp đã chọn không có trong thư viện của xã.".to_owned())
+            })?),
+            None => None,
+        };
+        let text = Text {
+            title: form.raw("title"),
+            summary: form.raw("summary"),
+            body: form.raw("body"),
+            target_date: None,
+        };
+        let mut tx = member.begin(&state).await?;
+        let id = items::create_consultation(
+            &mut tx,
+            member.tenant.id,
+            &member.account,
+            &text,
+            form.raw("drafting_body"),
+            opens_at,
+            closes_at,
+            file,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok::<_, BoardError>(id)
+    };
+    match created.await {
+        Ok(id) => see_other(&format!("/quan-tri/tin-bai/{id}?da-luu=1")),
+        Err(error) if error.is_input() && !matches!(error, BoardError::Forbidden) => {
+            let values = FIELDS
+                .iter()
+                .map(|name| ((*name).to_owned(), form.raw(name).to_owned()))
+                .collect();
+            let text = error.to_string();
+            page(
+                &state,
+                &member,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                values,
+                Some(&text),
+            )
+            .await
+        }
+        Err(error) => board_error(error),
+    }
+}
