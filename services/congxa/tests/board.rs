@@ -499,6 +499,7 @@ async fn every_workspace_page_is_accessible_fits_a_phone_and_works_without_javas
         "/quan-tri/lich-cong-tac/moi".to_owned(),
         "/quan-tri/ngan-sach/moi".to_owned(),
         "/quan-tri/lay-y-kien/moi".to_owned(),
+        "/quan-tri/du-an/moi".to_owned(),
     ];
     let args: Vec<&str> = std::iter::once(base.as_str())
         .chain(paths.iter().map(String::as_str))

@@ -608,3 +608,79 @@ async fn a_draft_is_put_to_consultation_for_the_days_given_and_then_takes_commen
     );
     platform.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_public_investment_project_is_entered_with_its_amount_as_vietnamese_write_it() {
+    let env = TestEnv::new().await;
+    let password = head_of(&env, "quoctuan", "Xã Quốc Tuấn", "tb@quoctuan.vn").await;
+    let platform = Platform::start(&env).await;
+    let mut head = Browser::new(&platform, HOST);
+    let csrf = head
+        .sign_in(
+            "tb@quoctuan.vn",
+            &password,
+            "một câu dài dễ nhớ của trưởng ban",
+        )
+        .await;
+    let project = |total: &'static str, ends: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("title", "Cứng hóa đường trục thôn Vĩnh Khê".to_owned()),
+            ("investor", "UBND xã Quốc Tuấn".to_owned()),
+            ("total", total.to_owned()),
+            ("stage", "procuring".to_owned()),
+            ("package", "Gói thầu số 01: Thi công xây dựng".to_owned()),
+            ("bid_closes", "15/12/2026 09:00".to_owned()),
+            ("starts_on", "01/03/2027".to_owned()),
+            ("ends_on", ends.to_owned()),
+        ]
+    };
+    let post = |pairs: Vec<(&'static str, String)>| {
+        let mut browser = Browser::new(&platform, HOST);
+        browser.cookies = head.cookies.clone();
+        async move {
+            let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            browser.post("/quan-tri/du-an/moi", &refs).await
+        }
+    };
+    let (status, page) = post(project("4,8 tỷ", "30/09/2027")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Tổng mức đầu tư là số đồng"), "{page}");
+    let (status, page) = post(project("4.850.000.000", "01/01/2027")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("Ngày hoàn thành phải sau ngày khởi công."),
+        "{page}"
+    );
+    let (status, to) = post(project("4.850.000.000", "30/09/2027")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
+    let total: Option<i64> = sqlx::query_scalar("SELECT total_investment FROM projects")
+        .fetch_one(&env.admin)
+        .await
+        .unwrap();
+    assert_eq!(total, Some(4_850_000_000));
+    let id = to
+        .trim_start_matches("/quan-tri/tin-bai/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (status, _) = head
+        .post(
+            &format!("/quan-tri/tin-bai/{id}/thao-tac"),
+            &[("csrf", &csrf), ("action", "publish")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let path: String = sqlx::query_scalar(
+        "SELECT '/' || s.path || '/' || i.slug FROM items i JOIN sections s ON s.id = i.section_id WHERE i.id = $1::uuid",
+    )
+    .bind(&id)
+    .fetch_one(&env.admin)
+    .await
+    .unwrap();
+    let (status, public) = head.get(&path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(public.contains("4.850.000.000 đồng"), "{public}");
+    platform.stop().await;
+}

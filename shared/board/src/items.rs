@@ -319,6 +319,81 @@ pub async fn create_consultation(
     Ok(id)
 }
 
+/// Starts a public investment project (investor, place, total, funding,
+/// stage, the procurement package and its closing time, the works' dates)
+/// as the actor's draft in the projects section.
+pub async fn create_project(
+    conn: &mut PgConnection,
+    tenant: Uuid,
+    actor: &Account,
+    text: &Text<'_>,
+    fields: &congxa_site::write::ProjectFields<'_>,
+) -> Result<Uuid, BoardError> {
+    if !actor.role.may(Permission::Create) || actor.role == crate::roles::Role::Contributor {
+        return Err(BoardError::Forbidden);
+    }
+    check_text(text)?;
+    if fields.investor.trim().is_empty() {
+        return Err(BoardError::Invalid("Mời nhập chủ đầu tư.".to_owned()));
+    }
+    for (value, label, max) in [
+        (fields.investor, "chủ đầu tư", 300),
+        (fields.location, "địa điểm", 300),
+        (fields.funding, "nguồn vốn", 300),
+        (fields.package, "gói thầu", 500),
+    ] {
+        if value.chars().count() > max {
+            return Err(BoardError::Invalid(format!(
+                "Trường {label} dài quá {max} ký tự."
+            )));
+        }
+    }
+    if !["preparing", "procuring", "building", "completed"].contains(&fields.stage) {
+        return Err(BoardError::Invalid(
+            "Mời chọn giai đoạn của dự án.".to_owned(),
+        ));
+    }
+    if fields.total_investment.is_some_and(|n| n < 0) {
+        return Err(BoardError::Invalid(
+            "Tổng mức đầu tư không được âm.".to_owned(),
+        ));
+    }
+    if let (Some(starts), Some(ends)) = (fields.starts_on, fields.ends_on)
+        && ends < starts
+    {
+        return Err(BoardError::Invalid(
+            "Ngày hoàn thành phải sau ngày khởi công.".to_owned(),
+        ));
+    }
+    let section = sqlx::query_scalar!(
+        "SELECT id FROM sections WHERE kind = 'projects' ORDER BY parent_id NULLS FIRST LIMIT 1"
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| BoardError::Invalid("Trang chưa có chuyên mục dự án đầu tư.".to_owned()))?;
+    let extra = [fields.investor, fields.location, fields.package].join(" ");
+    let id = insert_draft(conn, tenant, actor, section, text, &extra).await?;
+    sqlx::query!(
+        "INSERT INTO projects (item_id, tenant_id, investor, location, total_investment, funding, stage, package,
+                               bid_closes_at, starts_on, ends_on)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        id,
+        tenant,
+        fields.investor.trim(),
+        fields.location.trim(),
+        fields.total_investment,
+        fields.funding.trim(),
+        fields.stage,
+        fields.package.trim(),
+        fields.bid_closes_at,
+        fields.starts_on,
+        fields.ends_on
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
 /// Starts an item in an article-like section (news, introduction, plans,
 /// democracy items) as the actor's draft.
 pub async fn create(

@@ -17,6 +17,7 @@ mod files;
 mod items;
 mod members;
 mod procedures;
+mod projects;
 mod recovery;
 mod schedule;
 mod security;
@@ -34,7 +35,8 @@ use serde::Serialize;
 
 use crate::AppState;
 
-const TEMPLATES: [(&str, &str); 21] = [
+const TEMPLATES: [(&str, &str); 22] = [
+    ("project.html", include_str!("../../admin/project.html")),
     (
         "consultation.html",
         include_str!("../../admin/consultation.html"),
@@ -120,6 +122,7 @@ pub fn router() -> Router<AppState> {
             get(documents::new_form).post(documents::create),
         )
         .route("/ngan-sach/moi", get(budget::new_form).post(budget::create))
+        .route("/du-an/moi", get(projects::new_form).post(projects::create))
         .route(
             "/lay-y-kien/moi",
             get(consultations::new_form).post(consultations::create),
