@@ -280,10 +280,14 @@ async fn one_stop_results_must_add_up_and_only_the_deciders_record_them() {
     platform.stop().await;
 }
 
-/// Posts the procedure form with owned values.
-async fn post_owned(browser: &mut Browser, pairs: &[(&str, String)]) -> (StatusCode, String) {
+/// Posts a form with owned values.
+async fn post_form(
+    browser: &mut Browser,
+    path: &str,
+    pairs: &[(&str, String)],
+) -> (StatusCode, String) {
     let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    browser.post("/quan-tri/thu-tuc/moi", &refs).await
+    browser.post(path, &refs).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -316,7 +320,12 @@ async fn a_procedure_is_written_in_its_own_form_and_published_through_the_workfl
             ),
         ]
     };
-    let (status, page) = post_owned(&mut head, &procedure("http://dichvucong.gov.vn/x")).await;
+    let (status, page) = post_form(
+        &mut head,
+        "/quan-tri/thu-tuc/moi",
+        &procedure("http://dichvucong.gov.vn/x"),
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("phải bắt đầu bằng https:"), "{page}");
     assert!(page.contains("1.001193"), "what was typed stays");
@@ -326,8 +335,9 @@ async fn a_procedure_is_written_in_its_own_form_and_published_through_the_workfl
         .unwrap();
     assert_eq!(none, 0);
 
-    let (status, to) = post_owned(
+    let (status, to) = post_form(
         &mut head,
+        "/quan-tri/thu-tuc/moi",
         &procedure(
             "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc=1.001193",
         ),
@@ -390,31 +400,43 @@ async fn a_week_of_the_work_schedule_is_entered_line_by_line_and_published() {
             ),
         ]
     };
-    let post = |pairs: Vec<(&'static str, String)>| {
-        let mut browser = Browser::new(&platform, HOST);
-        browser.cookies = head.cookies.clone();
-        async move {
-            let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            browser.post("/quan-tri/lich-cong-tac/moi", &refs).await
-        }
-    };
-    let (status, page) = post(week("10/12/2026")).await;
+    let (status, page) = post_form(
+        &mut head,
+        "/quan-tri/lich-cong-tac/moi",
+        &week("10/12/2026"),
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         page.contains("không thuộc tuần từ 30&#x2f;11&#x2f;2026"),
         "{page}"
     );
     assert!(page.contains("Giao ban đầu tuần"), "what was typed stays");
-    let (status, page) = post(week("31/11/2026")).await;
+    let (status, page) = post_form(
+        &mut head,
+        "/quan-tri/lich-cong-tac/moi",
+        &week("31/11/2026"),
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         page.contains("Dòng 2: ngày và giờ không đúng dạng"),
         "{page}"
     );
 
-    let (status, to) = post(week("03/12/2026")).await;
+    let (status, to) = post_form(
+        &mut head,
+        "/quan-tri/lich-cong-tac/moi",
+        &week("03/12/2026"),
+    )
+    .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
-    let (status, page) = post(week("03/12/2026")).await;
+    let (status, page) = post_form(
+        &mut head,
+        "/quan-tri/lich-cong-tac/moi",
+        &week("03/12/2026"),
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("Tuần này đã có lịch công tác"));
 
@@ -551,25 +573,18 @@ async fn a_draft_is_put_to_consultation_for_the_days_given_and_then_takes_commen
             ),
         ]
     };
-    let post = |pairs: Vec<(&'static str, String)>| {
-        let mut browser = Browser::new(&platform, HOST);
-        browser.cookies = head.cookies.clone();
-        async move {
-            let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            browser.post("/quan-tri/lay-y-kien/moi", &refs).await
-        }
-    };
-    let (status, page) = post(draft(&before)).await;
+    let (status, page) = post_form(&mut head, "/quan-tri/lay-y-kien/moi", &draft(&before)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         page.contains("Ngày kết thúc lấy ý kiến phải sau ngày bắt đầu."),
         "{page}"
     );
-    let (status, page) = post(draft("31/02/2026")).await;
+    let (status, page) =
+        post_form(&mut head, "/quan-tri/lay-y-kien/moi", &draft("31/02/2026")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("không đúng dạng ngày"), "{page}");
 
-    let (status, to_item) = post(draft(&to)).await;
+    let (status, to_item) = post_form(&mut head, "/quan-tri/lay-y-kien/moi", &draft(&to)).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{to_item}");
     let id = to_item
         .trim_start_matches("/quan-tri/tin-bai/")
@@ -635,24 +650,31 @@ async fn a_public_investment_project_is_entered_with_its_amount_as_vietnamese_wr
             ("ends_on", ends.to_owned()),
         ]
     };
-    let post = |pairs: Vec<(&'static str, String)>| {
-        let mut browser = Browser::new(&platform, HOST);
-        browser.cookies = head.cookies.clone();
-        async move {
-            let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            browser.post("/quan-tri/du-an/moi", &refs).await
-        }
-    };
-    let (status, page) = post(project("4,8 tỷ", "30/09/2027")).await;
+    let (status, page) = post_form(
+        &mut head,
+        "/quan-tri/du-an/moi",
+        &project("4,8 tỷ", "30/09/2027"),
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("Tổng mức đầu tư là số đồng"), "{page}");
-    let (status, page) = post(project("4.850.000.000", "01/01/2027")).await;
+    let (status, page) = post_form(
+        &mut head,
+        "/quan-tri/du-an/moi",
+        &project("4.850.000.000", "01/01/2027"),
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         page.contains("Ngày hoàn thành phải sau ngày khởi công."),
         "{page}"
     );
-    let (status, to) = post(project("4.850.000.000", "30/09/2027")).await;
+    let (status, to) = post_form(
+        &mut head,
+        "/quan-tri/du-an/moi",
+        &project("4.850.000.000", "30/09/2027"),
+    )
+    .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
     let total: Option<i64> = sqlx::query_scalar("SELECT total_investment FROM projects")
         .fetch_one(&env.admin)

@@ -15,7 +15,7 @@ use time::{Duration, OffsetDateTime, Time};
 use uuid::Uuid;
 
 use super::session::Member;
-use super::{board_error, render, see_other};
+use super::{board_error, item_forms, render};
 use crate::AppState;
 use crate::site::params::Params;
 
@@ -42,22 +42,7 @@ async fn page(
     values: Vec<(String, String)>,
     error: Option<&str>,
 ) -> Response {
-    let files = async {
-        let mut tx = member.begin(state).await?;
-        Ok::<_, BoardError>(
-            sqlx::query!(
-                "SELECT id, filename FROM media_files
-                 WHERE content_type NOT LIKE 'image/%' AND content_type NOT LIKE 'video/%'
-                 ORDER BY created_at DESC LIMIT 200"
-            )
-            .fetch_all(&mut *tx)
-            .await?
-            .into_iter()
-            .map(|r| (r.id, r.filename))
-            .collect(),
-        )
-    };
-    let files = match files.await {
+    let files = match item_forms::library_files(state, member).await {
         Ok(files) => files,
         Err(error) => return board_error(error),
     };
@@ -94,12 +79,7 @@ pub async fn create(State(state): State<AppState>, member: Member, body: Bytes) 
         // Comments are taken until the end of the last day.
         let closes_at = start_of(day("to", "Ngày kết thúc lấy ý kiến")?) + Duration::days(1)
             - Duration::seconds(1);
-        let file = match form.get("file") {
-            Some(raw) => Some(Uuid::parse_str(raw).map_err(|_| {
-                BoardError::Invalid("Tệp đã chọn không có trong thư viện của xã.".to_owned())
-            })?),
-            None => None,
-        };
+        let file = item_forms::chosen_file(&form)?;
         let text = Text {
             title: form.raw("title"),
             summary: form.raw("summary"),
@@ -121,23 +101,17 @@ pub async fn create(State(state): State<AppState>, member: Member, body: Bytes) 
         tx.commit().await?;
         Ok::<_, BoardError>(id)
     };
-    match created.await {
-        Ok(id) => see_other(&format!("/quan-tri/tin-bai/{id}?da-luu=1")),
-        Err(error) if error.is_input() && !matches!(error, BoardError::Forbidden) => {
-            let values = FIELDS
-                .iter()
-                .map(|name| ((*name).to_owned(), form.raw(name).to_owned()))
-                .collect();
-            let text = error.to_string();
+    match item_forms::finished(created.await) {
+        Ok(response) => response,
+        Err(text) => {
             page(
                 &state,
                 &member,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                values,
+                item_forms::typed(&form, &FIELDS),
                 Some(&text),
             )
             .await
         }
-        Err(error) => board_error(error),
     }
 }

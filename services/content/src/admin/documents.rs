@@ -14,7 +14,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::session::Member;
-use super::{board_error, render, see_other};
+use super::{board_error, item_forms, render};
 use crate::AppState;
 use crate::site::params::Params;
 
@@ -47,19 +47,6 @@ impl DocumentPage {
     }
 }
 
-async fn files(state: &AppState, member: &Member) -> Result<Vec<(Uuid, String)>, BoardError> {
-    let mut tx = member.begin(state).await?;
-    Ok(sqlx::query!(
-        "SELECT id, filename FROM media_files WHERE content_type NOT LIKE 'image/%' AND content_type NOT LIKE 'video/%'
-         ORDER BY created_at DESC LIMIT 200"
-    )
-    .fetch_all(&mut *tx)
-    .await?
-    .into_iter()
-    .map(|r| (r.id, r.filename))
-    .collect())
-}
-
 const FIELDS: [&str; 12] = [
     "title",
     "summary",
@@ -82,7 +69,7 @@ async fn page(
     values: Vec<(String, String)>,
     error: Option<&str>,
 ) -> Response {
-    let files = match files(state, member).await {
+    let files = match item_forms::library_files(state, member).await {
         Ok(files) => files,
         Err(error) => return board_error(error),
     };
@@ -142,12 +129,7 @@ pub async fn create(State(state): State<AppState>, member: Member, body: Bytes) 
         let effective_on = day(&form, "effective_on", "Ngày có hiệu lực", false)?;
         let expires_on = day(&form, "expires_on", "Ngày hết hiệu lực", false)?;
         let target_date = day(&form, "han", "Ngày cần đăng", false)?;
-        let file = match form.get("file") {
-            Some(raw) => Some(Uuid::parse_str(raw).map_err(|_| {
-                BoardError::Invalid("Tệp đã chọn không có trong thư viện của xã.".to_owned())
-            })?),
-            None => None,
-        };
+        let file = item_forms::chosen_file(&form)?;
         let summary = form.raw("summary");
         let title = match form.get("title") {
             Some(title) => title.to_owned(),
@@ -186,23 +168,17 @@ pub async fn create(State(state): State<AppState>, member: Member, body: Bytes) 
         tx.commit().await?;
         Ok::<_, BoardError>(id)
     };
-    match created.await {
-        Ok(id) => see_other(&format!("/quan-tri/tin-bai/{id}?da-luu=1")),
-        Err(error) if error.is_input() && !matches!(error, BoardError::Forbidden) => {
-            let values = FIELDS
-                .iter()
-                .map(|name| ((*name).to_owned(), form.raw(name).to_owned()))
-                .collect();
-            let text = error.to_string();
+    match item_forms::finished(created.await) {
+        Ok(response) => response,
+        Err(text) => {
             page(
                 &state,
                 &member,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                values,
+                item_forms::typed(&form, &FIELDS),
                 Some(&text),
             )
             .await
         }
-        Err(error) => board_error(error),
     }
 }

@@ -14,6 +14,7 @@ mod consultations;
 mod dashboard;
 mod documents;
 mod files;
+mod item_forms;
 mod items;
 mod members;
 mod procedures;

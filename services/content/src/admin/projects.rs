@@ -14,7 +14,7 @@ use congxa_site::write::ProjectFields;
 use serde::Serialize;
 
 use super::session::Member;
-use super::{board_error, render, see_other};
+use super::{board_error, item_forms, render};
 use crate::AppState;
 use crate::site::params::Params;
 use crate::site::records::stage_name;
@@ -124,23 +124,15 @@ pub async fn create(State(state): State<AppState>, member: Member, body: Bytes) 
         tx.commit().await?;
         Ok::<_, BoardError>(id)
     };
-    match created.await {
-        Ok(id) => see_other(&format!("/quan-tri/tin-bai/{id}?da-luu=1")),
-        Err(error) if error.is_input() && !matches!(error, BoardError::Forbidden) => {
-            let values = FIELDS
-                .iter()
-                .map(|name| ((*name).to_owned(), form.raw(name).to_owned()))
-                .collect();
-            let text = error.to_string();
-            page(
-                &state,
-                &member,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                values,
-                Some(&text),
-            )
-        }
-        Err(error) => board_error(error),
+    match item_forms::finished(created.await) {
+        Ok(response) => response,
+        Err(text) => page(
+            &state,
+            &member,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            item_forms::typed(&form, &FIELDS),
+            Some(&text),
+        ),
     }
 }
 

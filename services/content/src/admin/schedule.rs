@@ -13,7 +13,7 @@ use congxa_locale::time as vn_time;
 use serde::Serialize;
 
 use super::session::Member;
-use super::{board_error, render, see_other};
+use super::{board_error, item_forms, render};
 use crate::AppState;
 use crate::site::params::Params;
 
@@ -127,18 +127,14 @@ pub async fn create(State(state): State<AppState>, member: Member, body: Bytes) 
         tx.commit().await?;
         Ok::<_, BoardError>(id)
     };
-    match created.await {
-        Ok(id) => see_other(&format!("/quan-tri/tin-bai/{id}?da-luu=1")),
-        Err(error) if error.is_input() && !matches!(error, BoardError::Forbidden) => {
-            let text = error.to_string();
-            page(
-                &state,
-                &member,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(&form),
-                Some(&text),
-            )
-        }
-        Err(error) => board_error(error),
+    match item_forms::finished(created.await) {
+        Ok(response) => response,
+        Err(text) => page(
+            &state,
+            &member,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(&form),
+            Some(&text),
+        ),
     }
 }
