@@ -19,7 +19,7 @@ CONGXA := $(CARGO_TARGET_DIR)/debug/congxa
 DEMO_OPERATOR := vanhanh@haiphong.gov.vn
 DEMO_HEAD := truongban@quoctuan.vn
 
-.PHONY: help stack database build run test lint prepare browser-deps bench
+.PHONY: help stack database editor build run test lint prepare browser-deps bench
 
 help:
 	@echo "make run   start the platform with the demo commune on http://quoctuan.localhost:8080/"
@@ -34,7 +34,17 @@ database: stack
 		|| createdb -h 127.0.0.1 -U postgres congxa
 	@sqlx migrate run --source migrations --database-url $(ADMIN_DATABASE_URL) >/dev/null
 
-build:
+# The board's rich-text editor: the exact npm packages of its
+# package-lock.json, bundled by esbuild into services/content/admin/bien-tap.js,
+# which the content service embeds. The same lock file gives the same bundle,
+# so rebuilding leaves the committed file as it is.
+EDITOR_DIR := services/content/admin/editor
+
+editor:
+	@cd $(EDITOR_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	@cd $(EDITOR_DIR) && node build.mjs
+
+build: editor
 	cargo build -p congxa
 
 run: database build
@@ -65,7 +75,7 @@ prepare: database
 browser-deps:
 	@tests/browser/setup
 
-test: database browser-deps
+test: database browser-deps editor
 	cargo fmt --all -- --check
 	DATABASE_URL=$(ADMIN_DATABASE_URL) cargo sqlx prepare --workspace --check
 	cargo clippy --workspace --all-targets -- -D warnings
