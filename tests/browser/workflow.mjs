@@ -57,7 +57,7 @@ async function run(browser) {
     await contributor.goto(url('/quan-tri/tin-bai/moi'));
     await contributor.getByLabel('Chuyên mục').selectOption({ label: 'Tin tức - Sự kiện › Tin các thôn' });
     await contributor.getByLabel('Tiêu đề').fill(TITLE);
-    await contributor.getByLabel('Nội dung').fill('<p>Bản tin gửi từ thôn.</p>');
+    await contributor.getByLabel('Nội dung').fill('Bản tin gửi từ thôn.');
     await contributor.getByRole('button', { name: 'Gửi ban biên tập' }).click();
     await contributor.waitForURL(/da-luu/);
     const now = await status(contributor);
@@ -78,7 +78,7 @@ async function run(browser) {
 
   await check('the member edits it and sends it for approval', async () => {
     await openItem(member);
-    await member.getByLabel('Nội dung').fill('<p>Ngày hội có hơn 300 người dân tham gia.</p>');
+    await member.getByLabel('Nội dung').fill('Ngày hội có hơn 300 người dân tham gia.');
     await member.getByRole('button', { name: 'Lưu' }).click();
     await member.waitForURL(/da-luu/);
     if ((await status(member)) !== 'Đã biên tập') return `status is ${await status(member)}`;
@@ -109,7 +109,7 @@ async function run(browser) {
     const notice = member.getByText('Bổ sung tên các thôn tham gia.').first();
     if (!(await notice.isVisible())) return 'the comment is not on the member\'s dashboard';
     await openItem(member);
-    await member.getByLabel('Nội dung').fill('<p>Ngày hội có hơn 300 người dân các thôn An Lạc, Vĩnh Khê tham gia.</p>');
+    await member.getByLabel('Nội dung').fill('Ngày hội có hơn 300 người dân các thôn An Lạc, Vĩnh Khê tham gia.');
     await member.getByRole('button', { name: 'Lưu' }).click();
     await member.waitForURL(/da-luu/);
     await member.getByRole('button', { name: 'Trình duyệt' }).click();
