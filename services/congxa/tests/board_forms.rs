@@ -280,6 +280,36 @@ async fn one_stop_results_must_add_up_and_only_the_deciders_record_them() {
     platform.stop().await;
 }
 
+/// Publishes the item a form just made (its workspace page is `created`);
+/// returns the item's id.
+async fn publish(head: &mut Browser, csrf: &str, created: &str) -> String {
+    let id = created
+        .trim_start_matches("/quan-tri/tin-bai/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (status, _) = head
+        .post(
+            &format!("/quan-tri/tin-bai/{id}/thao-tac"),
+            &[("csrf", csrf), ("action", "publish")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    id
+}
+
+/// An item's address on the public site.
+async fn public_path(env: &TestEnv, id: &str) -> String {
+    sqlx::query_scalar(
+        "SELECT '/' || s.path || '/' || i.slug FROM items i JOIN sections s ON s.id = i.section_id WHERE i.id = $1::uuid",
+    )
+    .bind(id)
+    .fetch_one(&env.admin)
+    .await
+    .unwrap()
+}
+
 /// Posts a form with owned values.
 async fn post_form(
     browser: &mut Browser,
@@ -344,19 +374,7 @@ async fn a_procedure_is_written_in_its_own_form_and_published_through_the_workfl
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
-    let id = to
-        .trim_start_matches("/quan-tri/tin-bai/")
-        .split('?')
-        .next()
-        .unwrap()
-        .to_owned();
-    let (status, _) = head
-        .post(
-            &format!("/quan-tri/tin-bai/{id}/thao-tac"),
-            &[("csrf", &csrf), ("action", "publish")],
-        )
-        .await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
+    publish(&mut head, &csrf, &to).await;
     let (status, public) = head.get("/thu-tuc-hanh-chinh/dang-ky-khai-sinh").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
@@ -440,19 +458,7 @@ async fn a_week_of_the_work_schedule_is_entered_line_by_line_and_published() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("Tuần này đã có lịch công tác"));
 
-    let id = to
-        .trim_start_matches("/quan-tri/tin-bai/")
-        .split('?')
-        .next()
-        .unwrap()
-        .to_owned();
-    let (status, _) = head
-        .post(
-            &format!("/quan-tri/tin-bai/{id}/thao-tac"),
-            &[("csrf", &csrf), ("action", "publish")],
-        )
-        .await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
+    publish(&mut head, &csrf, &to).await;
     let (status, public) = head.get("/lich-cong-tac?tuan=2026-11-30").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
@@ -586,19 +592,7 @@ async fn a_draft_is_put_to_consultation_for_the_days_given_and_then_takes_commen
 
     let (status, to_item) = post_form(&mut head, "/quan-tri/lay-y-kien/moi", &draft(&to)).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{to_item}");
-    let id = to_item
-        .trim_start_matches("/quan-tri/tin-bai/")
-        .split('?')
-        .next()
-        .unwrap()
-        .to_owned();
-    let (status, _) = head
-        .post(
-            &format!("/quan-tri/tin-bai/{id}/thao-tac"),
-            &[("csrf", &csrf), ("action", "publish")],
-        )
-        .await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
+    let id = publish(&mut head, &csrf, &to_item).await;
     // Open now, until the end of the last day in Vietnam.
     let (open, closes): (bool, time::OffsetDateTime) =
         sqlx::query_as("SELECT now() BETWEEN opens_at AND closes_at, closes_at FROM consultations")
@@ -608,13 +602,7 @@ async fn a_draft_is_put_to_consultation_for_the_days_given_and_then_takes_commen
     assert!(open);
     let closes = closes.to_offset(congxa_locale::time::VIETNAM);
     assert_eq!((closes.hour(), closes.minute()), (23, 59));
-    let path: String = sqlx::query_scalar(
-        "SELECT '/' || s.path || '/' || i.slug FROM items i JOIN sections s ON s.id = i.section_id WHERE i.id = $1::uuid",
-    )
-    .bind(&id)
-    .fetch_one(&env.admin)
-    .await
-    .unwrap();
+    let path = public_path(&env, &id).await;
     let (status, public) = head.get(&path).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
@@ -681,26 +669,8 @@ async fn a_public_investment_project_is_entered_with_its_amount_as_vietnamese_wr
         .await
         .unwrap();
     assert_eq!(total, Some(4_850_000_000));
-    let id = to
-        .trim_start_matches("/quan-tri/tin-bai/")
-        .split('?')
-        .next()
-        .unwrap()
-        .to_owned();
-    let (status, _) = head
-        .post(
-            &format!("/quan-tri/tin-bai/{id}/thao-tac"),
-            &[("csrf", &csrf), ("action", "publish")],
-        )
-        .await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    let path: String = sqlx::query_scalar(
-        "SELECT '/' || s.path || '/' || i.slug FROM items i JOIN sections s ON s.id = i.section_id WHERE i.id = $1::uuid",
-    )
-    .bind(&id)
-    .fetch_one(&env.admin)
-    .await
-    .unwrap();
+    let id = publish(&mut head, &csrf, &to).await;
+    let path = public_path(&env, &id).await;
     let (status, public) = head.get(&path).await;
     assert_eq!(status, StatusCode::OK);
     assert!(public.contains("4.850.000.000 đồng"), "{public}");

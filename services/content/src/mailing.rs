@@ -72,9 +72,11 @@ pub async fn round(job: &Job, now: OffsetDateTime) -> Result<usize, sqlx::Error>
         else {
             continue;
         };
-        let host = note
-            .domain
-            .unwrap_or_else(|| format!("{}.{}", note.slug, job.platform_domain));
+        let host = congxa_tenancy::domain::canonical_host(
+            &note.slug,
+            note.domain.as_deref(),
+            &job.platform_domain,
+        );
         let link = match note.item_id {
             Some(item) => format!("{}://{host}/quan-tri/tin-bai/{item}", job.scheme),
             None => format!("{}://{host}/quan-tri", job.scheme),

@@ -185,9 +185,6 @@ impl Tenant {
     /// The name this commune should be reached at: its primary domain, or
     /// else its automatic `<slug>.<platform domain>`.
     pub fn canonical_host(&self, platform: &DomainName) -> String {
-        match &self.primary_domain {
-            Some(domain) => domain.clone(),
-            None => format!("{}.{}", self.slug, platform),
-        }
+        congxa_tenancy::domain::canonical_host(&self.slug, self.primary_domain.as_deref(), platform)
     }
 }

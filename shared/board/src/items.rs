@@ -92,9 +92,7 @@ pub async fn create_procedure(
     text: &Text<'_>,
     fields: &congxa_site::write::ProcedureFields<'_>,
 ) -> Result<Uuid, BoardError> {
-    if !actor.role.may(Permission::Create) || actor.role == crate::roles::Role::Contributor {
-        return Err(BoardError::Forbidden);
-    }
+    may_start_record(actor)?;
     check_text(text)?;
     if fields.field.trim().is_empty() {
         return Err(BoardError::Invalid("Mời nhập lĩnh vực.".to_owned()));
@@ -125,14 +123,12 @@ pub async fn create_procedure(
             "Địa chỉ trên Cổng Dịch vụ công phải bắt đầu bằng https://.".to_owned(),
         ));
     }
-    let section = sqlx::query_scalar!(
-        "SELECT id FROM sections WHERE kind = 'procedures' ORDER BY parent_id NULLS FIRST LIMIT 1"
+    let section = section_of_kind(
+        conn,
+        "procedures",
+        "Trang chưa có chuyên mục thủ tục hành chính.",
     )
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or_else(|| {
-        BoardError::Invalid("Trang chưa có chuyên mục thủ tục hành chính.".to_owned())
-    })?;
+    .await?;
     let extra = [fields.code, fields.field].join(" ");
     let id = insert_draft(conn, tenant, actor, section, text, &extra).await?;
     sqlx::query!(
@@ -151,6 +147,33 @@ pub async fn create_procedure(
     .execute(&mut *conn)
     .await?;
     Ok(id)
+}
+
+/// Items with fields of their own (documents, procedures, schedules, budget
+/// reports, drafts for comments, projects) are the board's to start:
+/// contributors send articles.
+fn may_start_record(actor: &Account) -> Result<(), BoardError> {
+    if actor.role.may(Permission::Create) && actor.role != crate::roles::Role::Contributor {
+        Ok(())
+    } else {
+        Err(BoardError::Forbidden)
+    }
+}
+
+/// The section items of a kind go into (the kind's top section); `missing`
+/// is the refusal when the site has none.
+async fn section_of_kind(
+    conn: &mut PgConnection,
+    kind: &str,
+    missing: &str,
+) -> Result<Uuid, BoardError> {
+    sqlx::query_scalar!(
+        "SELECT id FROM sections WHERE kind = $1 ORDER BY parent_id NULLS FIRST LIMIT 1",
+        kind
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| BoardError::Invalid(missing.to_owned()))
 }
 
 /// One entry of a week's schedule as the board types it.
@@ -172,9 +195,7 @@ pub async fn create_schedule_week(
     monday: Date,
     lines: &[ScheduleLine<'_>],
 ) -> Result<Uuid, BoardError> {
-    if !actor.role.may(Permission::Create) || actor.role == crate::roles::Role::Contributor {
-        return Err(BoardError::Forbidden);
-    }
+    may_start_record(actor)?;
     if lines.is_empty() {
         return Err(BoardError::Invalid(
             "Mời nhập ít nhất một việc trong tuần.".to_owned(),
@@ -222,12 +243,8 @@ pub async fn create_schedule_week(
                 .to_owned(),
         ));
     }
-    let section = sqlx::query_scalar!(
-        "SELECT id FROM sections WHERE kind = 'schedule' ORDER BY parent_id NULLS FIRST LIMIT 1"
-    )
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or_else(|| BoardError::Invalid("Trang chưa có chuyên mục lịch công tác.".to_owned()))?;
+    let section =
+        section_of_kind(conn, "schedule", "Trang chưa có chuyên mục lịch công tác.").await?;
     let (year, week, _) = monday.to_iso_week_date();
     let title = format!(
         "Lịch công tác tuần {week} năm {year} (từ {} đến {})",
@@ -281,9 +298,7 @@ pub async fn create_consultation(
     closes_at: OffsetDateTime,
     file: Option<Uuid>,
 ) -> Result<Uuid, BoardError> {
-    if !actor.role.may(Permission::Create) || actor.role == crate::roles::Role::Contributor {
-        return Err(BoardError::Forbidden);
-    }
+    may_start_record(actor)?;
     check_text(text)?;
     if drafting_body.chars().count() > 300 {
         return Err(BoardError::Invalid(
@@ -295,12 +310,12 @@ pub async fn create_consultation(
             "Ngày kết thúc lấy ý kiến phải sau ngày bắt đầu.".to_owned(),
         ));
     }
-    let section = sqlx::query_scalar!(
-        "SELECT id FROM sections WHERE kind = 'consultations' ORDER BY parent_id NULLS FIRST LIMIT 1"
+    let section = section_of_kind(
+        conn,
+        "consultations",
+        "Trang chưa có chuyên mục lấy ý kiến.",
     )
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or_else(|| BoardError::Invalid("Trang chưa có chuyên mục lấy ý kiến.".to_owned()))?;
+    .await?;
     let id = insert_draft(conn, tenant, actor, section, text, drafting_body).await?;
     sqlx::query!(
         "INSERT INTO consultations (item_id, tenant_id, drafting_body, opens_at, closes_at)
@@ -329,9 +344,7 @@ pub async fn create_project(
     text: &Text<'_>,
     fields: &congxa_site::write::ProjectFields<'_>,
 ) -> Result<Uuid, BoardError> {
-    if !actor.role.may(Permission::Create) || actor.role == crate::roles::Role::Contributor {
-        return Err(BoardError::Forbidden);
-    }
+    may_start_record(actor)?;
     check_text(text)?;
     if fields.investor.trim().is_empty() {
         return Err(BoardError::Invalid("Mời nhập chủ đầu tư.".to_owned()));
@@ -365,12 +378,8 @@ pub async fn create_project(
             "Ngày hoàn thành phải sau ngày khởi công.".to_owned(),
         ));
     }
-    let section = sqlx::query_scalar!(
-        "SELECT id FROM sections WHERE kind = 'projects' ORDER BY parent_id NULLS FIRST LIMIT 1"
-    )
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or_else(|| BoardError::Invalid("Trang chưa có chuyên mục dự án đầu tư.".to_owned()))?;
+    let section =
+        section_of_kind(conn, "projects", "Trang chưa có chuyên mục dự án đầu tư.").await?;
     let extra = [fields.investor, fields.location, fields.package].join(" ");
     let id = insert_draft(conn, tenant, actor, section, text, &extra).await?;
     sqlx::query!(
@@ -496,9 +505,7 @@ pub async fn create_document(
     fields: &congxa_site::write::DocumentFields<'_>,
     file: Option<Uuid>,
 ) -> Result<Uuid, BoardError> {
-    if !actor.role.may(Permission::Create) || actor.role == crate::roles::Role::Contributor {
-        return Err(BoardError::Forbidden);
-    }
+    may_start_record(actor)?;
     check_text(text)?;
     for (value, label, max) in [
         (fields.doc_type, "hình thức văn bản", 100),
@@ -526,12 +533,7 @@ pub async fn create_document(
             "Ngày hết hiệu lực phải sau ngày có hiệu lực.".to_owned(),
         ));
     }
-    let section = sqlx::query_scalar!(
-        "SELECT id FROM sections WHERE kind = 'documents' ORDER BY parent_id NULLS FIRST LIMIT 1"
-    )
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or_else(|| BoardError::Invalid("Trang chưa có chuyên mục văn bản.".to_owned()))?;
+    let section = section_of_kind(conn, "documents", "Trang chưa có chuyên mục văn bản.").await?;
     let extra = [
         fields.number_symbol,
         fields.doc_type,
@@ -611,9 +613,7 @@ pub async fn create_budget_report(
     fields: &BudgetFields<'_>,
     file: Option<Uuid>,
 ) -> Result<Uuid, BoardError> {
-    if !actor.role.may(Permission::Create) || actor.role == crate::roles::Role::Contributor {
-        return Err(BoardError::Forbidden);
-    }
+    may_start_record(actor)?;
     check_text(text)?;
     if ![
         "estimate",
@@ -634,14 +634,12 @@ pub async fn create_budget_report(
             "Năm ngân sách không hợp lệ (ví dụ: 2026).".to_owned(),
         ));
     }
-    let section = sqlx::query_scalar!(
-        "SELECT id FROM sections WHERE kind = 'budget' ORDER BY parent_id NULLS FIRST LIMIT 1"
+    let section = section_of_kind(
+        conn,
+        "budget",
+        "Trang chưa có chuyên mục công khai ngân sách.",
     )
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or_else(|| {
-        BoardError::Invalid("Trang chưa có chuyên mục công khai ngân sách.".to_owned())
-    })?;
+    .await?;
     let id = insert_draft(conn, tenant, actor, section, text, "").await?;
     sqlx::query!(
         "INSERT INTO budget_reports (item_id, tenant_id, report_kind, year, period) VALUES ($1, $2, $3, $4, $5)",

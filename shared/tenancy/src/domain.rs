@@ -76,6 +76,18 @@ impl DomainName {
     }
 }
 
+/// Every commune's own address under the platform: `<slug>.<platform domain>`.
+pub fn automatic_host(slug: &str, platform: impl fmt::Display) -> String {
+    format!("{slug}.{platform}")
+}
+
+/// The name a commune is reached at: its primary domain, or else its
+/// automatic address. Every other name redirects here, and links the
+/// platform sends (e-mails) use it.
+pub fn canonical_host(slug: &str, primary: Option<&str>, platform: impl fmt::Display) -> String {
+    primary.map_or_else(|| automatic_host(slug, platform), str::to_owned)
+}
+
 impl fmt::Display for DomainName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

@@ -186,7 +186,7 @@ pub async fn show(
     .await?;
     Ok(Tenant {
         id: row.id,
-        automatic_domain: format!("{}.{}", row.slug, platform),
+        automatic_domain: crate::domain::automatic_host(&row.slug, platform),
         slug: row.slug,
         name: row.name,
         kind: row.kind,

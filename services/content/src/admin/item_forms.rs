@@ -9,7 +9,7 @@ use congxa_board::BoardError;
 use uuid::Uuid;
 
 use super::session::Member;
-use super::{board_error, see_other};
+use super::{refusal, see_other};
 use crate::AppState;
 use crate::site::params::Params;
 
@@ -56,9 +56,9 @@ pub fn typed(form: &Params, fields: &[&str]) -> Vec<(String, String)> {
 pub fn finished(created: Result<Uuid, BoardError>) -> Result<Response, String> {
     match created {
         Ok(id) => Ok(see_other(&format!("/quan-tri/tin-bai/{id}?da-luu=1"))),
-        Err(error) if error.is_input() && !matches!(error, BoardError::Forbidden) => {
-            Err(error.to_string())
-        }
-        Err(error) => Ok(board_error(error)),
+        Err(error) => match refusal(error) {
+            Ok(reason) => Err(reason),
+            Err(response) => Ok(response),
+        },
     }
 }

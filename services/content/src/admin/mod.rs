@@ -196,6 +196,17 @@ fn see_other(path: &str) -> Response {
     Redirect::to(path).into_response()
 }
 
+/// After a refused submission: `Ok` with the reason to show on the form
+/// again (with what was typed), or `Err` with the page to answer when the
+/// request cannot go on (not allowed, not found, a fault of ours).
+fn refusal(error: BoardError) -> Result<String, Response> {
+    if error.is_input() && !matches!(error, BoardError::Forbidden | BoardError::RecordNotFound) {
+        Ok(error.to_string())
+    } else {
+        Err(board_error(error))
+    }
+}
+
 /// A board error as the page a person sees: their mistake explained, or
 /// our fault logged.
 fn board_error(error: BoardError) -> Response {

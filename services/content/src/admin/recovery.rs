@@ -127,9 +127,11 @@ async fn site_address(
     )
     .fetch_one(conn)
     .await?;
-    let host = row
-        .domain
-        .unwrap_or_else(|| format!("{}.{}", row.slug, state.console.platform));
+    let host = congxa_tenancy::domain::canonical_host(
+        &row.slug,
+        row.domain.as_deref(),
+        &state.console.platform,
+    );
     Ok((format!("{}://{host}", state.public_scheme), row.name))
 }
 

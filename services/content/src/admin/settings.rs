@@ -15,7 +15,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::session::Member;
-use super::{board_error, record_change, render, see_other};
+use super::{board_error, record_change, refusal, render, see_other};
 use crate::AppState;
 use crate::site::params::Params;
 
@@ -25,14 +25,6 @@ struct SettingsPage {
     officials: Vec<Official>,
     /// The official being added or corrected, as typed (after a refusal).
     draft: Official,
-}
-
-fn refused_or_failed(error: BoardError) -> Result<BoardError, Response> {
-    if error.is_input() && !matches!(error, BoardError::Forbidden | BoardError::RecordNotFound) {
-        Ok(error)
-    } else {
-        Err(board_error(error))
-    }
 }
 
 fn may(member: &Member, permission: Permission) -> Result<(), Response> {
@@ -132,9 +124,8 @@ pub async fn save_profile(State(state): State<AppState>, member: Member, body: B
             )
             .await
         }
-        Err(error) => match refused_or_failed(error) {
-            Ok(error) => {
-                let text = error.to_string();
+        Err(error) => match refusal(error) {
+            Ok(text) => {
                 let status = StatusCode::UNPROCESSABLE_ENTITY;
                 settings_page(
                     &state,
@@ -186,9 +177,8 @@ pub async fn save_official(State(state): State<AppState>, member: Member, body: 
     };
     match saved.await {
         Ok(()) => see_other("/quan-tri/cai-dat?da-luu=can-bo#can-bo"),
-        Err(error) => match refused_or_failed(error) {
-            Ok(error) => {
-                let text = error.to_string();
+        Err(error) => match refusal(error) {
+            Ok(text) => {
                 let status = StatusCode::UNPROCESSABLE_ENTITY;
                 settings_page(
                     &state,
@@ -346,9 +336,8 @@ pub async fn record_month(State(state): State<AppState>, member: Member, body: B
             let message = Some("Đã lưu kết quả của tháng.");
             one_stop_page(&state, &member, StatusCode::OK, Vec::new(), (message, None)).await
         }
-        Err(error) => match refused_or_failed(error) {
-            Ok(error) => {
-                let text = error.to_string();
+        Err(error) => match refusal(error) {
+            Ok(text) => {
                 let typed = std::iter::once("month")
                     .chain(FIGURES.iter().map(|(name, _)| *name))
                     .map(|name| (name.to_owned(), form.raw(name).to_owned()))
