@@ -28,11 +28,11 @@ help:
 stack:
 	@tests/stack/up
 
-# The development database, migrated; also what the SQL checks compile against.
+# The development database (`congxa migrate` brings it up to date). Tests
+# make databases of their own.
 database: stack
 	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'congxa'" | grep -q 1 \
 		|| createdb -h 127.0.0.1 -U postgres congxa
-	@sqlx migrate run --source migrations --database-url $(ADMIN_DATABASE_URL) >/dev/null
 
 # The board's rich-text editor: the exact npm packages of its
 # package-lock.json, bundled by esbuild into services/content/admin/bien-tap.js,
@@ -68,8 +68,13 @@ lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 
-# Refreshes .sqlx/ after a query changes; commit the result.
-prepare: database
+# Refreshes .sqlx/ after a query changes; commit the result. Builds compile
+# against it offline (.cargo/config.toml), so a query missing from it fails
+# `make test`; sqlx-cli is only needed here, and installed on first use.
+prepare: database build
+	@$(CONGXA) migrate
+	@command -v sqlx >/dev/null && [[ $$(sqlx --version) == *"0.9.0"* ]] \
+		|| cargo install --locked sqlx-cli@0.9.0 --no-default-features --features postgres,rustls
 	DATABASE_URL=$(ADMIN_DATABASE_URL) cargo sqlx prepare --workspace
 
 browser-deps:
@@ -77,7 +82,6 @@ browser-deps:
 
 test: database browser-deps editor
 	cargo fmt --all -- --check
-	DATABASE_URL=$(ADMIN_DATABASE_URL) cargo sqlx prepare --workspace --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	@psql -h 127.0.0.1 -U postgres -tAc "SELECT datname FROM pg_database WHERE datname LIKE 'congxa\_test\_%'" \
 		| while read -r db; do [[ -n $$db ]] && dropdb -h 127.0.0.1 -U postgres --force "$$db"; done; true

@@ -1,9 +1,11 @@
 // The board's whole path in headless Chromium, by clicks and typing as
 // people do: a contributor sends news; the head assigns it to a member; the
-// member edits it and sends it for approval; the head returns it with a
-// comment; the member fixes it and sends it again; the head schedules it;
-// it appears on the public site once its time has come, with no one
-// visiting in between (the publishing job does it).
+// member uploads a photo, edits the text, inserts the photo with its
+// description and sends it for approval; the head returns it with a
+// comment; the member fixes it and sends it again; the head previews it in
+// the site's own look and schedules it; it appears on the public site, photo
+// and all, once its time has come, with no one visiting in between (the
+// publishing job does it).
 //
 //   node tests/browser/workflow.mjs <base url> <accounts json>
 //
@@ -21,6 +23,7 @@ if (!base || !accountsJson) {
 const accounts = JSON.parse(accountsJson);
 const url = (path) => new URL(path, base).toString();
 const TITLE = 'Thôn An Lạc tổ chức ngày hội đại đoàn kết toàn dân tộc';
+const PHOTO_ALT = 'Người dân thôn An Lạc dự ngày hội tại nhà văn hóa';
 
 /** Signs a person in, replacing their one-time password. */
 async function signIn(browser, [email, password]) {
@@ -76,23 +79,31 @@ async function run(browser) {
     if (now !== 'Đã phân công biên tập') return `status is ${now}`;
   });
 
-  await check('the member edits it and sends it for approval', async () => {
-    await openItem(member);
-    await member.getByLabel('Nội dung').fill('Ngày hội có hơn 300 người dân tham gia.');
-    await member.getByRole('button', { name: 'Lưu' }).click();
-    await member.waitForURL(/da-luu/);
-    if ((await status(member)) !== 'Đã biên tập') return `status is ${await status(member)}`;
-    await member.getByRole('button', { name: 'Trình duyệt' }).click();
-    await member.waitForURL(/da-chuyen/);
-    if ((await status(member)) !== 'Chờ duyệt') return `status is ${await status(member)}`;
-  });
-
   await check('the member uploads a photo and watches its progress', async () => {
     await member.goto(url('/quan-tri/tep'));
     const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
     await member.locator('input[type=file]').setInputFiles({ name: 'Ảnh ngày hội.png', mimeType: 'image/png', buffer: png });
     await member.getByRole('button', { name: 'Tải lên' }).click();
     await member.getByRole('link', { name: 'Ảnh ngày hội.png' }).waitFor();
+  });
+
+  await check('the member edits it, inserts the photo and sends it for approval', async () => {
+    await openItem(member);
+    await member.getByLabel('Nội dung').fill('Ngày hội có hơn 300 người dân tham gia.');
+    await member.locator('.ProseMirror').press('ControlOrMeta+End');
+    await member.keyboard.press('Enter');
+    await member.getByRole('button', { name: 'Chèn ảnh' }).click();
+    const dialog = member.getByRole('dialog', { name: 'Chèn ảnh' });
+    await dialog.getByLabel('Ảnh ngày hội.png').check();
+    await dialog.getByLabel('Mô tả ảnh (cho người không xem được ảnh)').fill(PHOTO_ALT);
+    await dialog.getByRole('button', { name: 'Chèn ảnh' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await member.getByRole('button', { name: 'Lưu', exact: true }).click();
+    await member.waitForURL(/da-luu/);
+    if ((await status(member)) !== 'Đã biên tập') return `status is ${await status(member)}`;
+    await member.getByRole('button', { name: 'Trình duyệt' }).click();
+    await member.waitForURL(/da-chuyen/);
+    if ((await status(member)) !== 'Chờ duyệt') return `status is ${await status(member)}`;
   });
 
   await check('the head returns it with a comment', async () => {
@@ -109,12 +120,24 @@ async function run(browser) {
     const notice = member.getByText('Bổ sung tên các thôn tham gia.').first();
     if (!(await notice.isVisible())) return 'the comment is not on the member\'s dashboard';
     await openItem(member);
-    await member.getByLabel('Nội dung').fill('Ngày hội có hơn 300 người dân các thôn An Lạc, Vĩnh Khê tham gia.');
-    await member.getByRole('button', { name: 'Lưu' }).click();
+    // Added after the photo, which stays.
+    await member.locator('.ProseMirror').press('ControlOrMeta+End');
+    await member.keyboard.type('Tham gia có các thôn An Lạc, Vĩnh Khê.');
+    await member.getByRole('button', { name: 'Lưu', exact: true }).click();
     await member.waitForURL(/da-luu/);
     await member.getByRole('button', { name: 'Trình duyệt' }).click();
     await member.waitForURL(/da-chuyen/);
     if ((await status(member)) !== 'Chờ duyệt') return `status is ${await status(member)}`;
+  });
+
+  await check('the head previews it in the site\'s own look', async () => {
+    await openItem(head);
+    await head.getByRole('link', { name: 'Xem trước như trên trang công khai' }).click();
+    await head.getByText('Bản xem trước').first().waitFor();
+    const text = await head.locator('main').innerText();
+    if (!text.includes('An Lạc, Vĩnh Khê')) return 'the preview lacks the fixed text';
+    const photo = head.locator(`main img[alt="${PHOTO_ALT}"]`);
+    if ((await photo.count()) !== 1) return 'the preview lacks the photo';
   });
 
   await check('the head schedules it, and it is not public before its time', async () => {
@@ -144,6 +167,10 @@ async function run(browser) {
           await page.getByRole('link', { name: TITLE }).first().click();
           const text = await page.locator('main').innerText();
           if (!text.includes('An Lạc, Vĩnh Khê')) return 'the public page lacks the fixed text';
+          const photo = page.locator(`main img[alt="${PHOTO_ALT}"]`);
+          if ((await photo.count()) !== 1) return 'the public page lacks the photo';
+          const loaded = await photo.evaluate((el) => el.complete && el.naturalWidth > 0);
+          if (!loaded) return 'the photo does not load on the public page';
           return;
         }
         await page.waitForTimeout(2_000);

@@ -500,6 +500,9 @@ async fn every_workspace_page_is_accessible_fits_a_phone_and_works_without_javas
         "/quan-tri/ngan-sach/moi".to_owned(),
         "/quan-tri/lay-y-kien/moi".to_owned(),
         "/quan-tri/du-an/moi".to_owned(),
+        "/quan-tri/tiep-can-thong-tin/moi".to_owned(),
+        "/quan-tri/lien-ket".to_owned(),
+        format!("{}/xem-truoc", to.split('?').next().unwrap()),
     ];
     let args: Vec<&str> = std::iter::once(base.as_str())
         .chain(paths.iter().map(String::as_str))

@@ -10,32 +10,11 @@
 mod common;
 
 use common::browser::Platform;
-use common::workspace::Browser;
+use common::workspace::{Browser, head_of, post_form, public_path, publish};
 use congxa_testing::TestEnv;
 use reqwest::StatusCode;
 
 const HOST: &str = "quoctuan.localhost";
-
-async fn head_of(env: &TestEnv, slug: &str, name: &str, email: &str) -> String {
-    let created = common::create_tenant(
-        env,
-        slug,
-        name,
-        &[
-            "--admin-email",
-            email,
-            "--admin-name",
-            "Lê Thị Thu Hà",
-            "--json",
-        ],
-    )
-    .await;
-    created.assert_ok();
-    created.json()["head"]["one_time_password"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
 
 fn profile<'a>(csrf: &'a str, email: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
@@ -278,46 +257,6 @@ async fn one_stop_results_must_add_up_and_only_the_deciders_record_them() {
         "{procedures}"
     );
     platform.stop().await;
-}
-
-/// Publishes the item a form just made (its workspace page is `created`);
-/// returns the item's id.
-async fn publish(head: &mut Browser, csrf: &str, created: &str) -> String {
-    let id = created
-        .trim_start_matches("/quan-tri/tin-bai/")
-        .split('?')
-        .next()
-        .unwrap()
-        .to_owned();
-    let (status, _) = head
-        .post(
-            &format!("/quan-tri/tin-bai/{id}/thao-tac"),
-            &[("csrf", csrf), ("action", "publish")],
-        )
-        .await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    id
-}
-
-/// An item's address on the public site.
-async fn public_path(env: &TestEnv, id: &str) -> String {
-    sqlx::query_scalar(
-        "SELECT '/' || s.path || '/' || i.slug FROM items i JOIN sections s ON s.id = i.section_id WHERE i.id = $1::uuid",
-    )
-    .bind(id)
-    .fetch_one(&env.admin)
-    .await
-    .unwrap()
-}
-
-/// Posts a form with owned values.
-async fn post_form(
-    browser: &mut Browser,
-    path: &str,
-    pairs: &[(&str, String)],
-) -> (StatusCode, String) {
-    let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    browser.post(path, &refs).await
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -88,6 +88,22 @@ async fn a_hundred_hostile_strings_through_every_field_never_run() {
         items.push(to);
     }
 
+    // Links to state portals named with vectors, on every public page's
+    // home block and the head's list.
+    for vector in &vectors[20..30] {
+        let added = client
+            .post(
+                "/quan-tri/lien-ket",
+                &[
+                    ("csrf", &csrf),
+                    ("label", vector),
+                    ("url", "https://chinhphu.vn/"),
+                ],
+            )
+            .await;
+        assert_eq!(added.0, reqwest::StatusCode::SEE_OTHER, "{vector:?}");
+    }
+
     // A citizen's question full of vectors, answered publicly with more.
     let ask = client.get("/hoi-dap/dat-cau-hoi").await.1;
     let stamp = field(&ask, "dau");
@@ -196,8 +212,10 @@ async fn a_hundred_hostile_strings_through_every_field_never_run() {
         "/quan-tri/tin-bai".into(),
         "/quan-tri/hoi-dap".into(),
         "/quan-tri/nhat-ky".into(),
+        "/quan-tri/lien-ket".into(),
     ];
     workspace.extend(items.iter().cloned());
+    workspace.extend(items.iter().take(2).map(|i| format!("{i}/xem-truoc")));
     workspace.extend(items.iter().take(2).map(|i| format!("{i}/phien-ban")));
 
     let session = format!("congxa_quan_tri={}", client.cookies["congxa_quan_tri"]);

@@ -57,7 +57,7 @@ pub struct Text<'a> {
     pub target_date: Option<Date>,
 }
 
-fn check_text(text: &Text<'_>) -> Result<(), BoardError> {
+pub(crate) fn check_text(text: &Text<'_>) -> Result<(), BoardError> {
     let title = text.title.trim();
     if title.is_empty() {
         return Err(BoardError::Invalid("Mời nhập tiêu đề.".to_owned()));
@@ -82,77 +82,10 @@ fn check_text(text: &Text<'_>) -> Result<(), BoardError> {
     Ok(())
 }
 
-/// Starts an administrative procedure (its code in the national catalogue,
-/// field, how far it can be done online, time, fee, agency, the public
-/// service portal's page) as the actor's draft, in the procedures section.
-pub async fn create_procedure(
-    conn: &mut PgConnection,
-    tenant: Uuid,
-    actor: &Account,
-    text: &Text<'_>,
-    fields: &congxa_site::write::ProcedureFields<'_>,
-) -> Result<Uuid, BoardError> {
-    may_start_record(actor)?;
-    check_text(text)?;
-    if fields.field.trim().is_empty() {
-        return Err(BoardError::Invalid("Mời nhập lĩnh vực.".to_owned()));
-    }
-    for (value, label, max) in [
-        (fields.code, "mã thủ tục", 50),
-        (fields.field, "lĩnh vực", 200),
-        (fields.processing_time, "thời hạn giải quyết", 300),
-        (fields.fee, "phí, lệ phí", 300),
-        (fields.agency, "cơ quan thực hiện", 300),
-    ] {
-        if value.chars().count() > max {
-            return Err(BoardError::Invalid(format!(
-                "Trường {label} dài quá {max} ký tự."
-            )));
-        }
-    }
-    if !["full", "partial", "none"].contains(&fields.online_level) {
-        return Err(BoardError::Invalid(
-            "Mời chọn mức độ thực hiện trực tuyến.".to_owned(),
-        ));
-    }
-    let portal = fields.portal_url.trim();
-    if !portal.is_empty()
-        && (!portal.starts_with("https://") || portal.contains(char::is_whitespace))
-    {
-        return Err(BoardError::Invalid(
-            "Địa chỉ trên Cổng Dịch vụ công phải bắt đầu bằng https://.".to_owned(),
-        ));
-    }
-    let section = section_of_kind(
-        conn,
-        "procedures",
-        "Trang chưa có chuyên mục thủ tục hành chính.",
-    )
-    .await?;
-    let extra = [fields.code, fields.field].join(" ");
-    let id = insert_draft(conn, tenant, actor, section, text, &extra).await?;
-    sqlx::query!(
-        "INSERT INTO procedures (item_id, tenant_id, code, field, online_level, processing_time, fee, agency, portal_url)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        id,
-        tenant,
-        fields.code.trim(),
-        fields.field.trim(),
-        fields.online_level,
-        fields.processing_time.trim(),
-        fields.fee.trim(),
-        fields.agency.trim(),
-        portal
-    )
-    .execute(&mut *conn)
-    .await?;
-    Ok(id)
-}
-
 /// Items with fields of their own (documents, procedures, schedules, budget
 /// reports, drafts for comments, projects) are the board's to start:
 /// contributors send articles.
-fn may_start_record(actor: &Account) -> Result<(), BoardError> {
+pub(crate) fn may_start_record(actor: &Account) -> Result<(), BoardError> {
     if actor.role.may(Permission::Create) && actor.role != crate::roles::Role::Contributor {
         Ok(())
     } else {
@@ -162,7 +95,7 @@ fn may_start_record(actor: &Account) -> Result<(), BoardError> {
 
 /// The section items of a kind go into (the kind's top section); `missing`
 /// is the refusal when the site has none.
-async fn section_of_kind(
+pub(crate) async fn section_of_kind(
     conn: &mut PgConnection,
     kind: &str,
     missing: &str,
@@ -174,233 +107,6 @@ async fn section_of_kind(
     .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| BoardError::Invalid(missing.to_owned()))
-}
-
-/// One entry of a week's schedule as the board types it.
-pub struct ScheduleLine<'a> {
-    pub starts_at: time::OffsetDateTime,
-    pub leader: &'a str,
-    pub content: &'a str,
-    pub location: &'a str,
-    pub participants: &'a str,
-}
-
-/// Starts a week of the leaders' work schedule (the week of `monday`) with
-/// its entries, as the actor's draft in the schedule section. A week has
-/// one schedule: a second one for the same week is refused.
-pub async fn create_schedule_week(
-    conn: &mut PgConnection,
-    tenant: Uuid,
-    actor: &Account,
-    monday: Date,
-    lines: &[ScheduleLine<'_>],
-) -> Result<Uuid, BoardError> {
-    may_start_record(actor)?;
-    if lines.is_empty() {
-        return Err(BoardError::Invalid(
-            "Mời nhập ít nhất một việc trong tuần.".to_owned(),
-        ));
-    }
-    let sunday = monday + time::Duration::days(6);
-    for line in lines {
-        let day = line
-            .starts_at
-            .to_offset(congxa_locale::time::VIETNAM)
-            .date();
-        if day < monday || day > sunday {
-            return Err(BoardError::Invalid(format!(
-                "Ngày {} không thuộc tuần từ {} đến {}.",
-                congxa_locale::time::day_date(day),
-                congxa_locale::time::day_date(monday),
-                congxa_locale::time::day_date(sunday)
-            )));
-        }
-        for (value, label, max, required) in [
-            (line.leader, "người chủ trì", 300, true),
-            (line.content, "nội dung", 2000, true),
-            (line.location, "địa điểm", 300, false),
-            (line.participants, "thành phần", 1000, false),
-        ] {
-            if required && value.trim().is_empty() {
-                return Err(BoardError::Invalid(format!("Mỗi việc cần có {label}.")));
-            }
-            if value.chars().count() > max {
-                return Err(BoardError::Invalid(format!(
-                    "Trường {label} dài quá {max} ký tự."
-                )));
-            }
-        }
-    }
-    let taken = sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM schedule_weeks WHERE week_start = $1) AS "taken!""#,
-        monday
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    if taken {
-        return Err(BoardError::Invalid(
-            "Tuần này đã có lịch công tác: hãy mở lịch đã có trong danh sách tin bài để sửa."
-                .to_owned(),
-        ));
-    }
-    let section =
-        section_of_kind(conn, "schedule", "Trang chưa có chuyên mục lịch công tác.").await?;
-    let (year, week, _) = monday.to_iso_week_date();
-    let title = format!(
-        "Lịch công tác tuần {week} năm {year} (từ {} đến {})",
-        congxa_locale::time::day_date(monday),
-        congxa_locale::time::day_date(sunday)
-    );
-    let text = Text {
-        title: &title,
-        summary: "",
-        body: "",
-        target_date: Some(monday),
-    };
-    let id = insert_draft(conn, tenant, actor, section, &text, "").await?;
-    sqlx::query!(
-        "INSERT INTO schedule_weeks (item_id, tenant_id, week_start) VALUES ($1, $2, $3)",
-        id,
-        tenant,
-        monday
-    )
-    .execute(&mut *conn)
-    .await?;
-    for line in lines {
-        sqlx::query!(
-            "INSERT INTO schedule_entries (tenant_id, item_id, starts_at, leader, content, location, participants)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            tenant,
-            id,
-            line.starts_at,
-            line.leader.trim(),
-            line.content.trim(),
-            line.location.trim(),
-            line.participants.trim()
-        )
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(id)
-}
-
-/// Starts a draft put to the public for comments (who drafted it, when
-/// comments open and close) with the draft's file, as the actor's draft in
-/// the consultations section.
-#[allow(clippy::too_many_arguments)]
-pub async fn create_consultation(
-    conn: &mut PgConnection,
-    tenant: Uuid,
-    actor: &Account,
-    text: &Text<'_>,
-    drafting_body: &str,
-    opens_at: OffsetDateTime,
-    closes_at: OffsetDateTime,
-    file: Option<Uuid>,
-) -> Result<Uuid, BoardError> {
-    may_start_record(actor)?;
-    check_text(text)?;
-    if drafting_body.chars().count() > 300 {
-        return Err(BoardError::Invalid(
-            "Cơ quan soạn thảo dài quá 300 ký tự.".to_owned(),
-        ));
-    }
-    if closes_at <= opens_at {
-        return Err(BoardError::Invalid(
-            "Ngày kết thúc lấy ý kiến phải sau ngày bắt đầu.".to_owned(),
-        ));
-    }
-    let section = section_of_kind(
-        conn,
-        "consultations",
-        "Trang chưa có chuyên mục lấy ý kiến.",
-    )
-    .await?;
-    let id = insert_draft(conn, tenant, actor, section, text, drafting_body).await?;
-    sqlx::query!(
-        "INSERT INTO consultations (item_id, tenant_id, drafting_body, opens_at, closes_at)
-         VALUES ($1, $2, $3, $4, $5)",
-        id,
-        tenant,
-        drafting_body.trim(),
-        opens_at,
-        closes_at
-    )
-    .execute(&mut *conn)
-    .await?;
-    if let Some(file) = file {
-        attach(conn, tenant, id, file, "Dự thảo").await?;
-    }
-    Ok(id)
-}
-
-/// Starts a public investment project (investor, place, total, funding,
-/// stage, the procurement package and its closing time, the works' dates)
-/// as the actor's draft in the projects section.
-pub async fn create_project(
-    conn: &mut PgConnection,
-    tenant: Uuid,
-    actor: &Account,
-    text: &Text<'_>,
-    fields: &congxa_site::write::ProjectFields<'_>,
-) -> Result<Uuid, BoardError> {
-    may_start_record(actor)?;
-    check_text(text)?;
-    if fields.investor.trim().is_empty() {
-        return Err(BoardError::Invalid("Mời nhập chủ đầu tư.".to_owned()));
-    }
-    for (value, label, max) in [
-        (fields.investor, "chủ đầu tư", 300),
-        (fields.location, "địa điểm", 300),
-        (fields.funding, "nguồn vốn", 300),
-        (fields.package, "gói thầu", 500),
-    ] {
-        if value.chars().count() > max {
-            return Err(BoardError::Invalid(format!(
-                "Trường {label} dài quá {max} ký tự."
-            )));
-        }
-    }
-    if !["preparing", "procuring", "building", "completed"].contains(&fields.stage) {
-        return Err(BoardError::Invalid(
-            "Mời chọn giai đoạn của dự án.".to_owned(),
-        ));
-    }
-    if fields.total_investment.is_some_and(|n| n < 0) {
-        return Err(BoardError::Invalid(
-            "Tổng mức đầu tư không được âm.".to_owned(),
-        ));
-    }
-    if let (Some(starts), Some(ends)) = (fields.starts_on, fields.ends_on)
-        && ends < starts
-    {
-        return Err(BoardError::Invalid(
-            "Ngày hoàn thành phải sau ngày khởi công.".to_owned(),
-        ));
-    }
-    let section =
-        section_of_kind(conn, "projects", "Trang chưa có chuyên mục dự án đầu tư.").await?;
-    let extra = [fields.investor, fields.location, fields.package].join(" ");
-    let id = insert_draft(conn, tenant, actor, section, text, &extra).await?;
-    sqlx::query!(
-        "INSERT INTO projects (item_id, tenant_id, investor, location, total_investment, funding, stage, package,
-                               bid_closes_at, starts_on, ends_on)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        id,
-        tenant,
-        fields.investor.trim(),
-        fields.location.trim(),
-        fields.total_investment,
-        fields.funding.trim(),
-        fields.stage,
-        fields.package.trim(),
-        fields.bid_closes_at,
-        fields.starts_on,
-        fields.ends_on
-    )
-    .execute(&mut *conn)
-    .await?;
-    Ok(id)
 }
 
 /// Starts an item in an article-like section (news, introduction, plans,
@@ -433,7 +139,7 @@ pub async fn create(
 }
 
 /// Writes a new draft of the actor in a section, with its first revision.
-async fn insert_draft(
+pub(crate) async fn insert_draft(
     conn: &mut PgConnection,
     tenant: Uuid,
     actor: &Account,
@@ -494,81 +200,8 @@ async fn insert_draft(
     Ok(id)
 }
 
-/// Starts a document (văn bản) as the actor's draft, with its own fields and
-/// its file from the commune's media library; it then goes through the
-/// workflow like any item.
-pub async fn create_document(
-    conn: &mut PgConnection,
-    tenant: Uuid,
-    actor: &Account,
-    text: &Text<'_>,
-    fields: &congxa_site::write::DocumentFields<'_>,
-    file: Option<Uuid>,
-) -> Result<Uuid, BoardError> {
-    may_start_record(actor)?;
-    check_text(text)?;
-    for (value, label, max) in [
-        (fields.doc_type, "hình thức văn bản", 100),
-        (fields.number_symbol, "số, ký hiệu", 100),
-        (fields.issuing_body, "cơ quan ban hành", 300),
-    ] {
-        if value.trim().is_empty() {
-            return Err(BoardError::Invalid(format!("Mời nhập {label}.")));
-        }
-        if value.chars().count() > max {
-            return Err(BoardError::Invalid(format!(
-                "Trường {label} dài quá {max} ký tự."
-            )));
-        }
-    }
-    if fields.signer.chars().count() > 200 || fields.field.chars().count() > 200 {
-        return Err(BoardError::Invalid(
-            "Người ký hoặc lĩnh vực dài quá 200 ký tự.".to_owned(),
-        ));
-    }
-    if let (Some(effective), Some(expires)) = (fields.effective_on, fields.expires_on)
-        && expires < effective
-    {
-        return Err(BoardError::Invalid(
-            "Ngày hết hiệu lực phải sau ngày có hiệu lực.".to_owned(),
-        ));
-    }
-    let section = section_of_kind(conn, "documents", "Trang chưa có chuyên mục văn bản.").await?;
-    let extra = [
-        fields.number_symbol,
-        fields.doc_type,
-        fields.issuing_body,
-        fields.signer,
-        fields.field,
-    ]
-    .join(" ");
-    let id = insert_draft(conn, tenant, actor, section, text, &extra).await?;
-    sqlx::query!(
-        "INSERT INTO documents (item_id, tenant_id, doc_type, number_symbol, issuing_body, signer, field,
-                                issued_on, effective_on, expires_on)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        id,
-        tenant,
-        fields.doc_type.trim(),
-        fields.number_symbol.trim(),
-        fields.issuing_body.trim(),
-        fields.signer.trim(),
-        fields.field.trim(),
-        fields.issued_on,
-        fields.effective_on,
-        fields.expires_on
-    )
-    .execute(&mut *conn)
-    .await?;
-    if let Some(file) = file {
-        let label = format!("{} {}", fields.doc_type.trim(), fields.number_symbol.trim());
-        attach(conn, tenant, id, file, &label).await?;
-    }
-    Ok(id)
-}
-
 /// Attaches a file of the commune's library to an item.
-async fn attach(
+pub(crate) async fn attach(
     conn: &mut PgConnection,
     tenant: Uuid,
     item: Uuid,
@@ -577,7 +210,9 @@ async fn attach(
 ) -> Result<(), BoardError> {
     // The composite key refuses another commune's file.
     sqlx::query!(
-        "INSERT INTO item_files (tenant_id, item_id, file_id, label) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO item_files (tenant_id, item_id, file_id, label, sort_order)
+         VALUES ($1, $2, $3, $4, (SELECT count(*)::int FROM item_files WHERE item_id = $2))
+         ON CONFLICT (item_id, file_id) DO NOTHING",
         tenant,
         item,
         file,
@@ -592,69 +227,6 @@ async fn attach(
         _ => e.into(),
     })?;
     Ok(())
-}
-
-/// What kind of budget report, for which year and period (the codes of
-/// the budget_reports table).
-pub struct BudgetFields<'a> {
-    pub report_kind: &'a str,
-    pub year: i32,
-    pub period: &'a str,
-}
-
-/// Starts a budget report (Law 104/2016 Art. 19: estimates, settlements,
-/// execution, financial reports) with its file, as the actor's draft in the
-/// budget section.
-pub async fn create_budget_report(
-    conn: &mut PgConnection,
-    tenant: Uuid,
-    actor: &Account,
-    text: &Text<'_>,
-    fields: &BudgetFields<'_>,
-    file: Option<Uuid>,
-) -> Result<Uuid, BoardError> {
-    may_start_record(actor)?;
-    check_text(text)?;
-    if ![
-        "estimate",
-        "settlement",
-        "execution",
-        "financial",
-        "statistics",
-    ]
-    .contains(&fields.report_kind)
-    {
-        return Err(BoardError::Invalid("Mời chọn loại báo cáo.".to_owned()));
-    }
-    if !["year", "half", "q1", "q2", "q3", "q4"].contains(&fields.period) {
-        return Err(BoardError::Invalid("Mời chọn kỳ báo cáo.".to_owned()));
-    }
-    if !(1990..=2200).contains(&fields.year) {
-        return Err(BoardError::Invalid(
-            "Năm ngân sách không hợp lệ (ví dụ: 2026).".to_owned(),
-        ));
-    }
-    let section = section_of_kind(
-        conn,
-        "budget",
-        "Trang chưa có chuyên mục công khai ngân sách.",
-    )
-    .await?;
-    let id = insert_draft(conn, tenant, actor, section, text, "").await?;
-    sqlx::query!(
-        "INSERT INTO budget_reports (item_id, tenant_id, report_kind, year, period) VALUES ($1, $2, $3, $4, $5)",
-        id,
-        tenant,
-        fields.report_kind,
-        fields.year,
-        fields.period
-    )
-    .execute(&mut *conn)
-    .await?;
-    if let Some(file) = file {
-        attach(conn, tenant, id, file, text.title.trim()).await?;
-    }
-    Ok(id)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -796,6 +368,29 @@ pub async fn save(
         .await?;
     }
     find(conn, id).await
+}
+
+/// Moves an item to its next version if it is still at `version` (what
+/// the form opened), with the search words of its kind's fields.
+pub(crate) async fn bump_version(
+    conn: &mut PgConnection,
+    id: Uuid,
+    version: i32,
+    search_extra: &str,
+) -> Result<(), BoardError> {
+    let updated = sqlx::query!(
+        "UPDATE items SET version = version + 1, search_extra = $3, updated_at = now()
+         WHERE id = $1 AND version = $2",
+        id,
+        version,
+        search_extra
+    )
+    .execute(conn)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(BoardError::Conflict);
+    }
+    Ok(())
 }
 
 /// What a move needs besides the item.

@@ -26,11 +26,11 @@ pub struct Profile {
     pub office_hours: String,
 }
 
-fn invalid(message: impl Into<String>) -> BoardError {
+pub(crate) fn invalid(message: impl Into<String>) -> BoardError {
     BoardError::Invalid(message.into())
 }
 
-fn allowed(actor: &Account, permission: Permission) -> Result<(), BoardError> {
+pub(crate) fn allowed(actor: &Account, permission: Permission) -> Result<(), BoardError> {
     if actor.role.may(permission) {
         Ok(())
     } else {
@@ -39,7 +39,12 @@ fn allowed(actor: &Account, permission: Permission) -> Result<(), BoardError> {
 }
 
 /// A field's text, trimmed, within `max` characters.
-fn text(value: &str, label: &str, max: usize, required: bool) -> Result<String, BoardError> {
+pub(crate) fn text(
+    value: &str,
+    label: &str,
+    max: usize,
+    required: bool,
+) -> Result<String, BoardError> {
     let value = value.trim();
     if required && value.is_empty() {
         return Err(invalid(format!("Mời nhập {label}.")));

@@ -1,6 +1,7 @@
 //! A commune site's content model, shared by the services that show it and
 //! the commands that provision and seed it.
 
+pub mod links;
 pub mod sections;
 pub mod slug;
 pub mod write;

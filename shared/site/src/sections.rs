@@ -239,7 +239,8 @@ pub const INTRODUCTION_PAGES: [(&str, &str); 6] = [
 ];
 
 /// Creates the required sections of a new commune, its introduction pages
-/// as drafts, and its profile with the agency named after it. Needs a connection acting for that commune (or the
+/// as drafts, its profile with the agency named after it, and its links to
+/// the national portals. Needs a connection acting for that commune (or the
 /// admin role): the tables are under row-level security.
 pub async fn seed_required(
     conn: &mut PgConnection,
@@ -297,7 +298,7 @@ pub async fn seed_required(
     )
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    crate::links::seed(conn, tenant_id).await
 }
 
 /// The agency behind a commune's site: "Ủy ban nhân dân xã Quốc Tuấn" for

@@ -17,7 +17,7 @@
 //! - board accounts move as inactive accounts (their history stays theirs),
 //!   or join the new commune's account with the same e-mail address;
 //! - the old commune keeps its profile and officials, the record of who ran
-//!   it, and its row, marked merged, so its slug keeps resolving.
+//!   it, its links to state portals, and its row, marked merged, so its slug keeps resolving.
 //!
 //! Files stay where they are in the bucket: their keys are recorded with
 //! them, so moving the rows moves them.
@@ -38,7 +38,7 @@ use crate::rows::{self, JsonRow, text_of, uuid_of};
 const QUESTIONS_PATH: &str = "hoi-dap";
 
 /// Tables whose rows stay with the old commune.
-const STAYS: &[&str] = &["site_profiles", "officials"];
+const STAYS: &[&str] = &["site_profiles", "officials", "site_links"];
 
 /// An old commune to merge, with the visits counted for it so far (in Redis,
 /// which the caller reads: this crate knows only PostgreSQL).

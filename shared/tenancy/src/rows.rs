@@ -19,6 +19,7 @@ pub type JsonRow = Map<String, Value>;
 pub const TABLES: &[&str] = &[
     "site_profiles",
     "officials",
+    "site_links",
     "board_accounts",
     "media_files",
     "sections",

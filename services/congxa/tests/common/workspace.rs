@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 use reqwest::StatusCode;
 
+use congxa_testing::TestEnv;
+
 use super::browser::Platform;
 
 /// A browser of the workspace: its own cookies, following nothing.
@@ -124,4 +126,67 @@ pub fn field(html: &str, name: &str) -> String {
         .unwrap_or_else(|| panic!("no field {name} in {html}"))
         + marker.len();
     html[start..].split('"').next().unwrap().to_owned()
+}
+
+/// Provisions a commune with its head; returns the head's one-time
+/// password.
+pub async fn head_of(env: &TestEnv, slug: &str, name: &str, email: &str) -> String {
+    let created = super::create_tenant(
+        env,
+        slug,
+        name,
+        &[
+            "--admin-email",
+            email,
+            "--admin-name",
+            "Lê Thị Thu Hà",
+            "--json",
+        ],
+    )
+    .await;
+    created.assert_ok();
+    created.json()["head"]["one_time_password"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Publishes the item a form just made (its workspace page is `created`);
+/// returns the item's id.
+pub async fn publish(head: &mut Browser, csrf: &str, created: &str) -> String {
+    let id = created
+        .trim_start_matches("/quan-tri/tin-bai/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (status, _) = head
+        .post(
+            &format!("/quan-tri/tin-bai/{id}/thao-tac"),
+            &[("csrf", csrf), ("action", "publish")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    id
+}
+
+/// An item's address on the public site.
+pub async fn public_path(env: &TestEnv, id: &str) -> String {
+    sqlx::query_scalar(
+        "SELECT '/' || s.path || '/' || i.slug FROM items i JOIN sections s ON s.id = i.section_id WHERE i.id = $1::uuid",
+    )
+    .bind(id)
+    .fetch_one(&env.admin)
+    .await
+    .unwrap()
+}
+
+/// Posts a form with owned values.
+pub async fn post_form(
+    browser: &mut Browser,
+    path: &str,
+    pairs: &[(&str, String)],
+) -> (StatusCode, String) {
+    let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    browser.post(path, &refs).await
 }

@@ -1,31 +1,27 @@
-//! A new budget report in the workspace (Law 104/2016 Art. 19: estimates,
-//! settlements, execution, financial reports): its kind, year and period,
-//! a title (made from those when left empty), and its file from the
-//! commune's library. It then goes through the workflow like any item.
+//! Budget reports in the workspace (Law 104/2016 Art. 19: estimates,
+//! settlements, execution, financial reports): their kind, year and period,
+//! a title (made from those when left empty), and their file from the
+//! commune's library. A new one then goes through the workflow like any
+//! item; its fields can be corrected later.
 
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use congxa_board::items::{self, BudgetFields, Text};
+use congxa_board::items::Text;
+use congxa_board::records::{self, BudgetFields, Fields, PERIODS, REPORT_KINDS};
 use congxa_board::{BoardError, Role};
 use serde::Serialize;
+use sqlx::PgConnection;
 use uuid::Uuid;
 
+use super::item_forms::{self, Target};
 use super::session::Member;
-use super::{board_error, item_forms, render};
+use super::{board_error, render};
 use crate::AppState;
 use crate::site::params::Params;
 use crate::site::records::{period_name, report_kind_name};
 
-const KINDS: [&str; 5] = [
-    "estimate",
-    "settlement",
-    "execution",
-    "financial",
-    "statistics",
-];
-const PERIODS: [&str; 6] = ["year", "half", "q1", "q2", "q3", "q4"];
 const FIELDS: [&str; 6] = ["title", "summary", "report_kind", "year", "period", "file"];
 
 #[derive(Serialize)]
@@ -34,26 +30,37 @@ struct BudgetPage {
     periods: Vec<(&'static str, &'static str)>,
     files: Vec<(Uuid, String)>,
     values: Vec<(String, String)>,
+    target: Target,
 }
 
-async fn page(
+pub async fn page(
     state: &AppState,
     member: &Member,
     status: StatusCode,
     values: Vec<(String, String)>,
     error: Option<&str>,
+    target: Target,
 ) -> Response {
     let files = match item_forms::library_files(state, member).await {
         Ok(files) => files,
         Err(error) => return board_error(error),
     };
+    let title = if target.item.is_some() {
+        "Sửa thông tin báo cáo ngân sách"
+    } else {
+        "Công khai ngân sách"
+    };
     let data = BudgetPage {
-        kinds: KINDS.iter().map(|k| (*k, report_kind_name(k))).collect(),
+        kinds: REPORT_KINDS
+            .iter()
+            .map(|k| (*k, report_kind_name(k)))
+            .collect(),
         periods: PERIODS.iter().map(|p| (*p, period_name(p))).collect(),
         files,
         values,
+        target,
     };
-    let mut frame = member.frame("Công khai ngân sách", data);
+    let mut frame = member.frame(title, data);
     frame.error = error;
     render(state, status, "budget.html", frame)
 }
@@ -62,7 +69,54 @@ pub async fn new_form(State(state): State<AppState>, member: Member) -> Response
     if member.account.role == Role::Contributor {
         return board_error(BoardError::Forbidden);
     }
-    page(&state, &member, StatusCode::OK, Vec::new(), None).await
+    let target = Target::new_item("/quan-tri/ngan-sach/moi");
+    page(&state, &member, StatusCode::OK, Vec::new(), None, target).await
+}
+
+/// The report's fields as typed.
+pub fn fields(form: &Params) -> Result<Fields<'_>, BoardError> {
+    let year: i32 =
+        form.raw("year").trim().parse().map_err(|_| {
+            BoardError::Invalid("Năm ngân sách không hợp lệ (ví dụ: 2026).".to_owned())
+        })?;
+    Ok(Fields::Budget(BudgetFields {
+        report_kind: form.raw("report_kind"),
+        year,
+        period: form.raw("period"),
+    }))
+}
+
+/// The fields of report `id` as the form shows them.
+pub async fn current(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> Result<Vec<(String, String)>, BoardError> {
+    let r = sqlx::query!(
+        "SELECT report_kind, year, period FROM budget_reports WHERE item_id = $1",
+        id
+    )
+    .fetch_optional(conn)
+    .await?
+    .ok_or(BoardError::ItemNotFound)?;
+    Ok(vec![
+        ("report_kind".to_owned(), r.report_kind),
+        ("year".to_owned(), r.year.to_string()),
+        ("period".to_owned(), r.period),
+    ])
+}
+
+/// "Dự toán ngân sách xã năm 2027", "Quyết toán … quý 3 năm 2026".
+fn title_of(fields: &BudgetFields<'_>) -> String {
+    let period = if fields.period == "year" {
+        String::new()
+    } else {
+        format!("{} ", period_name(fields.period).to_lowercase())
+    };
+    format!(
+        "{} ngân sách xã {period}năm {}",
+        report_kind_name(fields.report_kind),
+        fields.year
+    )
 }
 
 pub async fn create(State(state): State<AppState>, member: Member, body: Bytes) -> Response {
@@ -71,29 +125,17 @@ pub async fn create(State(state): State<AppState>, member: Member, body: Bytes) 
         return refused;
     }
     let created = async {
-        let year: i32 = form.raw("year").trim().parse().map_err(|_| {
-            BoardError::Invalid("Năm ngân sách không hợp lệ (ví dụ: 2026).".to_owned())
-        })?;
+        let fields = fields(&form)?;
         let file = item_forms::chosen_file(&form)?;
-        let fields = BudgetFields {
-            report_kind: form.raw("report_kind"),
-            year,
-            period: form.raw("period"),
-        };
-        let title = match form.get("title") {
-            Some(title) => title.to_owned(),
-            None if KINDS.contains(&fields.report_kind) && PERIODS.contains(&fields.period) => {
-                let period = if fields.period == "year" {
-                    String::new()
-                } else {
-                    format!("{} ", period_name(fields.period).to_lowercase())
-                };
-                format!(
-                    "{} ngân sách xã {period}năm {year}",
-                    report_kind_name(fields.report_kind)
-                )
+        let title = match (form.get("title"), &fields) {
+            (Some(title), _) => title.to_owned(),
+            (None, Fields::Budget(budget))
+                if REPORT_KINDS.contains(&budget.report_kind)
+                    && PERIODS.contains(&budget.period) =>
+            {
+                title_of(budget)
             }
-            None => String::new(),
+            _ => String::new(),
         };
         let text = Text {
             title: &title,
@@ -102,7 +144,7 @@ pub async fn create(State(state): State<AppState>, member: Member, body: Bytes) 
             target_date: None,
         };
         let mut tx = member.begin(&state).await?;
-        let id = items::create_budget_report(
+        let id = records::start(
             &mut tx,
             member.tenant.id,
             &member.account,
@@ -123,6 +165,7 @@ pub async fn create(State(state): State<AppState>, member: Member, body: Bytes) 
                 StatusCode::UNPROCESSABLE_ENTITY,
                 item_forms::typed(&form, &FIELDS),
                 Some(&text),
+                Target::new_item("/quan-tri/ngan-sach/moi"),
             )
             .await
         }

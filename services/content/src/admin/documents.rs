@@ -1,20 +1,22 @@
-//! A new document (văn bản) in the workspace: its form, number and symbol,
-//! issuing body, signer, field, dates and summary, and its file chosen from
-//! the commune's library. It then goes through the workflow like any item.
+//! Documents (văn bản) in the workspace: their form, number and symbol,
+//! issuing body, signer, field, dates and summary, and their file chosen
+//! from the commune's library. A new one then goes through the workflow
+//! like any item; its fields can be corrected later.
 
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use congxa_board::items::{self, Text};
+use congxa_board::items::Text;
+use congxa_board::records::{self, DocumentFields, Fields};
 use congxa_board::{BoardError, Role};
-use congxa_locale::time as vn_time;
-use congxa_site::write::DocumentFields;
 use serde::Serialize;
+use sqlx::PgConnection;
 use uuid::Uuid;
 
+use super::item_forms::{self, Target, day, day_text, value};
 use super::session::Member;
-use super::{board_error, item_forms, render};
+use super::{board_error, render};
 use crate::AppState;
 use crate::site::params::Params;
 
@@ -31,20 +33,12 @@ const TYPES: [&str; 9] = [
     "Hướng dẫn",
 ];
 
-#[derive(Serialize, Default)]
+#[derive(Serialize)]
 struct DocumentPage {
     types: Vec<&'static str>,
     files: Vec<(Uuid, String)>,
     values: Vec<(String, String)>,
-}
-
-impl DocumentPage {
-    fn value(&self, name: &str) -> &str {
-        self.values
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
-    }
+    target: Target,
 }
 
 const FIELDS: [&str; 12] = [
@@ -62,23 +56,19 @@ const FIELDS: [&str; 12] = [
     "han",
 ];
 
-async fn page(
+pub async fn page(
     state: &AppState,
     member: &Member,
     status: StatusCode,
-    values: Vec<(String, String)>,
+    mut values: Vec<(String, String)>,
     error: Option<&str>,
+    target: Target,
 ) -> Response {
     let files = match item_forms::library_files(state, member).await {
         Ok(files) => files,
         Err(error) => return board_error(error),
     };
-    let mut data = DocumentPage {
-        types: TYPES.to_vec(),
-        files,
-        values,
-    };
-    if data.value("issuing_body").is_empty() {
+    if value(&values, "issuing_body").is_empty() {
         let agency = async {
             let mut tx = member.begin(state).await?;
             Ok::<_, BoardError>(
@@ -88,10 +78,21 @@ async fn page(
             )
         };
         if let Ok(Some(agency)) = agency.await {
-            data.values.push(("issuing_body".to_owned(), agency));
+            values.push(("issuing_body".to_owned(), agency));
         }
     }
-    let mut frame = member.frame("Đăng văn bản mới", data);
+    let title = if target.item.is_some() {
+        "Sửa thông tin văn bản"
+    } else {
+        "Đăng văn bản mới"
+    };
+    let data = DocumentPage {
+        types: TYPES.to_vec(),
+        files,
+        values,
+        target,
+    };
+    let mut frame = member.frame(title, data);
     frame.error = error;
     render(state, status, "document.html", frame)
 }
@@ -100,22 +101,48 @@ pub async fn new_form(State(state): State<AppState>, member: Member) -> Response
     if member.account.role == Role::Contributor {
         return board_error(BoardError::Forbidden);
     }
-    page(&state, &member, StatusCode::OK, Vec::new(), None).await
+    let target = Target::new_item("/quan-tri/van-ban/moi");
+    page(&state, &member, StatusCode::OK, Vec::new(), None, target).await
 }
 
-fn day(
-    form: &Params,
-    name: &str,
-    label: &str,
-    required: bool,
-) -> Result<Option<time::Date>, BoardError> {
-    match form.get(name) {
-        None if required => Err(BoardError::Invalid(format!("Mời nhập {label}."))),
-        None => Ok(None),
-        Some(raw) => vn_time::parse_day(raw).map(Some).ok_or_else(|| {
-            BoardError::Invalid(format!("{label} không đúng dạng ngày (ví dụ: 26/11/2026)."))
-        }),
-    }
+/// The document's fields as typed.
+pub fn fields(form: &Params) -> Result<Fields<'_>, BoardError> {
+    let issued_on = day(form, "issued_on", "Ngày ban hành", true)?.ok_or(BoardError::WrongState)?;
+    Ok(Fields::Document(DocumentFields {
+        doc_type: form.raw("doc_type"),
+        number_symbol: form.raw("number_symbol"),
+        issuing_body: form.raw("issuing_body"),
+        signer: form.raw("signer"),
+        field: form.raw("field"),
+        issued_on,
+        effective_on: day(form, "effective_on", "Ngày có hiệu lực", false)?,
+        expires_on: day(form, "expires_on", "Ngày hết hiệu lực", false)?,
+    }))
+}
+
+/// The fields of document `id` as the form shows them.
+pub async fn current(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> Result<Vec<(String, String)>, BoardError> {
+    let r = sqlx::query!(
+        "SELECT doc_type, number_symbol, issuing_body, signer, field, issued_on, effective_on, expires_on
+         FROM documents WHERE item_id = $1",
+        id
+    )
+    .fetch_optional(conn)
+    .await?
+    .ok_or(BoardError::ItemNotFound)?;
+    Ok(vec![
+        ("doc_type".to_owned(), r.doc_type),
+        ("number_symbol".to_owned(), r.number_symbol),
+        ("issuing_body".to_owned(), r.issuing_body),
+        ("signer".to_owned(), r.signer),
+        ("field".to_owned(), r.field),
+        ("issued_on".to_owned(), day_text(Some(r.issued_on))),
+        ("effective_on".to_owned(), day_text(r.effective_on)),
+        ("expires_on".to_owned(), day_text(r.expires_on)),
+    ])
 }
 
 pub async fn create(State(state): State<AppState>, member: Member, body: Bytes) -> Response {
@@ -124,13 +151,9 @@ pub async fn create(State(state): State<AppState>, member: Member, body: Bytes) 
         return refused;
     }
     let created = async {
-        let issued_on =
-            day(&form, "issued_on", "Ngày ban hành", true)?.ok_or(BoardError::WrongState)?;
-        let effective_on = day(&form, "effective_on", "Ngày có hiệu lực", false)?;
-        let expires_on = day(&form, "expires_on", "Ngày hết hiệu lực", false)?;
+        let fields = fields(&form)?;
         let target_date = day(&form, "han", "Ngày cần đăng", false)?;
         let file = item_forms::chosen_file(&form)?;
-        let summary = form.raw("summary");
         let title = match form.get("title") {
             Some(title) => title.to_owned(),
             None => format!(
@@ -139,24 +162,14 @@ pub async fn create(State(state): State<AppState>, member: Member, body: Bytes) 
                 form.raw("number_symbol").trim()
             ),
         };
-        let fields = DocumentFields {
-            doc_type: form.raw("doc_type"),
-            number_symbol: form.raw("number_symbol"),
-            issuing_body: form.raw("issuing_body"),
-            signer: form.raw("signer"),
-            field: form.raw("field"),
-            issued_on,
-            effective_on,
-            expires_on,
-        };
         let text = Text {
             title: &title,
-            summary,
+            summary: form.raw("summary"),
             body: "",
             target_date,
         };
         let mut tx = member.begin(&state).await?;
-        let id = items::create_document(
+        let id = records::start(
             &mut tx,
             member.tenant.id,
             &member.account,
@@ -177,6 +190,7 @@ pub async fn create(State(state): State<AppState>, member: Member, body: Bytes) 
                 StatusCode::UNPROCESSABLE_ENTITY,
                 item_forms::typed(&form, &FIELDS),
                 Some(&text),
+                Target::new_item("/quan-tri/van-ban/moi"),
             )
             .await
         }

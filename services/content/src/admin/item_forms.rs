@@ -1,17 +1,81 @@
-//! What the forms for new items of each kind (documents, procedures, budget
-//! reports, drafts for comments, projects, schedule weeks) share: the
-//! commune's files to attach, reading the chosen one, and the end of a
-//! submission (to the new item, or back to the form with what was typed and
-//! why it was refused).
+//! What the forms of each kind of item (documents, procedures, budget
+//! reports, drafts for comments, projects, the access-to-information list,
+//! schedule weeks) share: where the form sends (a new item, or the fields of
+//! one being corrected), the commune's files to attach, reading the chosen
+//! one, and the end of a submission (to the item, or back to the form with
+//! what was typed and why it was refused).
 
 use axum::response::Response;
 use congxa_board::BoardError;
+use serde::Serialize;
 use uuid::Uuid;
 
 use super::session::Member;
 use super::{refusal, see_other};
 use crate::AppState;
 use crate::site::params::Params;
+
+/// Where a kind's form sends what is typed. The same form starts an item
+/// and corrects its fields; when correcting, it carries the version it
+/// opened (so that a second person's save is refused, not lost) and leaves
+/// out the text, which the item's own page edits.
+#[derive(Serialize)]
+pub struct Target {
+    pub action: String,
+    /// The item being corrected.
+    pub item: Option<Uuid>,
+    pub version: Option<i32>,
+}
+
+impl Target {
+    pub fn new_item(action: &str) -> Self {
+        Self {
+            action: action.to_owned(),
+            item: None,
+            version: None,
+        }
+    }
+
+    pub fn correcting(item: Uuid, version: i32) -> Self {
+        Self {
+            action: format!("/quan-tri/tin-bai/{item}/thong-tin"),
+            item: Some(item),
+            version: Some(version),
+        }
+    }
+}
+
+/// The value of field `name` among the form's values.
+pub fn value<'a>(values: &'a [(String, String)], name: &str) -> &'a str {
+    values
+        .iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+/// A day typed the Vietnamese way (26/11/2026); `None` when left empty,
+/// refused when `required` or malformed.
+pub fn day(
+    form: &Params,
+    name: &str,
+    label: &str,
+    required: bool,
+) -> Result<Option<time::Date>, BoardError> {
+    match form.get(name) {
+        None if required => Err(BoardError::Invalid(format!("Mời nhập {label}."))),
+        None => Ok(None),
+        Some(raw) => congxa_locale::time::parse_day(raw)
+            .map(Some)
+            .ok_or_else(|| {
+                BoardError::Invalid(format!("{label} không đúng dạng ngày (ví dụ: 26/11/2026)."))
+            }),
+    }
+}
+
+/// A day as the forms write it, or nothing.
+pub fn day_text(day: Option<time::Date>) -> String {
+    day.map(congxa_locale::time::day_date).unwrap_or_default()
+}
 
 /// The commune's documents (not images or videos), newest first, to attach.
 pub async fn library_files(

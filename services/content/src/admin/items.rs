@@ -7,6 +7,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use congxa_board::items::{self, Draft, Move, Text};
+use congxa_board::records;
 use congxa_board::workflow::{self, Action, Status};
 use congxa_board::{BoardError, Role, accounts};
 use congxa_locale::time as vn_time;
@@ -108,6 +109,9 @@ struct EditorPage {
     history: Vec<History>,
     revisions: i64,
     public_href: Option<String>,
+    /// The form of the item's own fields (a document's number, a week's
+    /// lines), when it has them and the member may correct them.
+    fields_href: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -267,6 +271,11 @@ async fn editor(state: &AppState, member: &Member, id: Uuid) -> Result<EditorPag
     )
     .fetch_optional(&mut *tx)
     .await?;
+    let kind = records::kind_of(&mut tx, id).await?;
+    let has_fields =
+        congxa_site::SectionKind::parse(&kind).is_some_and(|kind| !kind.is_article_like());
+    let fields_href = (has_fields && records::may_correct(&member.account, &item))
+        .then(|| format!("/quan-tri/tin-bai/{id}/thong-tin"));
     let (title, summary, body) = match pending {
         Some(p) => (p.title, p.summary, p.body),
         None => (item.title.clone(), item.summary.clone(), item.body.clone()),
@@ -286,9 +295,37 @@ async fn editor(state: &AppState, member: &Member, id: Uuid) -> Result<EditorPag
         editors,
         history,
         revisions,
+        fields_href,
         item: Some(item),
         sections: Vec::new(),
     })
+}
+
+/// The item as its public page will show it, in the commune's theme.
+pub async fn preview(
+    State(state): State<AppState>,
+    member: Member,
+    visit: crate::site::Visit,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let visible = async {
+        let id = parse_id(&id)?;
+        let mut tx = member.begin(&state).await?;
+        let item = items::find(&mut tx, id).await?;
+        // Contributors see only what they sent.
+        if member.account.role == Role::Contributor && !item.is_own(&member.account) {
+            return Err(BoardError::ItemNotFound);
+        }
+        Ok(id)
+    };
+    match visible.await {
+        Ok(id) => {
+            let params = Params::parse(query.as_deref());
+            crate::site::preview::page(&state, visit, id, &params).await
+        }
+        Err(error) => board_error(error),
+    }
 }
 
 fn parse_id(raw: &str) -> Result<Uuid, BoardError> {

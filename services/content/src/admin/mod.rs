@@ -7,15 +7,18 @@
 // refusal); that response is the `Err` of small helpers, by design.
 #![allow(clippy::result_large_err)]
 
+mod access_info;
 mod audit;
 mod budget;
 mod citizens;
 mod consultations;
+mod corrections;
 mod dashboard;
 mod documents;
 mod files;
 mod item_forms;
 mod items;
+mod links;
 mod members;
 mod procedures;
 mod projects;
@@ -36,7 +39,20 @@ use serde::Serialize;
 
 use crate::AppState;
 
-const TEMPLATES: [(&str, &str); 22] = [
+const TEMPLATES: [(&str, &str); 26] = [
+    (
+        "access_info.html",
+        include_str!("../../admin/access_info.html"),
+    ),
+    ("links.html", include_str!("../../admin/links.html")),
+    (
+        "target_intro.html",
+        include_str!("../../admin/target_intro.html"),
+    ),
+    (
+        "target_button.html",
+        include_str!("../../admin/target_button.html"),
+    ),
     ("project.html", include_str!("../../admin/project.html")),
     (
         "consultation.html",
@@ -115,6 +131,17 @@ pub fn router() -> Router<AppState> {
         .route("/tin-bai/{id}", get(items::show).post(items::save))
         .route("/tin-bai/{id}/thao-tac", post(items::act))
         .route("/tin-bai/{id}/phien-ban", get(items::revisions))
+        .route("/tin-bai/{id}/xem-truoc", get(items::preview))
+        .route(
+            "/tin-bai/{id}/thong-tin",
+            get(corrections::form).post(corrections::save),
+        )
+        .route(
+            "/tiep-can-thong-tin/moi",
+            get(access_info::new_form).post(access_info::create),
+        )
+        .route("/lien-ket", get(links::page).post(links::add))
+        .route("/lien-ket/{id}", post(links::change))
         .route("/tin-bai/{id}/phien-ban/{revision}", post(items::restore))
         .route("/nhat-ky", get(audit::page))
         .route("/tep", get(files::list))

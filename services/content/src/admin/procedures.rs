@@ -1,20 +1,23 @@
-//! A new administrative procedure in the workspace: its code in the
-//! national catalogue, field, how far it can be done online, processing
-//! time, fee, agency, the national portal's page, and its text (the steps
-//! and papers, in the editor). It then goes through the workflow like any
-//! item.
+//! Administrative procedures in the workspace: their code in the national
+//! catalogue, field, how far they can be done online, processing time, fee,
+//! agency, the national portal's page, and their text (the steps and
+//! papers, in the editor). A new one then goes through the workflow like
+//! any item; its fields can be corrected later.
 
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use congxa_board::items::{self, Text};
+use congxa_board::items::Text;
+use congxa_board::records::{self, Fields, ProcedureFields};
 use congxa_board::{BoardError, Role};
-use congxa_site::write::ProcedureFields;
 use serde::Serialize;
+use sqlx::PgConnection;
+use uuid::Uuid;
 
+use super::item_forms::{self, Target};
 use super::session::Member;
-use super::{board_error, item_forms, render};
+use super::{board_error, render};
 use crate::AppState;
 use crate::site::params::Params;
 
@@ -34,16 +37,23 @@ const FIELDS: [&str; 10] = [
 #[derive(Serialize)]
 struct ProcedurePage {
     values: Vec<(String, String)>,
+    target: Target,
 }
 
-fn page(
+pub async fn page(
     state: &AppState,
     member: &Member,
     status: StatusCode,
     values: Vec<(String, String)>,
     error: Option<&str>,
+    target: Target,
 ) -> Response {
-    let mut frame = member.frame("Thêm thủ tục hành chính", ProcedurePage { values });
+    let title = if target.item.is_some() {
+        "Sửa thông tin thủ tục"
+    } else {
+        "Thêm thủ tục hành chính"
+    };
+    let mut frame = member.frame(title, ProcedurePage { values, target });
     frame.error = error;
     render(state, status, "procedure.html", frame)
 }
@@ -52,7 +62,48 @@ pub async fn new_form(State(state): State<AppState>, member: Member) -> Response
     if member.account.role == Role::Contributor {
         return board_error(BoardError::Forbidden);
     }
-    page(&state, &member, StatusCode::OK, Vec::new(), None)
+    let target = Target::new_item("/quan-tri/thu-tuc/moi");
+    page(&state, &member, StatusCode::OK, Vec::new(), None, target).await
+}
+
+/// The procedure's fields as typed.
+pub fn fields(form: &Params) -> Result<Fields<'_>, BoardError> {
+    Ok(Fields::Procedure(ProcedureFields {
+        code: form.raw("code"),
+        field: form.raw("field"),
+        online_level: form.raw("online_level"),
+        processing_time: form.raw("processing_time"),
+        fee: form.raw("fee"),
+        agency: form.raw("agency"),
+        portal_url: form.raw("portal_url"),
+    }))
+}
+
+/// The fields of procedure `id` as the form shows them.
+pub async fn current(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> Result<Vec<(String, String)>, BoardError> {
+    let r = sqlx::query!(
+        "SELECT code, field, online_level, processing_time, fee, agency, portal_url
+         FROM procedures WHERE item_id = $1",
+        id
+    )
+    .fetch_optional(conn)
+    .await?
+    .ok_or(BoardError::ItemNotFound)?;
+    Ok([
+        ("code", r.code),
+        ("field", r.field),
+        ("online_level", r.online_level),
+        ("processing_time", r.processing_time),
+        ("fee", r.fee),
+        ("agency", r.agency),
+        ("portal_url", r.portal_url),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect())
 }
 
 pub async fn create(State(state): State<AppState>, member: Member, body: Bytes) -> Response {
@@ -67,30 +118,32 @@ pub async fn create(State(state): State<AppState>, member: Member, body: Bytes) 
             body: form.raw("body"),
             target_date: None,
         };
-        let fields = ProcedureFields {
-            code: form.raw("code"),
-            field: form.raw("field"),
-            online_level: form.raw("online_level"),
-            processing_time: form.raw("processing_time"),
-            fee: form.raw("fee"),
-            agency: form.raw("agency"),
-            portal_url: form.raw("portal_url"),
-        };
+        let fields = fields(&form)?;
         let mut tx = member.begin(&state).await?;
-        let id =
-            items::create_procedure(&mut tx, member.tenant.id, &member.account, &text, &fields)
-                .await?;
+        let id = records::start(
+            &mut tx,
+            member.tenant.id,
+            &member.account,
+            &text,
+            &fields,
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok::<_, BoardError>(id)
     };
     match item_forms::finished(created.await) {
         Ok(response) => response,
-        Err(text) => page(
-            &state,
-            &member,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            item_forms::typed(&form, &FIELDS),
-            Some(&text),
-        ),
+        Err(text) => {
+            page(
+                &state,
+                &member,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                item_forms::typed(&form, &FIELDS),
+                Some(&text),
+                Target::new_item("/quan-tri/thu-tuc/moi"),
+            )
+            .await
+        }
     }
 }

@@ -1,25 +1,28 @@
-//! A new public investment project in the workspace: investor, place,
-//! total investment (in đồng, typed as Vietnamese write it: "4.850.000.000"),
+//! Public investment projects in the workspace: investor, place, total
+//! investment (in đồng, typed as Vietnamese write it: "4.850.000.000"),
 //! funding, stage, the procurement package and when bids close, the works'
-//! dates, and its text. It then goes through the workflow like any item.
+//! dates, and the text. A new one then goes through the workflow like any
+//! item; its fields can be corrected later, as the works move on.
 
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use congxa_board::items::{self, Text};
+use congxa_board::items::Text;
+use congxa_board::records::{self, Fields, ProjectFields, STAGES};
 use congxa_board::{BoardError, Role};
 use congxa_locale::time as vn_time;
-use congxa_site::write::ProjectFields;
 use serde::Serialize;
+use sqlx::PgConnection;
+use uuid::Uuid;
 
+use super::item_forms::{self, Target, day, day_text};
 use super::session::Member;
-use super::{board_error, item_forms, render};
+use super::{board_error, render};
 use crate::AppState;
 use crate::site::params::Params;
 use crate::site::records::stage_name;
 
-const STAGES: [&str; 4] = ["preparing", "procuring", "building", "completed"];
 const FIELDS: [&str; 12] = [
     "title",
     "summary",
@@ -39,20 +42,28 @@ const FIELDS: [&str; 12] = [
 struct ProjectPage {
     stages: Vec<(&'static str, &'static str)>,
     values: Vec<(String, String)>,
+    target: Target,
 }
 
-fn page(
+pub async fn page(
     state: &AppState,
     member: &Member,
     status: StatusCode,
     values: Vec<(String, String)>,
     error: Option<&str>,
+    target: Target,
 ) -> Response {
+    let title = if target.item.is_some() {
+        "Sửa thông tin dự án"
+    } else {
+        "Dự án đầu tư công"
+    };
     let data = ProjectPage {
         stages: STAGES.iter().map(|s| (*s, stage_name(s))).collect(),
         values,
+        target,
     };
-    let mut frame = member.frame("Dự án đầu tư công", data);
+    let mut frame = member.frame(title, data);
     frame.error = error;
     render(state, status, "project.html", frame)
 }
@@ -61,7 +72,8 @@ pub async fn new_form(State(state): State<AppState>, member: Member) -> Response
     if member.account.role == Role::Contributor {
         return board_error(BoardError::Forbidden);
     }
-    page(&state, &member, StatusCode::OK, Vec::new(), None)
+    let target = Target::new_item("/quan-tri/du-an/moi");
+    page(&state, &member, StatusCode::OK, Vec::new(), None, target).await
 }
 
 fn invalid(message: &str) -> BoardError {
@@ -83,35 +95,70 @@ fn amount(raw: &str) -> Result<Option<i64>, BoardError> {
         .map_err(|_| invalid("Tổng mức đầu tư là số đồng, ví dụ 4.850.000.000."))
 }
 
+/// The project's fields as typed.
+pub fn fields(form: &Params) -> Result<Fields<'_>, BoardError> {
+    let bid_closes_at = match form.get("bid_closes") {
+        None => None,
+        Some(raw) => Some(vn_time::parse_local(raw).ok_or_else(|| {
+            invalid("Thời điểm đóng thầu không đúng dạng (ví dụ: 15/12/2026 09:00).")
+        })?),
+    };
+    Ok(Fields::Project(ProjectFields {
+        investor: form.raw("investor"),
+        location: form.raw("location"),
+        total_investment: amount(form.raw("total"))?,
+        funding: form.raw("funding"),
+        stage: form.raw("stage"),
+        package: form.raw("package"),
+        bid_closes_at,
+        starts_on: day(form, "starts_on", "Ngày khởi công", false)?,
+        ends_on: day(form, "ends_on", "Ngày hoàn thành", false)?,
+    }))
+}
+
+/// The fields of project `id` as the form shows them.
+pub async fn current(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> Result<Vec<(String, String)>, BoardError> {
+    let r = sqlx::query!(
+        "SELECT investor, location, total_investment, funding, stage, package, bid_closes_at, starts_on, ends_on
+         FROM projects WHERE item_id = $1",
+        id
+    )
+    .fetch_optional(conn)
+    .await?
+    .ok_or(BoardError::ItemNotFound)?;
+    Ok(vec![
+        ("investor".to_owned(), r.investor),
+        ("location".to_owned(), r.location),
+        (
+            "total".to_owned(),
+            r.total_investment
+                .map(|n| congxa_locale::number::grouped(n.unsigned_abs()))
+                .unwrap_or_default(),
+        ),
+        ("funding".to_owned(), r.funding),
+        ("stage".to_owned(), r.stage),
+        ("package".to_owned(), r.package),
+        (
+            "bid_closes".to_owned(),
+            r.bid_closes_at
+                .map(vn_time::date_and_time)
+                .unwrap_or_default(),
+        ),
+        ("starts_on".to_owned(), day_text(r.starts_on)),
+        ("ends_on".to_owned(), day_text(r.ends_on)),
+    ])
+}
+
 pub async fn create(State(state): State<AppState>, member: Member, body: Bytes) -> Response {
     let form = Params::parse_body(&body);
     if let Err(refused) = member.check(&form) {
         return refused;
     }
     let created = async {
-        let day = |name: &str, label: &str| match form.get(name) {
-            None => Ok(None),
-            Some(raw) => vn_time::parse_day(raw).map(Some).ok_or_else(|| {
-                BoardError::Invalid(format!("{label} không đúng dạng ngày (ví dụ: 01/12/2026)."))
-            }),
-        };
-        let bid_closes_at = match form.get("bid_closes") {
-            None => None,
-            Some(raw) => Some(vn_time::parse_local(raw).ok_or_else(|| {
-                invalid("Thời điểm đóng thầu không đúng dạng (ví dụ: 15/12/2026 09:00).")
-            })?),
-        };
-        let fields = ProjectFields {
-            investor: form.raw("investor"),
-            location: form.raw("location"),
-            total_investment: amount(form.raw("total"))?,
-            funding: form.raw("funding"),
-            stage: form.raw("stage"),
-            package: form.raw("package"),
-            bid_closes_at,
-            starts_on: day("starts_on", "Ngày khởi công")?,
-            ends_on: day("ends_on", "Ngày hoàn thành")?,
-        };
+        let fields = fields(&form)?;
         let text = Text {
             title: form.raw("title"),
             summary: form.raw("summary"),
@@ -119,20 +166,31 @@ pub async fn create(State(state): State<AppState>, member: Member, body: Bytes) 
             target_date: None,
         };
         let mut tx = member.begin(&state).await?;
-        let id = items::create_project(&mut tx, member.tenant.id, &member.account, &text, &fields)
-            .await?;
+        let id = records::start(
+            &mut tx,
+            member.tenant.id,
+            &member.account,
+            &text,
+            &fields,
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok::<_, BoardError>(id)
     };
     match item_forms::finished(created.await) {
         Ok(response) => response,
-        Err(text) => page(
-            &state,
-            &member,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            item_forms::typed(&form, &FIELDS),
-            Some(&text),
-        ),
+        Err(text) => {
+            page(
+                &state,
+                &member,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                item_forms::typed(&form, &FIELDS),
+                Some(&text),
+                Target::new_item("/quan-tri/du-an/moi"),
+            )
+            .await
+        }
     }
 }
 

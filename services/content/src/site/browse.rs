@@ -95,8 +95,19 @@ async fn resolve(
         // per item, the others point at it.
         return Ok(Redirect::permanent(&item.href).into_response().into());
     }
+    show(state, visit, section, item, params).await
+}
+
+/// An item's page, as its section's kind shows it (`section` is the item's
+/// own): for a citizen, and for the board's preview.
+pub async fn show(
+    state: &AppState,
+    visit: &Visit,
+    section: items::Section,
+    item: items::Item,
+    params: &Params,
+) -> Result<Outcome, ApiError> {
     let view = articles::View::of(params);
-    // Past the redirect, `section` is the item's own.
     match section.kind() {
         Some(
             SectionKind::Pages | SectionKind::News | SectionKind::Plans | SectionKind::Democracy,

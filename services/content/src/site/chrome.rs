@@ -23,6 +23,8 @@ pub struct Chrome {
     pub visits: Option<Visits>,
     /// Announced maintenance, shown as banners until it is over.
     pub maintenance: Vec<String>,
+    /// A board member's preview: where to go back to in the workspace.
+    pub preview: Option<String>,
 }
 
 /// The commune and its site's transaction details (REGULATIONS.md, Content 2).
@@ -71,6 +73,7 @@ impl Chrome {
             today: vn_time::long_date(vn_time::now()),
             visits,
             maintenance,
+            preview: visit.preview.clone(),
         })
     }
 }

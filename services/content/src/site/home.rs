@@ -1,9 +1,10 @@
 //! The home page, laid out like a Vietnamese commune portal: featured and
 //! latest news, notices, recent documents, procedures online, this week's
-//! schedule link, and links to state portals.
+//! schedule link, and the board's links to state portals.
 
 use axum::extract::State;
 use axum::response::Response;
+use congxa_site::links::Link;
 use congxa_web::ApiError;
 use serde::Serialize;
 
@@ -18,26 +19,9 @@ struct HomeData {
     latest: Vec<Entry>,
     notices: Vec<Entry>,
     documents: Vec<DocumentRow>,
-    portals: &'static [(&'static str, &'static str)],
+    /// The links to state portals, in the board's order.
+    portals: Vec<Link>,
 }
-
-/// Links to state portals every commune site carries.
-const PORTALS: &[(&str, &str)] = &[
-    ("Cổng Thông tin điện tử Chính phủ", "https://chinhphu.vn"),
-    ("Cổng Dịch vụ công quốc gia", "https://dichvucong.gov.vn"),
-    (
-        "Cơ sở dữ liệu quốc gia về văn bản pháp luật",
-        "https://vbpl.vn",
-    ),
-    (
-        "Cổng Thông tin điện tử thành phố Hải Phòng",
-        "https://haiphong.gov.vn",
-    ),
-    (
-        "Hệ thống tiếp nhận phản ánh, kiến nghị",
-        "https://pakn.dichvucong.gov.vn",
-    ),
-];
 
 pub async fn page(State(state): State<AppState>, visit: Visit) -> Response {
     let outcome = render(&state, &visit).await;
@@ -76,13 +60,14 @@ async fn render(state: &AppState, visit: &Visit) -> Result<Outcome, ApiError> {
     .fetch_all(&mut *tx)
     .await
     .map_err(db_error)?;
+    let portals = congxa_site::links::list(&mut tx).await.map_err(db_error)?;
     drop(tx);
     let data = HomeData {
         featured,
         latest,
         notices,
         documents,
-        portals: PORTALS,
+        portals,
     };
     Ok(Page {
         template: "home.html",

@@ -201,6 +201,28 @@ pub async fn item(conn: &mut PgConnection, slug: &str) -> sqlx::Result<Option<It
     .await
 }
 
+/// Any item of the commune whatever its state, as its page would show it
+/// once published (with the text of a correction waiting for approval, if
+/// there is one): what the board previews. Not for public pages.
+pub async fn preview_of(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<Item>> {
+    sqlx::query_as!(
+        Item,
+        r#"SELECT i.id, i.slug,
+                  COALESCE(r.title, i.title) AS "title!", COALESCE(r.summary, i.summary) AS "summary!",
+                  COALESCE(r.body, i.body) AS "body!", i.author, i.source,
+                  COALESCE(i.published_at, now()) AS "published_at!", i.updated_at, i.section_id,
+                  s.path AS section_path, s.name AS section_name,
+                  '/' || s.path || '/' || i.slug AS "href!"
+           FROM items i JOIN sections s ON s.id = i.section_id
+           LEFT JOIN LATERAL (SELECT title, summary, body FROM item_revisions
+                              WHERE item_id = i.id AND pending ORDER BY id DESC LIMIT 1) r ON true
+           WHERE i.id = $1"#,
+        id
+    )
+    .fetch_optional(conn)
+    .await
+}
+
 /// A file attached to an item, served by the media service.
 #[derive(Debug, Serialize)]
 pub struct Attachment {

@@ -15,6 +15,7 @@ mod http;
 mod items;
 mod paging;
 pub(crate) mod params;
+pub mod preview;
 mod procedures;
 mod questions;
 mod rating;
@@ -88,6 +89,9 @@ pub struct Visit {
     pub host: String,
     pub client_ip: Option<IpAddr>,
     pub user_agent: String,
+    /// When the board previews an unpublished item: the workspace page to
+    /// go back to, shown in a banner above the page.
+    pub preview: Option<String>,
     headers: HeaderMap,
 }
 
@@ -115,6 +119,7 @@ impl FromRequestParts<AppState> for Visit {
             host,
             client_ip,
             user_agent: text(header::USER_AGENT.as_str()),
+            preview: None,
             headers: parts.headers.clone(),
         })
     }

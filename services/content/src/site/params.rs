@@ -4,6 +4,8 @@
 
 /// Longest value kept of any query parameter, in characters.
 const MAX_VALUE_CHARS: usize = 200;
+/// Most fields read of a form body.
+const MAX_FORM_FIELDS: usize = 300;
 
 #[derive(Debug, Default)]
 pub struct Params(Vec<(String, String)>);
@@ -20,11 +22,12 @@ impl Params {
     }
 
     /// A form body as sent. Values are kept whole: the form's own checks say
-    /// what is too long, in Vietnamese.
+    /// what is too long, in Vietnamese. The count of fields is bounded well
+    /// above the longest form (a week's schedule: 14 lines of 6 fields).
     pub fn parse_body(body: &[u8]) -> Self {
         Self(
             form_urlencoded::parse(body)
-                .take(50)
+                .take(MAX_FORM_FIELDS)
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))
                 .collect(),
         )
@@ -49,6 +52,11 @@ impl Params {
 
     pub fn has(&self, name: &str) -> bool {
         self.0.iter().any(|(k, _)| k == name)
+    }
+
+    /// Every field as sent, in order.
+    pub fn pairs(&self) -> impl Iterator<Item = (String, String)> + '_ {
+        self.0.iter().cloned()
     }
 }
 
