@@ -637,8 +637,8 @@ async fn board_members_upload_with_their_session_and_its_csrf_token_only() {
         )
         .await;
 
-    // A PNG's first bytes are enough for the type check.
-    let png: Vec<u8> = [&b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"[..], &[0u8; 64][..]].concat();
+    // A real PNG: images are decoded and re-encoded on upload.
+    let png = common::png(8, 8);
     let upload = |browser: &Browser, host: &str, csrf: Option<&str>| {
         let part = reqwest::multipart::Part::bytes(png.clone()).file_name("Ảnh hội nghị.png");
         let mut request = browser

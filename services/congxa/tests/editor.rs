@@ -55,7 +55,7 @@ async fn a_board_member_writes_an_item_with_the_rich_text_editor_and_it_is_saved
             "câu mật khẩu mới của trưởng ban",
         )
         .await;
-    let part = reqwest::multipart::Part::bytes(png(48, 32))
+    let part = reqwest::multipart::Part::bytes(common::png(48, 32))
         .file_name(IMAGE)
         .mime_str("image/png")
         .unwrap();
@@ -126,65 +126,4 @@ async fn a_board_member_writes_an_item_with_the_rich_text_editor_and_it_is_saved
             "{unwanted} is left in the saved body: {body}"
         );
     }
-}
-
-/// A real PNG of `width` × `height` (an RGB gradient), uncompressed inside
-/// its zlib stream so that no encoder is needed.
-fn png(width: u32, height: u32) -> Vec<u8> {
-    let mut pixels = Vec::new();
-    for y in 0..height {
-        // Each row starts with its filter type: none.
-        pixels.push(0);
-        for x in 0..width {
-            let [r, g] = [x * 255 / width, y * 255 / height].map(|v| u8::try_from(v).unwrap());
-            pixels.extend_from_slice(&[r, g, 0x80]);
-        }
-    }
-    let mut zlib = vec![0x78, 0x01];
-    let blocks: Vec<&[u8]> = pixels.chunks(65_535).collect();
-    for (i, block) in blocks.iter().enumerate() {
-        let len = u16::try_from(block.len()).unwrap();
-        zlib.push(u8::from(i + 1 == blocks.len()));
-        zlib.extend_from_slice(&len.to_le_bytes());
-        zlib.extend_from_slice(&(!len).to_le_bytes());
-        zlib.extend_from_slice(block);
-    }
-    let (mut a, mut b) = (1u32, 0u32);
-    for byte in &pixels {
-        a = (a + u32::from(*byte)) % 65_521;
-        b = (b + a) % 65_521;
-    }
-    zlib.extend_from_slice(&((b << 16) | a).to_be_bytes());
-
-    let mut header = Vec::new();
-    header.extend_from_slice(&width.to_be_bytes());
-    header.extend_from_slice(&height.to_be_bytes());
-    // 8 bits per channel, RGB, deflate, no filter choice, not interlaced.
-    header.extend_from_slice(&[8, 2, 0, 0, 0]);
-
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    for (kind, data) in [(b"IHDR", header), (b"IDAT", zlib), (b"IEND", Vec::new())] {
-        png.extend_from_slice(&u32::try_from(data.len()).unwrap().to_be_bytes());
-        let start = png.len();
-        png.extend_from_slice(kind);
-        png.extend_from_slice(&data);
-        let crc = crc32(&png[start..]);
-        png.extend_from_slice(&crc.to_be_bytes());
-    }
-    png
-}
-
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for byte in bytes {
-        crc ^= u32::from(*byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
 }

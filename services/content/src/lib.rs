@@ -39,6 +39,8 @@ pub struct AppState {
     /// Outgoing e-mail, when SMTP is configured (password reset links; the
     /// notifications go through the mailing job).
     mailer: Option<congxa_mail::Mailer>,
+    /// A commune's storage quota unless it has its own.
+    default_quota: u64,
 }
 
 impl FromRef<AppState> for InternalAuth {
@@ -73,6 +75,7 @@ pub async fn serve(
         forms: site::forms::Guard::new(&config.internal_token),
         admin: Arc::new(admin::templates()?),
         mailer: congxa_mail::Mailer::from_config(&config)?,
+        default_quota: config.storage_quota_bytes,
         auth,
     };
     let drain = Duration::from_secs(config.request_timeout_secs);

@@ -43,6 +43,50 @@ pub fn detect(head: &[u8]) -> Option<Kind> {
     })
 }
 
+/// What a file is, for the limits that apply and the library's filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    Image,
+    Document,
+    Video,
+}
+
+impl Class {
+    pub fn of(mime: &str) -> Self {
+        if mime.starts_with("image/") {
+            Self::Image
+        } else if mime.starts_with("video/") {
+            Self::Video
+        } else {
+            Self::Document
+        }
+    }
+
+    /// The value of `media_files.kind`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Image => "image",
+            Self::Document => "document",
+            Self::Video => "video",
+        }
+    }
+
+    /// "ảnh", "tài liệu", "video": in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Image => "ảnh",
+            Self::Document => "tài liệu",
+            Self::Video => "video",
+        }
+    }
+}
+
+impl Kind {
+    pub fn class(&self) -> Class {
+        Class::of(self.mime)
+    }
+}
+
 /// Documents are offered for download; images and video show in the page.
 pub fn is_download(mime: &str) -> bool {
     !(mime.starts_with("image/") || mime.starts_with("video/"))

@@ -2,7 +2,10 @@
 //! streams and served back with the right headers.
 
 pub mod filename;
+pub mod images;
 pub mod kinds;
+pub mod orphans;
+pub mod range;
 pub mod upload;
 
 use std::sync::Arc;
@@ -31,6 +34,11 @@ pub struct AppState {
     auth: InternalAuth,
     operator_token: Arc<str>,
     max_upload_bytes: u64,
+    limits: upload::Limits,
+    /// A commune's quota unless it has its own.
+    default_quota: u64,
+    /// Images decoded at once (each may take hundreds of megabytes).
+    image_work: Arc<tokio::sync::Semaphore>,
 }
 
 impl FromRef<AppState> for InternalAuth {
@@ -50,7 +58,16 @@ pub async fn serve(
         auth: InternalAuth::new(&config.internal_token)?,
         operator_token: Arc::from(config.operator_token.as_str()),
         max_upload_bytes: config.max_upload_bytes,
+        limits: upload::Limits::of(&config),
+        default_quota: config.storage_quota_bytes,
+        image_work: Arc::new(tokio::sync::Semaphore::new(2)),
     };
+    orphans::spawn_sweeps(
+        state.pool.clone(),
+        state.store.clone(),
+        Duration::from_secs(config.orphan_interval_secs.max(1)),
+        shutdown.clone(),
+    );
     let drain = Duration::from_secs(config.request_timeout_secs);
     congxa_web::serve(listener, router(state), shutdown, drain).await?;
     Ok(())
@@ -93,6 +110,7 @@ pub fn router(state: AppState) -> Router {
             post(upload_file).layer(DefaultBodyLimit::max(body_limit)),
         )
         .route("/tep/{id}/{name}", get(serve_file))
+        .route("/tep/{id}/r/{rendition}", get(serve_rendition))
         .with_state(state);
     congxa_web::serve::instrument(health.merge(files), "media")
 }
@@ -114,36 +132,30 @@ async fn upload_file(
     form: Multipart,
 ) -> Result<(StatusCode, Json<Uploaded>), ApiError> {
     authorise(&state, &tenant, &headers).await?;
-    let stored = upload::receive(&state.store, tenant.id, form, state.max_upload_bytes).await?;
-
-    let recorded = async {
-        let mut tx = congxa_db::begin_for_tenant(&state.pool, tenant.id).await?;
-        sqlx::query!(
-            "INSERT INTO media_files (id, tenant_id, storage_key, filename, content_type, size_bytes, sha256)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            stored.id,
-            tenant.id,
-            stored.key,
-            stored.filename,
-            stored.kind.mime,
-            i64::try_from(stored.size).unwrap_or(i64::MAX),
-            stored.sha256,
-        )
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await
-    }
-    .await;
-    if let Err(error) = recorded {
-        // Nothing half written: the bytes go when their record could not be made.
-        if let Err(cleanup) = state.store.delete(&stored.key).await {
-            tracing::warn!(key = %stored.key, error = %cleanup, "could not remove an unrecorded file");
+    let quota = quota_of(&state, tenant.id).await.map_err(database)?;
+    let receiving = upload::Receiving {
+        store: &state.store,
+        tenant: tenant.id,
+        limits: state.limits,
+        room: quota.room(),
+        image_work: state.image_work.clone(),
+    };
+    let stored = upload::receive(&receiving, form).await?;
+    match record(&state, tenant.id, &stored).await {
+        Ok(true) => {}
+        Ok(false) => {
+            stored.discard(&state.store).await;
+            return Err(upload::over_quota());
         }
-        return Err(ApiError::unavailable(
-            "database_unavailable",
-            "Không ghi nhận được tệp vì cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau.",
-        )
-        .with_source(error));
+        Err(error) => {
+            // Nothing half written: the bytes go when their record could not be made.
+            stored.discard(&state.store).await;
+            return Err(ApiError::unavailable(
+                "database_unavailable",
+                "Không ghi nhận được tệp vì cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau.",
+            )
+            .with_source(error));
+        }
     }
 
     let url = format!(
@@ -161,6 +173,107 @@ async fn upload_file(
             size: stored.size,
         }),
     ))
+}
+
+/// What a commune may store and has stored, in bytes.
+pub struct Quota {
+    pub limit: u64,
+    pub used: u64,
+}
+
+impl Quota {
+    pub fn room(&self) -> u64 {
+        self.limit.saturating_sub(self.used)
+    }
+}
+
+async fn quota_of(state: &AppState, tenant: Uuid) -> Result<Quota, sqlx::Error> {
+    let mut tx = congxa_db::begin_for_tenant(&state.pool, tenant).await?;
+    let quota = usage(&mut tx, tenant, state.default_quota).await?;
+    tx.commit().await?;
+    Ok(quota)
+}
+
+/// The commune's quota and usage, as its own connection sees them.
+pub async fn usage(
+    conn: &mut sqlx::PgConnection,
+    tenant: Uuid,
+    default_quota: u64,
+) -> Result<Quota, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT t.storage_quota_bytes,
+                  (SELECT coalesce(sum(stored_bytes), 0)::bigint FROM media_files) AS "used!"
+           FROM tenants t WHERE t.id = $1"#,
+        tenant
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(Quota {
+        limit: row
+            .storage_quota_bytes
+            .map_or(default_quota, |q| u64::try_from(q).unwrap_or(0)),
+        used: u64::try_from(row.used).unwrap_or(0),
+    })
+}
+
+/// Records a stored file and its renditions, if the commune still has room
+/// for it (`Ok(false)` when not: uploads running side by side are counted
+/// one after the other).
+async fn record(
+    state: &AppState,
+    tenant: Uuid,
+    stored: &upload::Stored,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = congxa_db::begin_for_tenant(&state.pool, tenant).await?;
+    sqlx::query!(
+        "SELECT pg_advisory_xact_lock(hashtextextended('congxa.media:' || $1::text, 0))",
+        tenant.to_string()
+    )
+    .execute(&mut *tx)
+    .await?;
+    let quota = usage(&mut tx, tenant, state.default_quota).await?;
+    if stored.stored_bytes() > quota.room() {
+        return Ok(false);
+    }
+    let signed = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+    let (width, height) = stored
+        .dimensions
+        .map_or((None, None), |(w, h)| (Some(w as i32), Some(h as i32)));
+    sqlx::query!(
+        "INSERT INTO media_files (id, tenant_id, storage_key, filename, content_type, size_bytes, sha256,
+                                  kind, width, height, stored_bytes)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        stored.id,
+        tenant,
+        stored.key,
+        stored.filename,
+        stored.kind.mime,
+        signed(stored.size),
+        stored.sha256,
+        stored.kind.class().code(),
+        width,
+        height,
+        signed(stored.stored_bytes()),
+    )
+    .execute(&mut *tx)
+    .await?;
+    for r in &stored.renditions {
+        sqlx::query!(
+            "INSERT INTO media_renditions (file_id, tenant_id, width, height, content_type, storage_key, size_bytes)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            stored.id,
+            tenant,
+            r.width as i32,
+            r.height as i32,
+            r.mime,
+            r.key,
+            signed(r.size),
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// Uploads need the operators' token until board accounts exist.
@@ -245,43 +358,139 @@ async fn serve_file(
     .map_err(database)?
     .ok_or_else(ApiError::not_found)?;
     tx.commit().await.map_err(database)?;
-
-    let etag = format!("\"{}\"", row.sha256);
-    let cache = HeaderValue::from_static("public, max-age=31536000, immutable");
-    if headers
-        .get(header::IF_NONE_MATCH)
-        .is_some_and(|v| v.as_bytes() == etag.as_bytes())
-    {
-        let mut response = StatusCode::NOT_MODIFIED.into_response();
-        response.headers_mut().insert(header::CACHE_CONTROL, cache);
-        insert(&mut response, header::ETAG, &etag);
-        return Ok(response);
-    }
-
-    let object = state
-        .store
-        .get(&row.storage_key)
-        .await
-        .map_err(upload::storage)?;
-    let body = Body::from_stream(tokio_util::io::ReaderStream::new(
-        object.body.into_async_read(),
-    ));
-    let mut response = Response::new(body);
     let download = kinds::is_download(&row.content_type);
-    insert(&mut response, header::CONTENT_TYPE, &row.content_type);
-    insert(
-        &mut response,
-        header::CONTENT_LENGTH,
-        &row.size_bytes.to_string(),
-    );
-    insert(&mut response, header::ETAG, &etag);
-    insert(
-        &mut response,
-        header::CONTENT_DISPOSITION,
-        &filename::content_disposition(&row.filename, download),
-    );
-    response.headers_mut().insert(header::CACHE_CONTROL, cache);
-    Ok(response)
+    let object = Served {
+        key: &row.storage_key,
+        content_type: &row.content_type,
+        size: u64::try_from(row.size_bytes).unwrap_or(0),
+        etag: format!("\"{}\"", row.sha256),
+        disposition: Some(filename::content_disposition(&row.filename, download)),
+    };
+    object.send(&state.store, &headers).await
+}
+
+/// An image at one of the standard widths: `w640.webp`, `w1280.jpg`.
+async fn serve_rendition(
+    State(state): State<AppState>,
+    tenant: TenantContext,
+    Path((id, rendition)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let id = Uuid::parse_str(&id).map_err(|_| ApiError::not_found())?;
+    let (width, mime) = rendition
+        .strip_prefix('w')
+        .and_then(|rest| rest.split_once('.'))
+        .and_then(|(width, extension)| {
+            let mime = match extension {
+                "webp" => images::MIME_WEBP,
+                "jpg" => images::MIME_JPEG,
+                _ => return None,
+            };
+            Some((width.parse::<i32>().ok()?, mime))
+        })
+        .ok_or_else(ApiError::not_found)?;
+    let mut tx = congxa_db::begin_for_tenant(&state.pool, tenant.id)
+        .await
+        .map_err(database)?;
+    let row = sqlx::query!(
+        "SELECT storage_key, size_bytes FROM media_renditions
+         WHERE file_id = $1 AND width = $2 AND content_type = $3",
+        id,
+        width,
+        mime
+    )
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(database)?
+    .ok_or_else(ApiError::not_found)?;
+    tx.commit().await.map_err(database)?;
+    let object = Served {
+        // Made once and never changed: the key names these bytes.
+        etag: format!("\"{id}-{width}-{}\"", mime.trim_start_matches("image/")),
+        key: &row.storage_key,
+        content_type: mime,
+        size: u64::try_from(row.size_bytes).unwrap_or(0),
+        disposition: None,
+    };
+    object.send(&state.store, &headers).await
+}
+
+/// An object of the bucket as the answer to a GET: conditional (ETag),
+/// ranged (video seeking, resumed downloads), cached for a year (the
+/// address names bytes that never change), never sniffed or run.
+struct Served<'a> {
+    key: &'a str,
+    content_type: &'a str,
+    size: u64,
+    etag: String,
+    disposition: Option<String>,
+}
+
+impl Served<'_> {
+    async fn send(self, store: &Store, headers: &HeaderMap) -> Result<Response, ApiError> {
+        let cache = HeaderValue::from_static("public, max-age=31536000, immutable");
+        if headers
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                v.split(',')
+                    .any(|tag| tag.trim() == self.etag || tag.trim() == "*")
+            })
+        {
+            let mut response = StatusCode::NOT_MODIFIED.into_response();
+            response.headers_mut().insert(header::CACHE_CONTROL, cache);
+            insert(&mut response, header::ETAG, &self.etag);
+            return Ok(response);
+        }
+        let wanted = range::wanted(headers, self.size, &self.etag);
+        let (status, part) = match wanted {
+            range::Wanted::All => (StatusCode::OK, None),
+            range::Wanted::Part { start, end } => (StatusCode::PARTIAL_CONTENT, Some((start, end))),
+            range::Wanted::Unsatisfiable => {
+                let mut response = StatusCode::RANGE_NOT_SATISFIABLE.into_response();
+                insert(
+                    &mut response,
+                    header::CONTENT_RANGE,
+                    &format!("bytes */{}", self.size),
+                );
+                return Ok(response);
+            }
+        };
+        let object = store
+            .get_range(self.key, part)
+            .await
+            .map_err(upload::storage)?;
+        let body = Body::from_stream(tokio_util::io::ReaderStream::new(
+            object.body.into_async_read(),
+        ));
+        let mut response = Response::new(body);
+        *response.status_mut() = status;
+        let length = part.map_or(self.size, |(start, end)| end - start + 1);
+        insert(&mut response, header::CONTENT_TYPE, self.content_type);
+        insert(&mut response, header::CONTENT_LENGTH, &length.to_string());
+        if let Some((start, end)) = part {
+            insert(
+                &mut response,
+                header::CONTENT_RANGE,
+                &format!("bytes {start}-{end}/{}", self.size),
+            );
+        }
+        insert(&mut response, header::ACCEPT_RANGES, "bytes");
+        insert(&mut response, header::ETAG, &self.etag);
+        if let Some(disposition) = &self.disposition {
+            insert(&mut response, header::CONTENT_DISPOSITION, disposition);
+        }
+        // A file is data, never a page of the site: no type guessing, and
+        // opened on its own it can run nothing.
+        insert(&mut response, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+        insert(
+            &mut response,
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; sandbox",
+        );
+        response.headers_mut().insert(header::CACHE_CONTROL, cache);
+        Ok(response)
+    }
 }
 
 fn insert(response: &mut Response, name: header::HeaderName, value: &str) {

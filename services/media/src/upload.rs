@@ -1,5 +1,11 @@
 //! Receiving a file: streamed from the request into S3 part by part, checked
-//! by its first bytes, recorded in PostgreSQL only once it is safely stored.
+//! by its first bytes, held to its kind's size limit and to the commune's
+//! quota, recorded in PostgreSQL only once it is safely stored. Images are
+//! the exception to streaming: they are bounded in size, decoded, turned
+//! upright, stripped of every metadata byte (no GPS leaves the platform),
+//! re-encoded, and stored with their renditions.
+
+use std::sync::Arc;
 
 use axum::extract::Multipart;
 use axum::extract::multipart::Field;
@@ -8,14 +14,71 @@ use bytes::{Bytes, BytesMut};
 use congxa_storage::{MultipartUpload, PART_SIZE, StorageError, Store};
 use congxa_web::ApiError;
 use sha2::{Digest, Sha256};
+use tokio::sync::Semaphore;
 use uuid::Uuid;
 
 use crate::filename;
-use crate::kinds::{self, Kind};
+use crate::images::{self, ImageError};
+use crate::kinds::{self, Class, Kind};
 
 /// Bytes needed to tell a file's kind (the longest signature `infer` reads
 /// for our kinds fits in this).
 const SNIFF: usize = 8 * 1024;
+
+/// What an upload may be.
+#[derive(Clone, Copy)]
+pub struct Limits {
+    pub image_bytes: u64,
+    pub document_bytes: u64,
+    pub video_bytes: u64,
+    pub image_pixels: u64,
+}
+
+impl Limits {
+    pub fn of(config: &congxa_config::Config) -> Self {
+        Self {
+            image_bytes: config.max_image_bytes.min(config.max_upload_bytes),
+            document_bytes: config.max_document_bytes.min(config.max_upload_bytes),
+            video_bytes: config.max_upload_bytes,
+            image_pixels: config.max_image_pixels,
+        }
+    }
+
+    pub fn bytes_for(&self, class: Class) -> u64 {
+        match class {
+            Class::Image => self.image_bytes,
+            Class::Document => self.document_bytes,
+            Class::Video => self.video_bytes,
+        }
+    }
+
+    /// The largest anything may be, before its kind is known.
+    pub fn largest(&self) -> u64 {
+        self.image_bytes
+            .max(self.document_bytes)
+            .max(self.video_bytes)
+    }
+}
+
+/// What an upload is received with besides the request.
+pub struct Receiving<'a> {
+    pub store: &'a Store,
+    pub tenant: Uuid,
+    pub limits: Limits,
+    /// Bytes the commune may still store.
+    pub room: u64,
+    /// Images decoded at once: each takes hundreds of megabytes at most.
+    pub image_work: Arc<Semaphore>,
+}
+
+/// A rendition of an image, stored.
+pub struct StoredRendition {
+    pub width: u32,
+    pub height: u32,
+    pub mime: &'static str,
+    pub key: String,
+    pub size: u64,
+}
 
 /// A file stored in the bucket, not yet recorded.
 pub struct Stored {
@@ -23,21 +86,41 @@ pub struct Stored {
     pub key: String,
     pub filename: String,
     pub kind: Kind,
+    /// Bytes of the file as served (an image as re-encoded).
     pub size: u64,
     pub sha256: String,
+    /// An image's size, upright.
+    pub dimensions: Option<(u32, u32)>,
+    pub renditions: Vec<StoredRendition>,
+}
+
+impl Stored {
+    /// Every object it put in the bucket.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.key.as_str()).chain(self.renditions.iter().map(|r| r.key.as_str()))
+    }
+
+    /// What it counts against the quota.
+    pub fn stored_bytes(&self) -> u64 {
+        self.size + self.renditions.iter().map(|r| r.size).sum::<u64>()
+    }
+
+    /// Removes what it put in the bucket (when it could not be recorded).
+    pub async fn discard(&self, store: &Store) {
+        for key in self.keys() {
+            if let Err(error) = store.delete(key).await {
+                tracing::warn!(key, %error, "could not remove an unrecorded file");
+            }
+        }
+    }
 }
 
 /// Takes the `file` field of a multipart form and stores it under the
 /// tenant's prefix.
-pub async fn receive(
-    store: &Store,
-    tenant: Uuid,
-    mut form: Multipart,
-    max_bytes: u64,
-) -> Result<Stored, ApiError> {
+pub async fn receive(receiving: &Receiving<'_>, mut form: Multipart) -> Result<Stored, ApiError> {
     while let Some(field) = form.next_field().await.map_err(bad_form)? {
         if field.name() == Some("file") {
-            return store_field(store, tenant, field, max_bytes).await;
+            return store_field(receiving, field).await;
         }
     }
     Err(ApiError::new(
@@ -47,12 +130,7 @@ pub async fn receive(
     ))
 }
 
-async fn store_field(
-    store: &Store,
-    tenant: Uuid,
-    mut field: Field<'_>,
-    max_bytes: u64,
-) -> Result<Stored, ApiError> {
+async fn store_field(receiving: &Receiving<'_>, mut field: Field<'_>) -> Result<Stored, ApiError> {
     let filename = field.file_name().and_then(filename::clean).ok_or_else(|| {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -60,8 +138,9 @@ async fn store_field(
             "Tệp tải lên cần có tên.",
         )
     })?;
+    let store = receiving.store;
     let id = Uuid::new_v4();
-    let key = congxa_storage::tenant_key(tenant, id);
+    let key = congxa_storage::tenant_key(receiving.tenant, id);
 
     let mut buffer = BytesMut::with_capacity(SNIFF);
     let mut kind: Option<Kind> = None;
@@ -72,29 +151,40 @@ async fn store_field(
     let outcome: Result<(), ApiError> = async {
         while let Some(chunk) = field.chunk().await.map_err(bad_form)? {
             size += chunk.len() as u64;
-            if size > max_bytes {
-                return Err(too_large(max_bytes));
+            let limit = kind.map_or(receiving.limits.largest(), |k| {
+                receiving.limits.bytes_for(k.class())
+            });
+            if size > limit {
+                return Err(too_large(kind.map(|k| k.class()), limit));
+            }
+            if size > receiving.room {
+                return Err(over_quota());
             }
             hasher.update(&chunk);
             buffer.extend_from_slice(&chunk);
             if kind.is_none() && buffer.len() >= SNIFF {
                 kind = Some(identify(&buffer)?);
             }
-            if buffer.len() >= PART_SIZE {
+            // Images stay whole in memory (they are bounded): they are
+            // re-encoded before anything is stored.
+            let streamed = kind.is_some_and(|k| k.class() != Class::Image);
+            if streamed && buffer.len() >= PART_SIZE {
                 let part = buffer.split_to(PART_SIZE).freeze();
-                let content_type = kind.map_or("application/octet-stream", |k| k.mime);
                 if upload.is_none() {
-                    upload = Some(
-                        store
-                            .start_multipart(&key, content_type)
-                            .await
-                            .map_err(storage)?,
-                    );
+                    let mime = kind.map_or("application/octet-stream", |k| k.mime);
+                    upload = Some(store.start_multipart(&key, mime).await.map_err(storage)?);
                 }
                 if let Some(upload) = upload.as_mut() {
                     upload.upload_part(part).await.map_err(storage)?;
                 }
             }
+        }
+        if size == 0 {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "empty_file",
+                "Tệp rỗng, không có nội dung.",
+            ));
         }
         if kind.is_none() {
             kind = Some(identify(&buffer)?);
@@ -111,6 +201,9 @@ async fn store_field(
     }
     let kind = kind.ok_or_else(refused)?;
     let rest: Bytes = buffer.freeze();
+    if kind.class() == Class::Image {
+        return store_image(receiving, id, key, filename, kind, rest).await;
+    }
     match upload {
         Some(mut upload) => {
             let finished = async {
@@ -131,7 +224,95 @@ async fn store_field(
         kind,
         size,
         sha256: hex::encode(hasher.finalize()),
+        dimensions: None,
+        renditions: Vec::new(),
     })
+}
+
+/// Decodes, cleans and re-encodes an image, then stores it with its
+/// renditions; on a failure nothing stays in the bucket.
+async fn store_image(
+    receiving: &Receiving<'_>,
+    id: Uuid,
+    key: String,
+    filename: String,
+    kind: Kind,
+    bytes: Bytes,
+) -> Result<Stored, ApiError> {
+    let limits = images::Limits {
+        max_pixels: receiving.limits.image_pixels,
+    };
+    // A bomb is refused from its header, before it waits for a turn.
+    images::dimensions(&bytes, kind.mime)
+        .and_then(|(width, height)| limits.check(width, height))
+        .map_err(bad_image)?;
+    let permit = receiving
+        .image_work
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(ApiError::internal)?;
+    let mime = kind.mime;
+    let prepared = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        images::prepare(&bytes, mime, &limits)
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(bad_image)?;
+
+    let original = Bytes::from(prepared.original.bytes);
+    let mut stored = Stored {
+        id,
+        key,
+        filename,
+        kind: Kind {
+            mime: prepared.original.mime,
+            download: false,
+        },
+        size: original.len() as u64,
+        sha256: hex::encode(Sha256::digest(&original)),
+        dimensions: Some((prepared.width, prepared.height)),
+        renditions: Vec::new(),
+    };
+    let put = async {
+        receiving
+            .store
+            .put(&stored.key, prepared.original.mime, original)
+            .await?;
+        for rendition in prepared.renditions {
+            let extension = if rendition.mime == images::MIME_WEBP {
+                "webp"
+            } else {
+                "jpg"
+            };
+            // Beside the original, not under it: on a file-system backed
+            // store a key cannot be both a file and a folder.
+            let key = format!("{}-w{}.{extension}", stored.key, rendition.width);
+            let size = rendition.bytes.len() as u64;
+            receiving
+                .store
+                .put(&key, rendition.mime, Bytes::from(rendition.bytes))
+                .await?;
+            stored.renditions.push(StoredRendition {
+                width: rendition.width,
+                height: rendition.height,
+                mime: rendition.mime,
+                key,
+                size,
+            });
+        }
+        Ok::<_, StorageError>(())
+    };
+    if let Err(error) = put.await {
+        stored.discard(receiving.store).await;
+        return Err(storage(error));
+    }
+    if stored.stored_bytes() > receiving.room {
+        stored.discard(receiving.store).await;
+        return Err(over_quota());
+    }
+    Ok(stored)
 }
 
 fn identify(head: &[u8]) -> Result<Kind, ApiError> {
@@ -147,14 +328,61 @@ fn refused() -> ApiError {
     )
 }
 
-fn too_large(max_bytes: u64) -> ApiError {
+fn bad_image(error: ImageError) -> ApiError {
+    let code = match error {
+        ImageError::TooManyPixels { .. } => "image_too_large",
+        _ => "bad_image",
+    };
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, error.to_string())
+}
+
+/// "25 MB", "1,5 GB": sizes in messages.
+pub fn megabytes(bytes: u64) -> String {
+    const MB: u64 = 1024 * 1024;
+    if bytes >= 1024 * MB {
+        let tenths = bytes * 10 / (1024 * MB);
+        if tenths.is_multiple_of(10) {
+            format!("{} GB", tenths / 10)
+        } else {
+            format!("{},{} GB", tenths / 10, tenths % 10)
+        }
+    } else {
+        format!("{} MB", bytes.div_ceil(MB))
+    }
+}
+
+/// "340 KB", "12,4 MB": a file's size in the library.
+pub fn megabytes_exact(bytes: u64) -> String {
+    const KB: u64 = 1024;
+    const MB: u64 = 1024 * KB;
+    if bytes < MB {
+        format!("{} KB", bytes.div_ceil(KB))
+    } else if bytes < 1024 * MB {
+        let tenths = bytes * 10 / MB;
+        format!("{},{} MB", tenths / 10, tenths % 10)
+    } else {
+        megabytes(bytes)
+    }
+}
+
+fn too_large(class: Option<Class>, limit: u64) -> ApiError {
+    let what = class.map_or_else(String::new, |c| format!(" đối với {}", c.name()));
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
         "too_large",
         format!(
-            "Tệp vượt quá dung lượng cho phép ({} MB).",
-            max_bytes / (1024 * 1024)
+            "Tệp vượt quá dung lượng cho phép{what} ({}).",
+            megabytes(limit)
         ),
+    )
+}
+
+pub fn over_quota() -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "quota_exceeded",
+        "Xã đã dùng hết dung lượng lưu trữ được cấp. Hãy xóa bớt tệp không còn dùng, \
+         hoặc đề nghị cán bộ vận hành tăng dung lượng.",
     )
 }
 
@@ -174,5 +402,17 @@ pub fn storage(error: StorageError) -> ApiError {
             "Kho lưu trữ tệp tạm thời không truy cập được. Tệp chưa được lưu; vui lòng thử lại sau.",
         )
         .with_source(anyhow::anyhow!(error)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::megabytes;
+
+    #[test]
+    fn sizes_read_as_vietnamese_write_them() {
+        assert_eq!(megabytes(25 * 1024 * 1024), "25 MB");
+        assert_eq!(megabytes(2 * 1024 * 1024 * 1024), "2 GB");
+        assert_eq!(megabytes(3 * 512 * 1024 * 1024), "1,5 GB");
     }
 }

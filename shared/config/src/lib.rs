@@ -145,9 +145,33 @@ pub struct Config {
     )]
     pub operator_token: String,
 
-    /// Largest accepted upload, in bytes.
+    /// Largest accepted upload, in bytes (videos are held to this).
     #[arg(long, env = "CONGXA_MAX_UPLOAD_BYTES", default_value_t = 200 * 1024 * 1024)]
     pub max_upload_bytes: u64,
+
+    /// Largest accepted image, in bytes (images are processed in memory).
+    #[arg(long, env = "CONGXA_MAX_IMAGE_BYTES", default_value_t = 25 * 1024 * 1024)]
+    pub max_image_bytes: u64,
+
+    /// Largest accepted document (PDF, Office, OpenDocument), in bytes.
+    #[arg(long, env = "CONGXA_MAX_DOCUMENT_BYTES", default_value_t = 50 * 1024 * 1024)]
+    pub max_document_bytes: u64,
+
+    /// Most pixels (width × height) of an accepted image: bigger ones are
+    /// refused before they are decoded (decompression bombs).
+    #[arg(long, env = "CONGXA_MAX_IMAGE_PIXELS", default_value_t = 40_000_000)]
+    pub max_image_pixels: u64,
+
+    /// What a commune may store (files and their renditions), in bytes,
+    /// unless the operators set its own quota.
+    #[arg(long, env = "CONGXA_STORAGE_QUOTA_BYTES", default_value_t = 2 * 1024 * 1024 * 1024)]
+    pub storage_quota_bytes: u64,
+
+    /// Seconds between two rounds of the clean-up of orphan objects in the
+    /// bucket (left by uploads interrupted before they were recorded, or by
+    /// deleted files).
+    #[arg(long, env = "CONGXA_ORPHAN_INTERVAL_SECS", default_value_t = 3600)]
+    pub orphan_interval_secs: u64,
 
     /// Largest accepted body of any other request, in bytes.
     #[arg(long, env = "CONGXA_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]

@@ -42,6 +42,14 @@ pub struct Object {
     pub size: Option<i64>,
 }
 
+/// An object found when listing the bucket.
+pub struct Listed {
+    pub key: String,
+    pub size: i64,
+    /// When it was written, in seconds since the epoch.
+    pub modified: i64,
+}
+
 impl Store {
     /// Builds the client once; it connects on first use.
     pub fn new(config: &congxa_config::Config) -> Self {
@@ -169,11 +177,21 @@ impl Store {
 
     /// Reads an object back as a stream.
     pub async fn get(&self, key: &str) -> Result<Object, StorageError> {
+        self.get_range(key, None).await
+    }
+
+    /// Reads bytes `start..=end` of an object (all of it with `None`).
+    pub async fn get_range(
+        &self,
+        key: &str,
+        range: Option<(u64, u64)>,
+    ) -> Result<Object, StorageError> {
         let output = self
             .client
             .get_object()
             .bucket(&self.bucket)
             .key(key)
+            .set_range(range.map(|(start, end)| format!("bytes={start}-{end}")))
             .send()
             .await
             .map_err(|e| {
@@ -187,6 +205,67 @@ impl Store {
             size: output.content_length(),
             body: output.body,
         })
+    }
+
+    /// Every object under `prefix`, page by page.
+    pub async fn list(&self, prefix: &str) -> Result<Vec<Listed>, StorageError> {
+        let mut found = Vec::new();
+        let mut pages = self
+            .client
+            .list_objects_v2()
+            .bucket(&self.bucket)
+            .prefix(prefix)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(unavailable)?;
+            for object in page.contents() {
+                if let Some(key) = object.key() {
+                    found.push(Listed {
+                        key: key.to_owned(),
+                        size: object.size().unwrap_or(0),
+                        modified: object.last_modified().map_or(0, |t| t.secs()),
+                    });
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// Aborts multipart uploads under `prefix` started before `before`
+    /// (seconds since the epoch): parts of uploads that died half way.
+    /// Returns how many were aborted.
+    pub async fn abort_stale_uploads(
+        &self,
+        prefix: &str,
+        before: i64,
+    ) -> Result<usize, StorageError> {
+        let listed = self
+            .client
+            .list_multipart_uploads()
+            .bucket(&self.bucket)
+            .prefix(prefix)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        let mut aborted = 0;
+        for upload in listed.uploads() {
+            let started = upload.initiated().map_or(0, |t| t.secs());
+            if let (Some(key), Some(id)) = (upload.key(), upload.upload_id())
+                && started < before
+            {
+                self.client
+                    .abort_multipart_upload()
+                    .bucket(&self.bucket)
+                    .key(key)
+                    .upload_id(id)
+                    .send()
+                    .await
+                    .map_err(unavailable)?;
+                aborted += 1;
+            }
+        }
+        Ok(aborted)
     }
 
     /// Removes an object; removing one that is gone is not an error.

@@ -22,6 +22,7 @@ pub const TABLES: &[&str] = &[
     "site_links",
     "board_accounts",
     "media_files",
+    "media_renditions",
     "sections",
     "items",
     "item_files",

@@ -381,6 +381,11 @@ async fn restore(
                 }
             }
         }
+        if *table == "media_renditions" {
+            // Archives carry each file once, as uploaded; the smaller sizes
+            // are not in them, and images show at their own size.
+            rows.clear();
+        }
         if *table == "board_accounts" {
             // Operators are the platform's own: a support account keeps its
             // history here, without pointing at an operator of elsewhere.

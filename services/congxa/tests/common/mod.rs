@@ -150,3 +150,25 @@ pub async fn demo_commune(env: &TestEnv, slug: &str, name: &str) -> uuid::Uuid {
     tx.commit().await.unwrap();
     tenant.id
 }
+
+/// A real PNG of `width` × `height`, a colour gradient: uploaded images are
+/// decoded and re-encoded, so test images must be images.
+pub fn png(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        let [r, g] = [x * 255 / width, y * 255 / height].map(|v| u8::try_from(v).unwrap_or(255));
+        image::Rgb([r, g, 0x80])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut out, image::ImageFormat::Png)
+        .expect("a PNG encodes");
+    out.into_inner()
+}
+
+/// Whether two encoded images show the same points.
+pub fn same_points(a: &[u8], b: &[u8]) -> bool {
+    match (image::load_from_memory(a), image::load_from_memory(b)) {
+        (Ok(a), Ok(b)) => a.to_rgb8() == b.to_rgb8(),
+        _ => false,
+    }
+}

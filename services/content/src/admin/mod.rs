@@ -145,6 +145,7 @@ pub fn router() -> Router<AppState> {
         .route("/tin-bai/{id}/phien-ban/{revision}", post(items::restore))
         .route("/nhat-ky", get(audit::page))
         .route("/tep", get(files::list))
+        .route("/tep/{id}", post(files::change))
         .route(
             "/van-ban/moi",
             get(documents::new_form).post(documents::create),

@@ -142,7 +142,11 @@ impl<T: Serialize> Detail<T> {
         item: Item,
         fields: T,
     ) -> Result<Self, ApiError> {
+        let mut item = item;
         let mut tx = visit.begin(&state.pool).await?;
+        item.body = super::images::responsive(&mut tx, &item.body)
+            .await
+            .map_err(db_error)?;
         let section = items::section_by_id(&mut tx, item.section_id)
             .await
             .map_err(db_error)?;

@@ -12,6 +12,7 @@ mod feeds;
 pub mod forms;
 mod home;
 mod http;
+mod images;
 mod items;
 mod paging;
 pub(crate) mod params;
