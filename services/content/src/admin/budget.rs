@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use congxa_board::items::Text;
-use congxa_board::records::{self, BudgetFields, Fields, PERIODS, REPORT_KINDS};
+use congxa_board::records::{BudgetFields, Fields, PERIODS, REPORT_KINDS};
 use congxa_board::{BoardError, Role};
 use serde::Serialize;
 use sqlx::PgConnection;
@@ -143,18 +143,7 @@ pub async fn create(State(state): State<AppState>, member: Member, body: Bytes) 
             body: "",
             target_date: None,
         };
-        let mut tx = member.begin(&state).await?;
-        let id = records::start(
-            &mut tx,
-            member.tenant.id,
-            &member.account,
-            &text,
-            &fields,
-            file,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok::<_, BoardError>(id)
+        item_forms::start(&state, &member, &text, &fields, file).await
     };
     match item_forms::finished(created.await) {
         Ok(response) => response,

@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use congxa_board::items::Text;
-use congxa_board::records::{self, DocumentFields, Fields};
+use congxa_board::records::{DocumentFields, Fields};
 use congxa_board::{BoardError, Role};
 use serde::Serialize;
 use sqlx::PgConnection;
@@ -168,18 +168,7 @@ pub async fn create(State(state): State<AppState>, member: Member, body: Bytes) 
             body: "",
             target_date,
         };
-        let mut tx = member.begin(&state).await?;
-        let id = records::start(
-            &mut tx,
-            member.tenant.id,
-            &member.account,
-            &text,
-            &fields,
-            file,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok::<_, BoardError>(id)
+        item_forms::start(&state, &member, &text, &fields, file).await
     };
     match item_forms::finished(created.await) {
         Ok(response) => response,

@@ -7,6 +7,8 @@
 
 use axum::response::Response;
 use congxa_board::BoardError;
+use congxa_board::items::Text;
+use congxa_board::records::{self, Fields};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -112,6 +114,29 @@ pub fn typed(form: &Params, fields: &[&str]) -> Vec<(String, String)> {
         .iter()
         .map(|name| ((*name).to_owned(), form.raw(name).to_owned()))
         .collect()
+}
+
+/// Starts an item of the fields' kind as the member's draft, in one
+/// transaction.
+pub async fn start(
+    state: &AppState,
+    member: &Member,
+    text: &Text<'_>,
+    fields: &Fields<'_>,
+    file: Option<Uuid>,
+) -> Result<Uuid, BoardError> {
+    let mut tx = member.begin(state).await?;
+    let id = records::start(
+        &mut tx,
+        member.tenant.id,
+        &member.account,
+        text,
+        fields,
+        file,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
 }
 
 /// After a submission: `Ok` with the response when the item was made (to

@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use congxa_board::items::Text;
-use congxa_board::records::{self, Fields, ProjectFields, STAGES};
+use congxa_board::records::{Fields, ProjectFields, STAGES};
 use congxa_board::{BoardError, Role};
 use congxa_locale::time as vn_time;
 use serde::Serialize;
@@ -165,18 +165,7 @@ pub async fn create(State(state): State<AppState>, member: Member, body: Bytes) 
             body: form.raw("body"),
             target_date: None,
         };
-        let mut tx = member.begin(&state).await?;
-        let id = records::start(
-            &mut tx,
-            member.tenant.id,
-            &member.account,
-            &text,
-            &fields,
-            None,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok::<_, BoardError>(id)
+        item_forms::start(&state, &member, &text, &fields, None).await
     };
     match item_forms::finished(created.await) {
         Ok(response) => response,
