@@ -56,3 +56,18 @@ CREATE FUNCTION congxa_known_storage_keys(keys text[])
           SELECT storage_key FROM media_renditions WHERE storage_key = ANY(keys) $$;
 REVOKE ALL ON FUNCTION congxa_known_storage_keys(text[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION congxa_known_storage_keys(text[]) TO congxa_app;
+
+-- The items that use a file: attached, as their picture, or in their text
+-- or a correction of it waiting for approval. The library lists them and
+-- refuses to delete a file while there are any. Row-level security applies
+-- (the caller's own commune).
+CREATE FUNCTION congxa_items_using_file(file uuid)
+    RETURNS SETOF items
+    LANGUAGE sql STABLE
+    AS $$ SELECT i.* FROM items i
+          WHERE i.image_id = file
+             OR EXISTS (SELECT 1 FROM item_files x WHERE x.item_id = i.id AND x.file_id = file)
+             OR strpos(i.body, '/tep/' || file || '/') > 0
+             OR EXISTS (SELECT 1 FROM item_revisions r WHERE r.item_id = i.id AND r.pending
+                        AND strpos(r.body, '/tep/' || file || '/') > 0) $$;
+GRANT EXECUTE ON FUNCTION congxa_items_using_file(uuid) TO congxa_app;

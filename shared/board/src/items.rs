@@ -20,6 +20,9 @@ pub struct Draft {
     pub id: Uuid,
     pub section_path: String,
     pub section_name: String,
+    /// What the section holds (`news`, `documents`, …): which fields of its
+    /// own the item has.
+    pub section_kind: String,
     pub slug: String,
     pub title: String,
     pub summary: String,
@@ -259,7 +262,7 @@ async fn revision(
 /// One item as the board sees it.
 pub async fn find(conn: &mut PgConnection, id: Uuid) -> Result<Draft, BoardError> {
     let r = sqlx::query!(
-        r#"SELECT i.id, s.path, s.name, i.slug, i.title, i.summary, i.body, i.status, i.version,
+        r#"SELECT i.id, s.path, s.name, s.kind, i.slug, i.title, i.summary, i.body, i.status, i.version,
                   i.created_by, i.assigned_to, i.publish_at, i.published_at, i.target_date,
                   i.origin_name, i.origin_path,
                   EXISTS (SELECT 1 FROM item_revisions r WHERE r.item_id = i.id AND r.pending) AS "pending!"
@@ -274,6 +277,7 @@ pub async fn find(conn: &mut PgConnection, id: Uuid) -> Result<Draft, BoardError
         id: r.id,
         section_path: r.path,
         section_name: r.name,
+        section_kind: r.kind,
         slug: r.slug,
         title: r.title,
         summary: r.summary,

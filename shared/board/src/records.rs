@@ -374,7 +374,7 @@ pub async fn correct(
     if !may_correct(actor, &item) {
         return Err(BoardError::Forbidden);
     }
-    if kind_of(conn, id).await? != fields.kind() {
+    if item.section_kind != fields.kind() {
         return Err(invalid("Mục này không có các trường đó."));
     }
     fields.check()?;
@@ -384,17 +384,6 @@ pub async fn correct(
         items::attach(conn, tenant, id, file, &fields.file_label(&item.title)).await?;
     }
     Ok(())
-}
-
-/// The section kind of an item (`documents`, `procedures`, …).
-pub async fn kind_of(conn: &mut PgConnection, id: Uuid) -> Result<String, BoardError> {
-    sqlx::query_scalar!(
-        "SELECT s.kind FROM items i JOIN sections s ON s.id = i.section_id WHERE i.id = $1",
-        id
-    )
-    .fetch_optional(conn)
-    .await?
-    .ok_or(BoardError::ItemNotFound)
 }
 
 #[cfg(test)]
@@ -418,6 +407,7 @@ mod tests {
             id: Uuid::new_v4(),
             section_path: "van-ban".to_owned(),
             section_name: "Văn bản".to_owned(),
+            section_kind: "documents".to_owned(),
             slug: "x".to_owned(),
             title: "X".to_owned(),
             summary: String::new(),

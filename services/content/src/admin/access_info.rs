@@ -60,11 +60,10 @@ pub async fn page(
         Ok(files) => files,
         Err(error) => return board_error(error),
     };
-    let title = if target.item.is_some() {
-        "Sửa thông tin trong danh mục công khai"
-    } else {
-        "Danh mục thông tin phải công khai"
-    };
+    let title = target.heading(
+        "Danh mục thông tin phải công khai",
+        "Sửa thông tin trong danh mục công khai",
+    );
     let data = AccessInfoPage {
         forms: FORMS.to_vec(),
         files,

@@ -45,11 +45,7 @@ pub async fn page(
         Ok(files) => files,
         Err(error) => return board_error(error),
     };
-    let title = if target.item.is_some() {
-        "Sửa thông tin báo cáo ngân sách"
-    } else {
-        "Công khai ngân sách"
-    };
+    let title = target.heading("Công khai ngân sách", "Sửa thông tin báo cáo ngân sách");
     let data = BudgetPage {
         kinds: REPORT_KINDS
             .iter()

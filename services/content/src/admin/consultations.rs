@@ -52,11 +52,7 @@ pub async fn page(
         Ok(files) => files,
         Err(error) => return board_error(error),
     };
-    let title = if target.item.is_some() {
-        "Sửa thông tin lấy ý kiến"
-    } else {
-        "Lấy ý kiến dự thảo"
-    };
+    let title = target.heading("Lấy ý kiến dự thảo", "Sửa thông tin lấy ý kiến");
     let data = ConsultationPage {
         files,
         values,

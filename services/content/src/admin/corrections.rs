@@ -126,7 +126,7 @@ async fn correctable(
     if !records::may_correct(&member.account, &item) {
         return Err(BoardError::Forbidden);
     }
-    let kind = Kind::of(&records::kind_of(conn, id).await?).ok_or(BoardError::ItemNotFound)?;
+    let kind = Kind::of(&item.section_kind).ok_or(BoardError::ItemNotFound)?;
     Ok((item, kind))
 }
 

@@ -81,11 +81,7 @@ pub async fn page(
             values.push(("issuing_body".to_owned(), agency));
         }
     }
-    let title = if target.item.is_some() {
-        "Sửa thông tin văn bản"
-    } else {
-        "Đăng văn bản mới"
-    };
+    let title = target.heading("Đăng văn bản mới", "Sửa thông tin văn bản");
     let data = DocumentPage {
         types: TYPES.to_vec(),
         files,

@@ -80,17 +80,10 @@ async fn library(
         .to_owned();
     let mut tx = member.begin(state).await?;
     let quota = congxa_media::usage(&mut tx, member.tenant.id, state.default_quota).await?;
-    // Where a file is used: attached, an item's picture, or in the text of an
-    // item or of a correction waiting for approval.
     let rows = sqlx::query!(
         r#"SELECT f.id, f.filename, f.kind, f.size_bytes, f.alt_text, f.width, f.height, f.created_at,
                   coalesce((SELECT json_agg(json_build_array(i.id, i.title) ORDER BY i.title)
-                            FROM items i
-                            WHERE i.image_id = f.id
-                               OR EXISTS (SELECT 1 FROM item_files x WHERE x.item_id = i.id AND x.file_id = f.id)
-                               OR strpos(i.body, '/tep/' || f.id || '/') > 0
-                               OR EXISTS (SELECT 1 FROM item_revisions r WHERE r.item_id = i.id AND r.pending
-                                          AND strpos(r.body, '/tep/' || f.id || '/') > 0)),
+                            FROM congxa_items_using_file(f.id) i),
                            '[]'::json) AS "used!: serde_json::Value"
            FROM media_files f
            WHERE ($1 = '' OR strpos(congxa_fold(f.filename), congxa_fold($1)) > 0)
@@ -220,12 +213,7 @@ pub async fn change(
                     return Err(BoardError::Forbidden);
                 }
                 let used: i64 = sqlx::query_scalar!(
-                    r#"SELECT count(*) AS "n!" FROM items i
-                       WHERE i.image_id = $1
-                          OR EXISTS (SELECT 1 FROM item_files x WHERE x.item_id = i.id AND x.file_id = $1)
-                          OR strpos(i.body, '/tep/' || $1 || '/') > 0
-                          OR EXISTS (SELECT 1 FROM item_revisions r WHERE r.item_id = i.id AND r.pending
-                                     AND strpos(r.body, '/tep/' || $1 || '/') > 0)"#,
+                    r#"SELECT count(*) AS "n!" FROM congxa_items_using_file($1)"#,
                     id
                 )
                 .fetch_one(&mut *tx)

@@ -38,6 +38,12 @@ impl Target {
         }
     }
 
+    /// The page's title: `new` for a new item, `correcting` for one
+    /// being corrected.
+    pub fn heading(&self, new: &'static str, correcting: &'static str) -> &'static str {
+        if self.item.is_some() { correcting } else { new }
+    }
+
     pub fn correcting(item: Uuid, version: i32) -> Self {
         Self {
             action: format!("/quan-tri/tin-bai/{item}/thong-tin"),

@@ -271,9 +271,8 @@ async fn editor(state: &AppState, member: &Member, id: Uuid) -> Result<EditorPag
     )
     .fetch_optional(&mut *tx)
     .await?;
-    let kind = records::kind_of(&mut tx, id).await?;
-    let has_fields =
-        congxa_site::SectionKind::parse(&kind).is_some_and(|kind| !kind.is_article_like());
+    let has_fields = congxa_site::SectionKind::parse(&item.section_kind)
+        .is_some_and(|kind| !kind.is_article_like());
     let fields_href = (has_fields && records::may_correct(&member.account, &item))
         .then(|| format!("/quan-tri/tin-bai/{id}/thong-tin"));
     let (title, summary, body) = match pending {

@@ -48,11 +48,7 @@ pub async fn page(
     error: Option<&str>,
     target: Target,
 ) -> Response {
-    let title = if target.item.is_some() {
-        "Sửa thông tin thủ tục"
-    } else {
-        "Thêm thủ tục hành chính"
-    };
+    let title = target.heading("Thêm thủ tục hành chính", "Sửa thông tin thủ tục");
     let mut frame = member.frame(title, ProcedurePage { values, target });
     frame.error = error;
     render(state, status, "procedure.html", frame)

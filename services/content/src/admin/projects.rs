@@ -53,11 +53,7 @@ pub async fn page(
     error: Option<&str>,
     target: Target,
 ) -> Response {
-    let title = if target.item.is_some() {
-        "Sửa thông tin dự án"
-    } else {
-        "Dự án đầu tư công"
-    };
+    let title = target.heading("Dự án đầu tư công", "Sửa thông tin dự án");
     let data = ProjectPage {
         stages: STAGES.iter().map(|s| (*s, stage_name(s))).collect(),
         values,

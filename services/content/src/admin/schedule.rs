@@ -47,11 +47,7 @@ pub async fn page(
     error: Option<&str>,
     target: Target,
 ) -> Response {
-    let title = if target.item.is_some() {
-        "Sửa lịch công tác tuần"
-    } else {
-        "Lịch công tác tuần"
-    };
+    let title = target.heading("Lịch công tác tuần", "Sửa lịch công tác tuần");
     let data = SchedulePage {
         week: value(&values, "tuan").to_owned(),
         lines: (0..LINES)
