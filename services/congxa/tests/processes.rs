@@ -124,6 +124,8 @@ fn environment(config: &Config) -> Vec<(&'static str, String)> {
         ),
         ("CONGXA_INTERNAL_TOKEN", config.internal_token.clone()),
         ("CONGXA_OPERATOR_TOKEN", config.operator_token.clone()),
+        ("CONGXA_REDIS_PREFIX", config.redis_prefix.clone()),
+        ("CONGXA_FLUSH_INTERVAL_SECS", "1".to_owned()),
         ("RUST_LOG", "warn".to_owned()),
     ]
 }
@@ -205,6 +207,7 @@ async fn four_separate_processes_serve_pages_files_and_counts_with_one_trace_per
     }
     let http = reqwest::Client::builder()
         .resolve(QT, config.gateway_listen)
+        .user_agent("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36")
         .build()
         .unwrap();
     let url = |path: &str| format!("http://{QT}:{}{path}", config.gateway_listen.port());
@@ -245,17 +248,14 @@ async fn four_separate_processes_serve_pages_files_and_counts_with_one_trace_per
         .unwrap();
     let file_status = file.status();
     let file_bytes = file.bytes().await.unwrap();
+    // The view went from the gateway through analytics to PostgreSQL.
     let mut views = 0;
-    for _ in 0..50 {
-        let counter: serde_json::Value = http
-            .get(url("/api/thong-ke"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        views = counter["total"].as_u64().unwrap();
+    for _ in 0..100 {
+        views =
+            sqlx::query_scalar::<_, i64>("SELECT COALESCE(sum(views), 0)::int8 FROM visit_days")
+                .fetch_one(&env.admin)
+                .await
+                .unwrap();
         if views >= 1 {
             break;
         }

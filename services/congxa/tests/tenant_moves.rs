@@ -32,7 +32,7 @@ async fn set_visits(env: &TestEnv, tenant: Uuid, total: u64) {
     let client = redis::Client::open(env.config.redis_url.as_str()).unwrap();
     let mut conn = client.get_multiplexed_async_connection().await.unwrap();
     let _: () = redis::cmd("SET")
-        .arg(format!("congxa:{{{tenant}}}:views:total"))
+        .arg(congxa_analytics::keys::Keys::new(&env.config.redis_prefix).total(tenant))
         .arg(total)
         .query_async(&mut conn)
         .await

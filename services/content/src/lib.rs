@@ -66,6 +66,7 @@ pub async fn serve(
             auth: auth.clone(),
             analytics: InternalClient::new(auth.clone())?,
             analytics_url: Arc::from(config.analytics_url.trim_end_matches('/')),
+            operator_token: Arc::from(config.operator_token.as_str()),
         },
         pool,
         themes: Arc::new(Themes::load()?),

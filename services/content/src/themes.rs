@@ -34,6 +34,8 @@ impl Themes {
     pub fn load() -> anyhow::Result<Self> {
         let mut env = Environment::new();
         env.add_filter("vi_number", congxa_locale::number::grouped);
+        // A public figure: "< 10" from 1 to 9 (README, "Visits").
+        env.add_filter("so_cong_khai", congxa_stats::shown);
         env.add_filter("ngay", day);
         env.add_filter("ngay_gio", day_and_time);
         env.add_filter("thu_ngay", weekday_and_day);

@@ -8,7 +8,7 @@ use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, header};
 use axum::response::Response;
 use congxa_web::TenantContext;
-use congxa_web::internal::{CONSOLE_HEADER, INTERNAL_PREFIX, InternalClient};
+use congxa_web::internal::{CONSOLE_HEADER, INTERNAL_PREFIX, InternalClient, VIEW_HEADER};
 
 /// Headers that describe one connection, not the message, and never pass
 /// through a proxy (RFC 9110 §7.6.1), plus the trace context, which the
@@ -49,6 +49,13 @@ pub enum Audience<'a> {
     Tenant(&'a TenantContext),
     /// The platform domain: the operators' console.
     Console,
+}
+
+/// Content marked its answer a public page view (of an item, when it shows
+/// one); the internal header itself does not reach the visitor.
+#[derive(Debug, Clone, Copy)]
+pub struct PageView {
+    pub item: Option<uuid::Uuid>,
 }
 
 /// What went wrong reaching the service.
@@ -105,6 +112,16 @@ pub async fn forward(
                 response_headers.append(name.clone(), value.clone());
             }
         }
+    }
+    if let Some(extensions) = response.extensions_mut()
+        && let Some(marked) = answer.headers().get(VIEW_HEADER)
+    {
+        extensions.insert(PageView {
+            item: marked
+                .to_str()
+                .ok()
+                .and_then(|v| uuid::Uuid::parse_str(v).ok()),
+        });
     }
     let body = Body::from_stream(answer.bytes_stream());
     Ok(response

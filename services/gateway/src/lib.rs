@@ -7,6 +7,7 @@ pub mod host;
 pub mod pages;
 pub mod tenants;
 pub mod views;
+pub mod visitors;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -27,7 +28,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use crate::forward::Audience;
 use crate::host::Site;
 use crate::tenants::Resolver;
-use crate::views::{View, ViewReporter};
+use crate::views::{Sighting, ViewReporter};
 
 /// Where a path is served.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -196,7 +197,24 @@ async fn handle(State(state): State<AppState>, request: Request) -> Response {
     }
     // A body without a declared length is cut off at the limit as it streams.
     let request = request.map(|body| Body::new(Limited::new(body, limit)));
-    let counts_as_view = request.method() == Method::GET && upstream == Upstream::Content;
+    // What a page view is made of, noted before the request goes on.
+    let seen = (state.config.count_views
+        && request.method() == Method::GET
+        && upstream == Upstream::Content)
+        .then(|| {
+            let headers = request.headers();
+            let text = |name: header::HeaderName| {
+                headers
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(views::clipped)
+            };
+            (
+                visitors::address(headers, client_addr, state.config.trusted_proxy_hops),
+                text(header::USER_AGENT).unwrap_or_default(),
+                text(header::REFERER),
+            )
+        });
 
     let base = match upstream {
         Upstream::Content => &state.config.content_url,
@@ -225,11 +243,21 @@ async fn handle(State(state): State<AppState>, request: Request) -> Response {
         }
     };
 
-    if counts_as_view && response.status() == StatusCode::OK && is_html(&response) {
-        state.views.record(View {
+    // A revalidated page (304) was still viewed.
+    let viewed = matches!(response.status(), StatusCode::OK | StatusCode::NOT_MODIFIED);
+    if let Some((address, user_agent, referer)) = seen
+        && viewed
+        && let Some(view) = response.extensions().get::<forward::PageView>()
+    {
+        state.views.record(Sighting {
             tenant_id: tenant.id,
             path,
+            item: view.item,
             at: time::OffsetDateTime::now_utc(),
+            address,
+            user_agent,
+            referer,
+            host: raw_host.clone(),
         });
     }
     response.into_response()
@@ -307,14 +335,6 @@ fn redirect_to(canonical: &str, port: Option<u16>, path: &str, request: &Request
             .into_response(),
         Err(_) => pages::bad_host(),
     }
-}
-
-fn is_html(response: &Response) -> bool {
-    response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"))
 }
 
 #[cfg(test)]

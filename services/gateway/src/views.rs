@@ -1,92 +1,255 @@
-//! Reporting page views to analytics off the request path: views go into a
-//! bounded queue and a background task sends them in batches.
+//! Reporting page views to analytics off the request path. A request only
+//! notes what it saw (a sighting) in a bounded queue; a background task
+//! makes the views (device class, referrer, salted visitor hash), sends
+//! them in batches and resends a batch until analytics has it, so views
+//! survive an analytics restart or a Redis restore.
 
+use std::collections::HashMap;
+use std::net::IpAddr;
 use std::time::Duration;
 
 use congxa_web::internal::InternalClient;
-use serde::Serialize;
+use congxa_web::views::{Batch, SALT_PATH, Salt, VIEWS_PATH, View};
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
-/// Most views waiting to be sent. When analytics is slow or down the queue
-/// fills and further views are dropped (and logged) rather than slowing pages.
-const QUEUE: usize = 10_000;
-const BATCH: usize = 500;
-const INTERVAL: Duration = Duration::from_millis(500);
+use crate::visitors;
 
-/// One public page view, as analytics receives it.
-#[derive(Debug, Clone, Serialize)]
-pub struct View {
+/// Most sightings waiting. While analytics is down the queue fills; views
+/// beyond it are dropped (and logged) rather than slowing pages.
+const QUEUE: usize = 50_000;
+const BATCH: usize = 500;
+/// How long a batch may fill before it is sent.
+const INTERVAL: Duration = Duration::from_millis(250);
+/// Between two tries of a batch analytics did not take.
+const RETRY_FIRST: Duration = Duration::from_millis(200);
+const RETRY_MAX: Duration = Duration::from_secs(5);
+/// How long a stopping gateway keeps trying to hand over what it holds.
+const LAST_TRIES: Duration = Duration::from_secs(10);
+/// Longest user agent and referrer looked at.
+const MAX_HEADER_CHARS: usize = 512;
+
+/// What a request saw: everything a view is made of, raw. Never leaves the
+/// gateway; the address and user agent go into the hash and are dropped.
+#[derive(Debug)]
+pub struct Sighting {
     pub tenant_id: Uuid,
     pub path: String,
-    #[serde(with = "time::serde::rfc3339")]
+    pub item: Option<Uuid>,
     pub at: OffsetDateTime,
+    pub address: Option<IpAddr>,
+    pub user_agent: String,
+    pub referer: Option<String>,
+    pub host: String,
+}
+
+impl Sighting {
+    fn into_view(self, salt: &str) -> View {
+        View {
+            device: visitors::device(&self.user_agent),
+            referrer: visitors::referrer(self.referer.as_deref(), &self.host),
+            visitor: visitors::hash(salt, self.tenant_id, self.address, &self.user_agent),
+            tenant_id: self.tenant_id,
+            path: self.path,
+            item: self.item,
+            at: self.at,
+        }
+    }
+}
+
+/// Cuts a header's text to what counting looks at.
+pub fn clipped(text: &str) -> String {
+    match text.char_indices().nth(MAX_HEADER_CHARS) {
+        Some((end, _)) => text[..end].to_owned(),
+        None => text.to_owned(),
+    }
 }
 
 /// The sending side, cheap to clone into every request.
 #[derive(Clone)]
 pub struct ViewReporter {
-    queue: mpsc::Sender<View>,
+    queue: mpsc::Sender<Sighting>,
 }
 
 impl ViewReporter {
     /// Starts the task that sends batches to `analytics_url`. It ends, after
-    /// sending what is queued, once every reporter is dropped.
+    /// handing over what it holds (or trying to for a while), once every
+    /// reporter is dropped.
     pub fn start(
         client: InternalClient,
         analytics_url: &str,
     ) -> (Self, tokio::task::JoinHandle<()>) {
         let (queue, receiver) = mpsc::channel(QUEUE);
-        let url = format!("{}/internal/views", analytics_url.trim_end_matches('/'));
-        let task = tokio::spawn(send_batches(receiver, client, url));
+        let sender = Sender {
+            client,
+            base: analytics_url.trim_end_matches('/').to_owned(),
+            salts: HashMap::new(),
+        };
+        let task = tokio::spawn(sender.run(receiver));
         (Self { queue }, task)
     }
 
-    /// Queues a view; never waits.
-    pub fn record(&self, view: View) {
-        if self.queue.try_send(view).is_err() {
+    /// Queues a sighting; never waits.
+    pub fn record(&self, sighting: Sighting) {
+        if self.queue.try_send(sighting).is_err() {
             tracing::warn!("page-view queue full; a view was not counted");
         }
     }
 }
 
-async fn send_batches(mut receiver: mpsc::Receiver<View>, client: InternalClient, url: String) {
-    let mut batch = Vec::with_capacity(BATCH);
-    loop {
-        let received = receiver.recv_many(&mut batch, BATCH).await;
-        if received == 0 {
-            return; // every reporter is gone and the queue is empty
+struct Sender {
+    client: InternalClient,
+    base: String,
+    /// The salts of the days in hand ("2026-11-27"), as analytics gave them.
+    salts: HashMap<String, String>,
+}
+
+impl Sender {
+    async fn run(mut self, mut receiver: mpsc::Receiver<Sighting>) {
+        let mut sightings = Vec::with_capacity(BATCH);
+        loop {
+            let received = receiver.recv_many(&mut sightings, BATCH).await;
+            if received == 0 {
+                return; // every reporter is gone and the queue is empty
+            }
+            // Let a batch fill a little: one call for many views.
+            if sightings.len() < BATCH {
+                tokio::time::sleep(INTERVAL).await;
+                while sightings.len() < BATCH {
+                    match receiver.try_recv() {
+                        Ok(sighting) => sightings.push(sighting),
+                        Err(_) => break,
+                    }
+                }
+            }
+            let closed = receiver.is_closed();
+            self.hand_over(std::mem::take(&mut sightings), &receiver, closed)
+                .await;
         }
-        // Let a batch fill a little: one call for many views.
-        if batch.len() < BATCH {
-            tokio::time::sleep(INTERVAL).await;
-            while batch.len() < BATCH {
-                match receiver.try_recv() {
-                    Ok(view) => batch.push(view),
-                    Err(_) => break,
+    }
+
+    /// Makes the batch and sends it until analytics takes it. While the
+    /// queue is open this waits as long as it must (the queue holds what
+    /// arrives meanwhile); once the gateway is stopping, only so long.
+    async fn hand_over(
+        &mut self,
+        sightings: Vec<Sighting>,
+        receiver: &mpsc::Receiver<Sighting>,
+        closed: bool,
+    ) {
+        let count = sightings.len();
+        let started = tokio::time::Instant::now();
+        let mut wait = RETRY_FIRST;
+        let mut pending = Some(sightings);
+        let mut batch: Option<Batch> = None;
+        loop {
+            if batch.is_none()
+                && let Some(sightings) = pending.take()
+            {
+                match self.make_batch(sightings).await {
+                    Ok(made) => batch = Some(made),
+                    Err(back) => pending = Some(back),
+                }
+            }
+            if let Some(made) = &batch
+                && self.send(made).await
+            {
+                return;
+            }
+            let stopping = closed || receiver.is_closed();
+            if stopping && started.elapsed() > LAST_TRIES {
+                tracing::warn!(
+                    views = count,
+                    "analytics unreachable while stopping; page views were not counted"
+                );
+                return;
+            }
+            tokio::time::sleep(wait).await;
+            wait = (wait * 2).min(RETRY_MAX);
+        }
+    }
+
+    /// The views of `sightings`, hashed with their days' salts; the
+    /// sightings back when a salt cannot be had yet.
+    async fn make_batch(&mut self, sightings: Vec<Sighting>) -> Result<Batch, Vec<Sighting>> {
+        let mut days: Vec<String> = sightings
+            .iter()
+            .map(|s| congxa_locale::time::day_key(s.at))
+            .collect();
+        days.sort_unstable();
+        days.dedup();
+        for day in &days {
+            if !self.salts.contains_key(day) {
+                match self.fetch_salt(day).await {
+                    Some(salt) => {
+                        self.salts.insert(day.clone(), salt);
+                    }
+                    None => return Err(sightings),
                 }
             }
         }
-        send(&client, &url, &batch).await;
-        batch.clear();
+        // Forget the salts of days gone.
+        self.salts
+            .retain(|day, _| days.contains(day) || day > &days[0]);
+        let views = sightings
+            .into_iter()
+            .map(|s| {
+                let salt = self
+                    .salts
+                    .get(&congxa_locale::time::day_key(s.at))
+                    .cloned()
+                    .unwrap_or_default();
+                s.into_view(&salt)
+            })
+            .collect();
+        Ok(Batch {
+            id: Uuid::new_v4(),
+            views,
+        })
     }
-}
 
-async fn send(client: &InternalClient, url: &str, batch: &[View]) {
-    let sent = client
-        .request(reqwest::Method::POST, url)
-        .timeout(Duration::from_secs(5))
-        .json(batch)
-        .send()
-        .await;
-    match sent {
-        Ok(response) if response.status().is_success() => {}
-        Ok(response) => {
-            tracing::warn!(status = %response.status(), views = batch.len(), "analytics refused page views; they were not counted");
+    async fn fetch_salt(&self, day: &str) -> Option<String> {
+        let url = format!("{}{SALT_PATH}/{day}", self.base);
+        let asked = self
+            .client
+            .request(reqwest::Method::GET, &url)
+            .timeout(Duration::from_secs(5))
+            .send()
+            .await;
+        match asked {
+            Ok(response) if response.status().is_success() => {
+                response.json::<Salt>().await.ok().map(|s| s.salt)
+            }
+            Ok(response) => {
+                tracing::warn!(status = %response.status(), "no visitor salt from analytics; views wait");
+                None
+            }
+            Err(error) => {
+                tracing::warn!(%error, "analytics unreachable; views wait");
+                None
+            }
         }
-        Err(error) => {
-            tracing::warn!(%error, views = batch.len(), "analytics unreachable; page views were not counted");
+    }
+
+    async fn send(&self, batch: &Batch) -> bool {
+        let sent = self
+            .client
+            .request(reqwest::Method::POST, &format!("{}{VIEWS_PATH}", self.base))
+            .timeout(Duration::from_secs(5))
+            .json(batch)
+            .send()
+            .await;
+        match sent {
+            Ok(response) if response.status().is_success() => true,
+            Ok(response) => {
+                tracing::warn!(status = %response.status(), views = batch.views.len(), "analytics did not take page views; sent again later");
+                false
+            }
+            Err(error) => {
+                tracing::warn!(%error, views = batch.views.len(), "analytics unreachable; page views sent again later");
+                false
+            }
         }
     }
 }

@@ -23,7 +23,6 @@ use congxa_web::internal::InternalAuth;
 use congxa_web::{ApiError, Shutdown, TenantContext, health};
 use serde::Serialize;
 use sqlx::PgPool;
-use subtle::ConstantTimeEq;
 use tokio::net::TcpListener;
 use uuid::Uuid;
 
@@ -318,13 +317,7 @@ async fn authorise(
 }
 
 fn authorise_operator(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
-    let presented = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or("");
-    let expected = state.operator_token.as_bytes();
-    if expected.is_empty() || !bool::from(presented.as_bytes().ct_eq(expected)) {
+    if !congxa_web::internal::bearer_matches(headers, &state.operator_token) {
         return Err(ApiError::unauthorized());
     }
     Ok(())

@@ -173,6 +173,26 @@ pub struct Config {
     #[arg(long, env = "CONGXA_ORPHAN_INTERVAL_SECS", default_value_t = 3600)]
     pub orphan_interval_secs: u64,
 
+    /// What every Redis key of this platform starts with, so that several
+    /// platforms (staging and production, or tests) can share one Redis.
+    #[arg(long, env = "CONGXA_REDIS_PREFIX", default_value = "congxa")]
+    pub redis_prefix: String,
+
+    /// Seconds between two flushes of the visit counters from Redis to
+    /// PostgreSQL (and one more on shutdown).
+    #[arg(long, env = "CONGXA_FLUSH_INTERVAL_SECS", default_value_t = 60)]
+    pub flush_interval_secs: u64,
+
+    /// Whether the gateway reports page views (off only to measure what
+    /// counting costs).
+    #[arg(long, env = "CONGXA_COUNT_VIEWS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub count_views: bool,
+
+    /// Proxies in front of the gateway whose X-Forwarded-For entries are
+    /// trusted for the visitor's address (1 behind an ingress).
+    #[arg(long, env = "CONGXA_TRUSTED_PROXY_HOPS", default_value_t = 0)]
+    pub trusted_proxy_hops: usize,
+
     /// Largest accepted body of any other request, in bytes.
     #[arg(long, env = "CONGXA_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,

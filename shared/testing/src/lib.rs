@@ -71,6 +71,8 @@ impl TestEnv {
         config.s3_bucket = format!("test-{}", Uuid::new_v4().simple());
         config.internal_token = format!("internal-{}", Uuid::new_v4().simple());
         config.operator_token = format!("operator-{}", Uuid::new_v4().simple());
+        // Each test's counters apart, in the one Redis of the stack.
+        config.redis_prefix = format!("test-{}", Uuid::new_v4().simple());
         for listen in [
             &mut config.gateway_listen,
             &mut config.content_listen,

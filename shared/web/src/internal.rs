@@ -23,6 +23,22 @@ pub const TENANT_SLUG_HEADER: &str = "x-congxa-tenant-slug";
 pub const VISITS_OFFSET_HEADER: &str = "x-congxa-visits-offset";
 /// Marks a request for the platform domain (the operators' console).
 pub const CONSOLE_HEADER: &str = "x-congxa-console";
+/// On a response of content: the page is a public page view, of the item
+/// whose id it carries, or "page" for any other page. Only the gateway
+/// reads it (and strips it, like every internal header).
+pub const VIEW_HEADER: &str = "x-congxa-view";
+
+/// Whether a request carries `Authorization: Bearer <expected>` (compared
+/// in constant time). An empty `expected` (no token configured) matches
+/// nothing.
+pub fn bearer_matches(headers: &HeaderMap, expected: &str) -> bool {
+    let presented = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    !expected.is_empty() && bool::from(presented.as_bytes().ct_eq(expected.as_bytes()))
+}
 
 /// The shared secret that proves a request comes from another service.
 #[derive(Clone)]

@@ -2,11 +2,13 @@
 //! routes, tenant context passed between services, and serving with graceful
 //! shutdown.
 
+pub mod chart;
 pub mod error;
 pub mod health;
 pub mod internal;
 pub mod notice;
 pub mod serve;
+pub mod views;
 
 pub use error::ApiError;
 pub use internal::{InternalAuth, TenantContext};

@@ -164,7 +164,12 @@ async fn counted_visits(config: &Config, tenant: Uuid) -> Result<i64, ArchiveErr
     let counter = async {
         let client = redis::Client::open(config.redis_url.as_str())?;
         let mut conn = client.get_multiplexed_async_connection().await?;
-        congxa_analytics::counters::total(&mut conn, tenant).await
+        congxa_analytics::live::total(
+            &mut conn,
+            &congxa_analytics::keys::Keys::new(&config.redis_prefix),
+            tenant,
+        )
+        .await
     };
     let total = tokio::time::timeout(wait, counter)
         .await

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use clap::Args;
-use congxa_analytics::counters;
+use congxa_analytics::live as counters;
 use congxa_config::Config;
 use congxa_locale::number::grouped;
 use congxa_tenancy::audit::Actor;
@@ -55,9 +55,10 @@ pub async fn run(config: &Config, args: MergeArgs) -> Result<Done<Outcome>, CliE
     // The visit totals move with the content: without the counter there
     // would be nothing exact to move, so nothing is merged.
     let mut counter = connect_counter(config).await?;
+    let keys = congxa_analytics::keys::Keys::new(&config.redis_prefix);
     let mut sources = Vec::new();
     for (slug, id) in args.from.iter().zip(&ids) {
-        let counted = tokio::time::timeout(COUNTER_WAIT, counters::total(&mut counter, *id))
+        let counted = tokio::time::timeout(COUNTER_WAIT, counters::total(&mut counter, &keys, *id))
             .await
             .map_err(|_| counter_down("không trả lời kịp"))?
             .map_err(|e| counter_down(&e.to_string()))?;
@@ -76,7 +77,7 @@ pub async fn run(config: &Config, args: MergeArgs) -> Result<Done<Outcome>, CliE
         // Moved into PostgreSQL; should clearing fail, the old commune's
         // counter is never shown again anyway.
         for id in &ids {
-            if let Err(error) = counters::clear_total(&mut counter, *id).await {
+            if let Err(error) = counters::clear_total(&mut counter, &keys, *id).await {
                 tracing::warn!(%error, "the merged commune's visit counter was not cleared");
             }
         }

@@ -60,6 +60,8 @@ pub async fn congxa(env: &TestEnv, args: &[&str]) -> Run {
         .env("CONGXA_ADMIN_DATABASE_URL", &env.config.admin_database_url)
         .env("CONGXA_PLATFORM_DOMAIN", "localhost")
         .env("CONGXA_S3_BUCKET", &env.config.s3_bucket)
+        .env("REDIS_URL", &env.config.redis_url)
+        .env("CONGXA_REDIS_PREFIX", &env.config.redis_prefix)
         .env("USER", "tester")
         .output()
         .await

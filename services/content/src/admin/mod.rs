@@ -27,6 +27,7 @@ mod schedule;
 mod security;
 mod session;
 mod settings;
+mod statistics;
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -39,7 +40,11 @@ use serde::Serialize;
 
 use crate::AppState;
 
-const TEMPLATES: [(&str, &str); 26] = [
+const TEMPLATES: [(&str, &str); 27] = [
+    (
+        "statistics.html",
+        include_str!("../../admin/statistics.html"),
+    ),
     (
         "access_info.html",
         include_str!("../../admin/access_info.html"),
@@ -144,6 +149,8 @@ pub fn router() -> Router<AppState> {
         .route("/lien-ket/{id}", post(links::change))
         .route("/tin-bai/{id}/phien-ban/{revision}", post(items::restore))
         .route("/nhat-ky", get(audit::page))
+        .route("/thong-ke", get(statistics::page))
+        .route("/thong-ke/nam/{year}", get(statistics::yearly))
         .route("/tep", get(files::list))
         .route("/tep/{id}", post(files::change))
         .route(

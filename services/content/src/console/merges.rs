@@ -160,7 +160,7 @@ async fn counted_visits(state: &ConsoleState, id: uuid::Uuid, slug: &str) -> Res
         .analytics
         .request(
             reqwest::Method::GET,
-            &format!("{}/api/thong-ke", state.analytics_url),
+            &format!("{}{}", state.analytics_url, congxa_web::views::COUNTER_PATH),
         )
         .headers(headers)
         .timeout(std::time::Duration::from_secs(5))

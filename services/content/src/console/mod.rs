@@ -15,6 +15,7 @@ mod merges;
 mod session;
 mod support;
 mod tenants;
+mod visits;
 
 use std::sync::Arc;
 
@@ -41,6 +42,8 @@ pub struct ConsoleState {
     /// The visit counter, read when a merge moves a commune's total.
     pub analytics: congxa_web::internal::InternalClient,
     pub analytics_url: Arc<str>,
+    /// The operators' API token, which the monitoring feed accepts.
+    pub operator_token: Arc<str>,
 }
 
 impl FromRef<ConsoleState> for InternalAuth {
@@ -49,7 +52,8 @@ impl FromRef<ConsoleState> for InternalAuth {
     }
 }
 
-const TEMPLATES: [(&str, &str); 9] = [
+const TEMPLATES: [(&str, &str); 10] = [
+    ("visits.html", include_str!("../../console/visits.html")),
     ("merge.html", include_str!("../../console/merge.html")),
     (
         "maintenance.html",
@@ -98,6 +102,9 @@ pub fn router(state: ConsoleState) -> Router {
         .route("/xa/{slug}/gop", post(merges::merge_into))
         .route("/xa/{slug}/ho-tro", post(support::enter))
         .route("/nhat-ky", get(audit_log::list))
+        .route("/thong-ke", get(visits::page))
+        .route("/api/giam-sat", get(visits::feed))
+        .route("/api/thong-ke/{slug}/{year}", get(visits::yearly))
         .route(
             "/bao-tri",
             get(maintenance_notices::page).post(maintenance_notices::announce),

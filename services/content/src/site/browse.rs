@@ -3,9 +3,11 @@
 //! on the section's kind.
 
 use axum::extract::{Path, RawQuery, State};
+use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Redirect, Response};
 use congxa_site::SectionKind;
 use congxa_web::ApiError;
+use congxa_web::internal::VIEW_HEADER;
 
 use super::params::Params;
 use super::{
@@ -108,7 +110,8 @@ pub async fn show(
     params: &Params,
 ) -> Result<Outcome, ApiError> {
     let view = articles::View::of(params);
-    match section.kind() {
+    let id = item.id;
+    let mut shown = match section.kind() {
         Some(
             SectionKind::Pages | SectionKind::News | SectionKind::Plans | SectionKind::Democracy,
         ) => articles::detail(state, visit, section, item, view).await,
@@ -120,7 +123,15 @@ pub async fn show(
         }
         Some(SectionKind::Consultations) => consultations::detail(state, visit, item, params).await,
         Some(SectionKind::Questions | SectionKind::Contacts) | None => Ok(Outcome::NotFound),
+    };
+    // A page view of this item (the statistics' most read items).
+    if let Ok(Outcome::Page(response)) = &mut shown
+        && response.headers().contains_key(VIEW_HEADER)
+        && let Ok(value) = HeaderValue::from_str(&id.to_string())
+    {
+        response.headers_mut().insert(VIEW_HEADER, value);
     }
+    shown
 }
 
 #[cfg(test)]

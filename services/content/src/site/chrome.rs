@@ -132,7 +132,7 @@ async fn visits(state: &AppState, visit: &Visit) -> Option<Visits> {
         .analytics
         .request(
             reqwest::Method::GET,
-            &format!("{}/api/thong-ke", state.analytics_url),
+            &format!("{}{}", state.analytics_url, congxa_web::views::COUNTER_PATH),
         )
         .headers(headers)
         .timeout(COUNTER_WAIT)

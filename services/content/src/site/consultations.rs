@@ -1,8 +1,7 @@
 //! Public consultation on drafts: the full text, the deadline, the comments
 //! the board has read, and a form to comment while it is open.
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
+use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -165,7 +164,7 @@ pub async fn comment(
     State(state): State<AppState>,
     visit: Visit,
     Path(item): Path<String>,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Response {
     let outcome = receive(&state, &visit, &item, body).await;
     finish(&state, &visit, outcome).await
@@ -175,18 +174,12 @@ async fn receive(
     state: &AppState,
     visit: &Visit,
     item: &str,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Result<Outcome, ApiError> {
     let Ok(item) = Uuid::parse_str(item) else {
         return Ok(Outcome::NotFound);
     };
-    let body = body.map_err(|_| {
-        ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "form_too_large",
-            "Nội dung gửi quá dài. Mời bạn rút gọn rồi gửi lại.",
-        )
-    })?;
+    let body = forms::read_body(body).await?;
     let form = Params::parse_body(&body);
     let mut tx = visit.begin(&state.pool).await?;
     let target = sqlx::query!(

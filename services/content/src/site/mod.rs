@@ -30,7 +30,7 @@ use std::net::IpAddr;
 use axum::Router;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use congxa_web::{ApiError, TenantContext};
@@ -190,7 +190,16 @@ impl<T: Serialize> Page<'_, T> {
             .themes
             .render(self.template, &frame)
             .map_err(ApiError::internal)?;
-        Ok(http::html(status, html, &visit.headers))
+        let mut response = http::html(status, html, &visit.headers);
+        // A public page shown to a visitor is a page view; a preview for
+        // the board, a 404 or an error page is not.
+        if status == StatusCode::OK && visit.preview.is_none() {
+            response.headers_mut().insert(
+                congxa_web::internal::VIEW_HEADER,
+                HeaderValue::from_static("page"),
+            );
+        }
+        Ok(response)
     }
 }
 

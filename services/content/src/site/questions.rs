@@ -1,8 +1,7 @@
 //! Questions and answers (hỏi đáp): citizens ask through a form, follow
 //! their question by its code, and read the answers the commune publishes.
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
+use axum::body::Body;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -230,21 +229,13 @@ pub async fn ask_form(State(state): State<AppState>, visit: Visit) -> Response {
     finish(&state, &visit, page.map(Outcome::Page)).await
 }
 
-pub async fn ask(
-    State(state): State<AppState>,
-    visit: Visit,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
+pub async fn ask(State(state): State<AppState>, visit: Visit, body: Body) -> Response {
     let outcome = receive(&state, &visit, body).await;
     finish(&state, &visit, outcome.map(Outcome::Page)).await
 }
 
-async fn receive(
-    state: &AppState,
-    visit: &Visit,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Response, ApiError> {
-    let body = body.map_err(|_| too_large())?;
+async fn receive(state: &AppState, visit: &Visit, body: Body) -> Result<Response, ApiError> {
+    let body = forms::read_body(body).await?;
     let form = Params::parse_body(&body);
     state.forms.check(
         visit.tenant.id,
@@ -335,14 +326,6 @@ async fn receive(
     .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
     Ok(Redirect::to(&format!("/hoi-dap/tra-cuu?ma={code}&moi=1")).into_response())
-}
-
-fn too_large() -> ApiError {
-    ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "form_too_large",
-        "Nội dung gửi quá dài. Mời bạn rút gọn rồi gửi lại.",
-    )
 }
 
 /// "HD-7K3P9Q2M": short enough to read over the phone, no 0/O or 1/I.

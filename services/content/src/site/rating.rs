@@ -2,10 +2,8 @@
 //! 10.3): one per visitor per item, visitors known only by a keyed hash,
 //! floods limited like every public form.
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
+use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use congxa_web::ApiError;
 use uuid::Uuid;
@@ -19,7 +17,7 @@ pub async fn rate(
     State(state): State<AppState>,
     visit: Visit,
     Path(item): Path<String>,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Response {
     let outcome = receive(&state, &visit, &item, body).await;
     finish(&state, &visit, outcome).await
@@ -29,18 +27,12 @@ async fn receive(
     state: &AppState,
     visit: &Visit,
     item: &str,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Result<Outcome, ApiError> {
     let Ok(item) = Uuid::parse_str(item) else {
         return Ok(Outcome::NotFound);
     };
-    let body = body.map_err(|_| {
-        ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "form_too_large",
-            "Nội dung gửi quá dài.",
-        )
-    })?;
+    let body = forms::read_body(body).await?;
     let form = Params::parse_body(&body);
     let score: i16 = match form.raw("diem").trim().parse() {
         Ok(score @ 1..=5) => score,
