@@ -76,11 +76,11 @@ ensure_wrk() {
 # same client-side cost). Prints the machine-readable line spread.lua's done()
 # writes:  requests=… duration_us=… rps=… p50_us=… p99_us=… status_errors=… socket_errors=…
 # The full wrk output is kept in BENCH_WORK/wrk-<name>.txt.
-wrk_spread() { # name url hosts-file duration [path]
-  local name=$1 url=$2 hosts=$3 duration=$4 path=${5:-/}
+wrk_spread() { # name url hosts-file duration [path [user agent]]
+  local name=$1 url=$2 hosts=$3 duration=$4 path=${5:-/} agent=${6:-}
   local out="$BENCH_WORK/wrk-$name.txt"
   wrk -t"$BENCH_THREADS" -c"$BENCH_CONNECTIONS" -d"$duration" --latency \
-    -s "$BENCH_DIR/spread.lua" "$url" -- "$hosts" "$path" "$BENCH_THREADS" >"$out" 2>&1 ||
+    -s "$BENCH_DIR/spread.lua" "$url" -- "$hosts" "$path" "$BENCH_THREADS" "$agent" >"$out" 2>&1 ||
     fail "wrk run '$name' failed: $(tail -n 3 "$out")"
   local line
   line=$(grep '^wrk-result ' "$out" | tail -n 1) || fail "wrk run '$name' printed no result (see $out)"

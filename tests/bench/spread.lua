@@ -1,13 +1,14 @@
 -- wrk script: spreads the load over many sites by sending each request with
 -- the next Host header of a list.
 --
---   wrk -tT ... -s spread.lua http://127.0.0.1:PORT/ -- HOSTS_FILE [PATH [T]]
+--   wrk -tT ... -s spread.lua http://127.0.0.1:PORT/ -- HOSTS_FILE [PATH [T [USER_AGENT]]]
 --
 -- HOSTS_FILE holds one host name a line (one line: every request for the
 -- same site); PATH is the path asked for (default /); T, wrk's -t, lets each
 -- thread start at its own share of the list. Each thread walks the whole
 -- list in order, so the threads do not ask for the same site at the same
--- time and every site is asked for once per pass. The requests are built
+-- time and every site is asked for once per pass. USER_AGENT, when given,
+-- is sent with every request (without one, the platform counts a robot). The requests are built
 -- once, in init(), so asking for 10,000 sites costs the client no more than
 -- asking for one.
 --
@@ -31,13 +32,18 @@ function init(args)
   local hosts_file = args[1]
   local path = args[2] or "/"
   local thread_count = tonumber(args[3] or "1") or 1
+  local user_agent = args[4]
   if not hosts_file then
     error("spread.lua: give the file of host names after --")
   end
   local file = assert(io.open(hosts_file, "r"))
   for host in file:lines() do
     if host ~= "" then
-      requests[#requests + 1] = wrk.format("GET", path, { Host = host })
+      local headers = { Host = host }
+      if user_agent and user_agent ~= "" then
+        headers["User-Agent"] = user_agent
+      end
+      requests[#requests + 1] = wrk.format("GET", path, headers)
     end
   end
   file:close()

@@ -361,6 +361,16 @@ async function run(browser) {
   })) {
     await pageChecks(page, '/ with a commune', { title: 'Danh sách xã', h1: 'Danh sách xã, phường, đặc khu' });
   }
+  if (await check('GET /thong-ke answers 200 with a chart and the province row', async () => {
+    const problem = await open(page, '/thong-ke');
+    if (problem) return problem;
+    const charts = await page.locator('svg[role="img"]').count();
+    if (charts !== 1) return `${charts} charts`;
+    const total = await page.getByRole('rowheader', { name: 'Toàn tỉnh' }).count();
+    if (total !== 1) return 'no row for the province';
+  })) {
+    await pageChecks(page, '/thong-ke', { title: 'Thống kê truy cập các xã', h1: 'Thống kê truy cập các xã' });
+  }
   if (await check('GET /bao-tri answers 200', () => open(page, '/bao-tri'))) {
     await pageChecks(page, '/bao-tri', { title: 'Thông báo bảo trì', h1: 'Thông báo bảo trì' });
   }
@@ -380,6 +390,7 @@ async function run(browser) {
   await context.close();
   await noHorizontalScroll(browser, storageState, '/');
   await noHorizontalScroll(browser, storageState, `/xa/${COMMUNE.slug}`);
+  await noHorizontalScroll(browser, storageState, '/thong-ke');
 }
 
 await runChecks(run, RUN_TIMEOUT_MS);

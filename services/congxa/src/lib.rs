@@ -80,12 +80,21 @@ pub async fn serve_all(
     config.media_url = format!("http://{}", listeners.media.local_addr()?);
     config.analytics_url = format!("http://{}", listeners.analytics.local_addr()?);
 
-    let (gateway, content, media, analytics) = tokio::join!(
+    // Analytics stops last: a stopping gateway hands it the views it still
+    // holds, and analytics flushes them on its way out.
+    let counting = Shutdown::new();
+    let analytics = tokio::spawn(congxa_analytics::serve(
+        config.clone(),
+        listeners.analytics,
+        counting.clone(),
+    ));
+    let (gateway, content, media) = tokio::join!(
         congxa_gateway::serve(config.clone(), listeners.gateway, shutdown.clone()),
         congxa_content::serve(config.clone(), listeners.content, shutdown.clone()),
-        congxa_media::serve(config.clone(), listeners.media, shutdown.clone()),
-        congxa_analytics::serve(config, listeners.analytics, shutdown.clone()),
+        congxa_media::serve(config, listeners.media, shutdown.clone()),
     );
+    counting.trigger();
+    let analytics = analytics.await.map_err(anyhow::Error::from).and_then(|a| a);
     gateway.and(content).and(media).and(analytics)
 }
 

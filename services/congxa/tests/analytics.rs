@@ -115,12 +115,14 @@ impl Stack {
         format!("http://{host}:{}{path}", self.gateway.port())
     }
 
+    /// Stops as `serve all` does: analytics last, after the gateway handed
+    /// over what it held.
     async fn stop(mut self) {
+        self.shutdown.trigger();
+        (&mut self.rest).await.unwrap();
         if self.counting.is_some() {
             self.stop_analytics().await;
         }
-        self.shutdown.trigger();
-        self.rest.await.unwrap();
     }
 }
 
@@ -657,4 +659,190 @@ async fn redis_killed_and_restarted_under_load_takes_no_page_down_and_loses_at_m
     );
     stack.stop().await;
     drop(redis);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_board_reads_its_own_figures_and_operators_compare_every_commune() {
+    use common::workspace::{Browser, head_of};
+    let env = TestEnv::new().await;
+    let password = head_of(&env, "quoctuan", "Xã Quốc Tuấn", "tb@quoctuan.vn").await;
+    common::create_tenant(&env, "anhung", "Xã An Hưng", &[])
+        .await
+        .assert_ok();
+    common::visits_of_a_month(&env, "quoctuan").await;
+    // The other commune had three views yesterday: a small number.
+    sqlx::query(
+        "INSERT INTO visit_days (tenant_id, day, views, visits, visitors, bots)
+         SELECT id, (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date - 1, 3, 2, 2, 40 FROM tenants WHERE slug = 'anhung'",
+    )
+    .execute(&env.admin)
+    .await
+    .unwrap();
+    let contributor = common::congxa(
+        &env,
+        &[
+            "user",
+            "create",
+            "--tenant",
+            "quoctuan",
+            "--email",
+            "cb@quoctuan.vn",
+            "--name",
+            "Trần Văn Cường",
+            "--role",
+            "contributor",
+            "--json",
+        ],
+    )
+    .await;
+    let contributor_password = contributor.json()["one_time_password"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let platform = common::browser::Platform::start(&env).await;
+
+    let mut head = Browser::new(&platform, "quoctuan.localhost");
+    head.sign_in(
+        "tb@quoctuan.vn",
+        &password,
+        "câu mật khẩu mới của trưởng ban",
+    )
+    .await;
+    let (status, page) = head.get("/quan-tri/thong-ke").await;
+    assert_eq!(status, StatusCode::OK);
+    // 30 days of 40 + 3d views: 40·30 + 3·(0 + … + 29) = 2,505, exact for
+    // the board; three charts over time and the rankings of referrers and
+    // devices (this commune has published nothing to rank).
+    assert!(page.contains("<strong>2.505</strong>"), "{page}");
+    assert_eq!(page.matches("<svg").count(), 5, "{page}");
+    assert!(page.contains("Chưa có tin bài nào được xem trong khoảng này."));
+    assert!(page.contains("role=\"img\""));
+    assert!(
+        page.contains("facebook.com") && page.contains("Điện thoại"),
+        "{page}"
+    );
+    let (status, csv) = head.get("/quan-tri/thong-ke?dinh-dang=csv").await;
+    assert_eq!(status, StatusCode::OK);
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 31, "{csv}");
+    assert!(lines[0].starts_with("Ngày,Lượt xem trang,Lượt truy cập"));
+    let today = congxa_locale::time::day_date(congxa_locale::time::now().date());
+    assert_eq!(lines[30], format!("{today},40,20,15,0"));
+    let year = congxa_locale::time::now().year();
+    let (status, yearly) = head.get(&format!("/quan-tri/thong-ke/nam/{year}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let yearly: serde_json::Value = serde_json::from_str(&yearly).unwrap();
+    assert_eq!(yearly["year"], year);
+    assert!(
+        yearly["sections"].as_array().unwrap().len() >= 10,
+        "{yearly}"
+    );
+    let (status, _) = head.get("/quan-tri/thong-ke/nam/hai-nghin").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    // A contributor only sends material: no statistics.
+    let mut sender = Browser::new(&platform, "quoctuan.localhost");
+    sender
+        .sign_in(
+            "cb@quoctuan.vn",
+            &contributor_password,
+            "câu mật khẩu mới của cán bộ",
+        )
+        .await;
+    let (status, _) = sender.get("/quan-tri/thong-ke").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // The province's feed: with the operators' token only, small numbers
+    // hidden, every commune and the totals.
+    let http = reqwest::Client::builder()
+        .resolve(
+            "localhost",
+            SocketAddr::from(([127, 0, 0, 1], platform.port)),
+        )
+        .resolve(
+            "quoctuan.localhost",
+            SocketAddr::from(([127, 0, 0, 1], platform.port)),
+        )
+        .build()
+        .unwrap();
+    let feed_url = format!("http://localhost:{}/api/giam-sat", platform.port);
+    let refused = http.get(&feed_url).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    let wrong = http.get(&feed_url).bearer_auth("sai").send().await.unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    let feed: serde_json::Value = http
+        .get(&feed_url)
+        .bearer_auth(&env.config.operator_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let communes = feed["communes"].as_array().unwrap();
+    let of = |slug: &str| communes.iter().find(|c| c["slug"] == slug).unwrap().clone();
+    assert_eq!(of("quoctuan")["views"], 2505);
+    assert_eq!(of("anhung")["views"], "< 10");
+    assert_eq!(of("anhung")["bots"], 40);
+    assert_eq!(feed["totals"]["communes"], 2);
+    assert_eq!(feed["totals"]["views"], 2508);
+    // The same paths on a commune's domain are not the console.
+    let elsewhere = http
+        .get(format!(
+            "http://quoctuan.localhost:{}/_console/api/giam-sat",
+            platform.port
+        ))
+        .bearer_auth(&env.config.operator_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(elsewhere.status(), StatusCode::NOT_FOUND);
+    let yearly: serde_json::Value = http
+        .get(format!(
+            "http://localhost:{}/api/thong-ke/quoctuan/{year}",
+            platform.port
+        ))
+        .bearer_auth(&env.config.operator_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        yearly["visits"]["views"].as_u64().unwrap() >= 40,
+        "{yearly}"
+    );
+    platform.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn serve_all_stopped_right_after_the_views_has_written_every_one() {
+    let env = TestEnv::new().await;
+    assert_eq!(
+        env.config.flush_interval_secs, 60,
+        "only the last flush may write"
+    );
+    env.create_tenant("quoctuan", "Xã Quốc Tuấn").await;
+    let platform = common::browser::Platform::start(&env).await;
+    let http = reqwest::Client::builder()
+        .resolve(
+            "quoctuan.localhost",
+            SocketAddr::from(([127, 0, 0, 1], platform.port)),
+        )
+        .user_agent(CHROME)
+        .build()
+        .unwrap();
+    for _ in 0..30 {
+        let page = http
+            .get(format!("http://quoctuan.localhost:{}/", platform.port))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+    }
+    // Stopped at once: the gateway hands over what it holds, analytics
+    // counts it and flushes on its way out.
+    platform.stop().await;
+    assert_eq!(stored(&env, "quoctuan").await, (30, 1, 1, 0));
 }

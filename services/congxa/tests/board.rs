@@ -478,6 +478,7 @@ async fn every_workspace_page_is_accessible_fits_a_phone_and_works_without_javas
         )
         .await;
     let session = format!("congxa_quan_tri={}", browser.cookies["congxa_quan_tri"]);
+    common::visits_of_a_month(&env, "quoctuan").await;
 
     let base = format!("http://{HOST}:{}/", platform.port);
     let paths = [
@@ -503,6 +504,7 @@ async fn every_workspace_page_is_accessible_fits_a_phone_and_works_without_javas
         "/quan-tri/tiep-can-thong-tin/moi".to_owned(),
         "/quan-tri/lien-ket".to_owned(),
         format!("{}/xem-truoc", to.split('?').next().unwrap()),
+        "/quan-tri/thong-ke".to_owned(),
     ];
     let args: Vec<&str> = std::iter::once(base.as_str())
         .chain(paths.iter().map(String::as_str))

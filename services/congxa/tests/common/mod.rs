@@ -174,3 +174,33 @@ pub fn same_points(a: &[u8], b: &[u8]) -> bool {
         _ => false,
     }
 }
+
+/// Thirty days of visits for a commune, as the analytics flush would have
+/// written them, with its most read items, referrers and devices.
+pub async fn visits_of_a_month(env: &TestEnv, slug: &str) {
+    sqlx::query(
+        "WITH t AS (SELECT id FROM tenants WHERE slug = $1)
+         INSERT INTO visit_days (tenant_id, day, views, visits, visitors, bots)
+         SELECT t.id, (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date - d, 40 + 3 * d, 20 + d, 15 + d, d
+         FROM t, generate_series(0, 29) AS d",
+    )
+    .bind(slug)
+    .execute(&env.admin)
+    .await
+    .unwrap();
+    sqlx::query(
+        "WITH t AS (SELECT id FROM tenants WHERE slug = $1),
+              i AS (SELECT id::text AS key, row_number() OVER (ORDER BY published_at) AS n FROM items
+                    WHERE tenant_id = (SELECT id FROM t) AND status = 'published' LIMIT 5)
+         INSERT INTO visit_day_counts (tenant_id, day, dimension, key, views)
+         SELECT t.id, (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, 'item', i.key, 100 - i.n FROM t, i
+         UNION ALL
+         SELECT t.id, (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, r.dimension, r.key, r.views FROM t,
+                (VALUES ('referrer', 'facebook.com', 30), ('referrer', 'zalo.me', 12),
+                        ('device', 'mobile', 50), ('device', 'desktop', 20)) AS r (dimension, key, views)",
+    )
+    .bind(slug)
+    .execute(&env.admin)
+    .await
+    .unwrap();
+}

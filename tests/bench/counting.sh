@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Bench part "Counting visits": what counting every page view costs the
+# page, as the ratio of the demo commune's home page served with counting on
+# to the same with counting off (CONGXA_COUNT_VIEWS=false), in the same run;
+# and whether every view served under that load was counted, read back from
+# PostgreSQL after the flush. Run by tests/bench/run (see lib.sh).
+#
+# Works in its own database (BENCH_DATABASE, created anew, dropped at the
+# end) and its own Redis key prefix, against `congxa serve all` on free
+# ports of the loopback. The load is a browser's (its user agent), so every
+# request is a person's page view.
+set -euo pipefail
+
+# shellcheck source=lib.sh
+source "$BENCH_DIR/lib.sh"
+
+DATABASE=${BENCH_DATABASE:-congxa_bench_counting}
+PREFIX=bench-counting
+# On, off, on, off...: this many of each, so that drift (a warming cache, a
+# busy neighbour) falls on both alike.
+ROUNDS=${BENCH_ROUNDS:-3}
+GOAL_RATIO=0.95
+BROWSER='Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36'
+HOST=quoctuan.localhost
+
+admin_url="$PG_ADMIN/$DATABASE"
+export CONGXA_ADMIN_DATABASE_URL=$admin_url DATABASE_URL="postgres://congxa_app@127.0.0.1:5432/$DATABASE"
+export CONGXA_REDIS_PREFIX=$PREFIX CONGXA_FLUSH_INTERVAL_SECS=1
+export CONGXA_PLATFORM_DOMAIN=localhost RUST_LOG=warn
+export CONGXA_INTERNAL_TOKEN=bench-internal-token-0123456789
+
+sql() { psql "$admin_url" -v ON_ERROR_STOP=1 -qtAX "$@"; }
+forget_redis() {
+  redis-cli --scan --pattern "$PREFIX:*" | xargs -r -n 500 redis-cli unlink >/dev/null
+}
+
+server_pid=
+stop_server() {
+  if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  server_pid=
+}
+cleanup() {
+  local status=$?
+  stop_server
+  dropdb -h 127.0.0.1 -U postgres --if-exists --force "$DATABASE" 2>/dev/null || true
+  forget_redis 2>/dev/null || true
+  exit "$status"
+}
+trap cleanup EXIT
+
+say "creating the database $DATABASE with the demo commune"
+dropdb -h 127.0.0.1 -U postgres --if-exists --force "$DATABASE" 2>/dev/null
+createdb -h 127.0.0.1 -U postgres "$DATABASE"
+forget_redis
+"$CONGXA" migrate >"$BENCH_WORK/migrate.log" 2>&1 || fail "congxa migrate failed (see $BENCH_WORK/migrate.log)"
+"$CONGXA" seed-demo >"$BENCH_WORK/seed.log" 2>&1 || fail "congxa seed-demo failed (see $BENCH_WORK/seed.log)"
+
+base=
+start_server() { # counting: true or false
+  local gateway content media analytics
+  gateway=$(free_port) content=$(free_port) media=$(free_port) analytics=$(free_port)
+  CONGXA_COUNT_VIEWS=$1 CONGXA_GATEWAY_LISTEN=127.0.0.1:$gateway \
+    CONGXA_CONTENT_LISTEN=127.0.0.1:$content CONGXA_CONTENT_URL=http://127.0.0.1:$content \
+    CONGXA_MEDIA_LISTEN=127.0.0.1:$media CONGXA_MEDIA_URL=http://127.0.0.1:$media \
+    CONGXA_ANALYTICS_LISTEN=127.0.0.1:$analytics CONGXA_ANALYTICS_URL=http://127.0.0.1:$analytics \
+    "$CONGXA" serve all >>"$BENCH_WORK/serve.log" 2>&1 &
+  server_pid=$!
+  base=http://127.0.0.1:$gateway
+  wait_for_200 60 "$base/" -H "Host: $HOST" ||
+    fail "congxa serve all did not serve the demo commune (see $BENCH_WORK/serve.log)"
+}
+
+views_stored() { sql -c 'SELECT COALESCE(sum(views), 0) FROM visit_days'; }
+
+hosts=$BENCH_WORK/hosts.txt
+echo "$HOST" >"$hosts"
+load="wrk -t$BENCH_THREADS -c$BENCH_CONNECTIONS -d$BENCH_DURATION --latency"
+on_results=() off_results=() counted_rows=
+for round in $(seq 1 "$ROUNDS"); do
+  for counting in true false; do
+    start_server "$counting"
+    before=$(views_stored)
+    say "round $round, counting $counting: warm-up $BENCH_WARMUP, then $load"
+    warm=$(wrk_spread "warm-$counting-$round" "$base/" "$hosts" "$BENCH_WARMUP" / "$BROWSER")
+    result=$(wrk_spread "$counting-$round" "$base/" "$hosts" "$BENCH_DURATION" / "$BROWSER")
+    say "  $(field "$result" rps) requests/s, p99 $(us_to_ms "$(field "$result" p99_us)") ms"
+    if [[ $counting == true ]]; then
+      on_results+=("$result")
+      # Every 200 of warm-up and run was a view; the flush writes them
+      # within a second or two, and the stop flushes the rest.
+      served=$(($(field "$warm" requests) - $(field "$warm" status_errors) + $(field "$result" requests) - $(field "$result" status_errors)))
+      stop_server
+      counted=$(($(views_stored) - before))
+      counted_rows+="| $round | $served | $counted |"$'\n'
+      say "  views served $served, counted $counted"
+    else
+      off_results+=("$result")
+      stop_server
+    fi
+  done
+done
+
+mean_rps() { # results...
+  local r sum=0
+  for r in "$@"; do sum=$(awk -v s="$sum" -v x="$(field "$r" rps)" 'BEGIN { print s + x }'); done
+  awk -v s="$sum" -v n="$#" 'BEGIN { printf "%.1f", s / n }'
+}
+on_rps=$(mean_rps "${on_results[@]}")
+off_rps=$(mean_rps "${off_results[@]}")
+ratio=$(awk -v a="$on_rps" -v b="$off_rps" 'BEGIN { printf "%.3f", a / b }')
+goal_met=$(awk -v r="$ratio" -v g="$GOAL_RATIO" 'BEGIN { print (r >= g) ? "met" : "NOT met" }')
+say "counting on ÷ off: $ratio (goal ≥ $GOAL_RATIO: $goal_met)"
+
+run_rows=
+for i in "${!on_results[@]}"; do
+  for pair in "on|${on_results[$i]}" "off|${off_results[$i]}"; do
+    IFS='|' read -r what r <<<"$pair"
+    run_rows+="| $((i + 1)) | $what | $(field "$r" requests) | $(field "$r" rps) | $(us_to_ms "$(field "$r" p50_us)") | $(us_to_ms "$(field "$r" p99_us)") | $(field "$r" status_errors) | $(field "$r" socket_errors) |"$'\n'
+  done
+done
+
+cat >"$BENCH_REPORT" <<EOF
+## Counting visits
+
+The demo commune's home page (\`congxa seed-demo\`) through the gateway of
+\`congxa serve all\` (release build, \`RUST_LOG=warn\`), loaded by wrk on the same
+$(nproc) cores with a phone browser's user agent (so every request is a person's page
+view), with counting on and with \`CONGXA_COUNT_VIEWS=false\`, alternately, $ROUNDS
+rounds of each, a fresh process each run, \`$load\` after a $BENCH_WARMUP warm-up.
+Latencies in milliseconds.
+
+$(machine_lines)
+- Command: \`make bench\` (or \`tests/bench/run counting\`)
+
+| round | counting | requests | requests/s | p50 | p99 | errors | socket errors |
+| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |
+${run_rows}
+- Counting on ÷ off (mean requests/s, $on_rps ÷ $off_rps): **$ratio** (goal ≥ $GOAL_RATIO: $goal_met)
+
+Every view served with counting on, and what PostgreSQL holds for it once the
+process stopped (its last flush):
+
+| round | views served (200, warm-up and run) | views counted |
+| --- | ---: | ---: |
+${counted_rows}
+EOF
+say "counting: done"
