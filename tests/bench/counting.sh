@@ -20,7 +20,6 @@ PREFIX=bench-counting
 # busy neighbour) falls on both alike.
 ROUNDS=${BENCH_ROUNDS:-3}
 GOAL_RATIO=0.95
-BROWSER='Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36'
 HOST=quoctuan.localhost
 
 admin_url="$PG_ADMIN/$DATABASE"
@@ -34,17 +33,9 @@ forget_redis() {
   redis-cli --scan --pattern "$PREFIX:*" | xargs -r -n 500 redis-cli unlink >/dev/null
 }
 
-server_pid=
-stop_server() {
-  if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  server_pid=
-}
 cleanup() {
   local status=$?
-  stop_server
+  stop_platform
   dropdb -h 127.0.0.1 -U postgres --if-exists --force "$DATABASE" 2>/dev/null || true
   forget_redis 2>/dev/null || true
   exit "$status"
@@ -58,21 +49,6 @@ forget_redis
 "$CONGXA" migrate >"$BENCH_WORK/migrate.log" 2>&1 || fail "congxa migrate failed (see $BENCH_WORK/migrate.log)"
 "$CONGXA" seed-demo >"$BENCH_WORK/seed.log" 2>&1 || fail "congxa seed-demo failed (see $BENCH_WORK/seed.log)"
 
-base=
-start_server() { # counting: true or false
-  local gateway content media analytics
-  gateway=$(free_port) content=$(free_port) media=$(free_port) analytics=$(free_port)
-  CONGXA_COUNT_VIEWS=$1 CONGXA_GATEWAY_LISTEN=127.0.0.1:$gateway \
-    CONGXA_CONTENT_LISTEN=127.0.0.1:$content CONGXA_CONTENT_URL=http://127.0.0.1:$content \
-    CONGXA_MEDIA_LISTEN=127.0.0.1:$media CONGXA_MEDIA_URL=http://127.0.0.1:$media \
-    CONGXA_ANALYTICS_LISTEN=127.0.0.1:$analytics CONGXA_ANALYTICS_URL=http://127.0.0.1:$analytics \
-    "$CONGXA" serve all >>"$BENCH_WORK/serve.log" 2>&1 &
-  server_pid=$!
-  base=http://127.0.0.1:$gateway
-  wait_for_200 60 "$base/" -H "Host: $HOST" ||
-    fail "congxa serve all did not serve the demo commune (see $BENCH_WORK/serve.log)"
-}
-
 views_stored() { sql -c 'SELECT COALESCE(sum(views), 0) FROM visit_days'; }
 
 hosts=$BENCH_WORK/hosts.txt
@@ -81,24 +57,26 @@ load="wrk -t$BENCH_THREADS -c$BENCH_CONNECTIONS -d$BENCH_DURATION --latency"
 on_results=() off_results=() counted_rows=
 for round in $(seq 1 "$ROUNDS"); do
   for counting in true false; do
-    start_server "$counting"
+    # The page cache off: each view is a rendering, as the first view of
+    # any page is (the cached path is measured in the page cache part).
+    start_platform "$HOST" "$BENCH_WORK/serve.log" CONGXA_COUNT_VIEWS="$counting" CONGXA_PAGE_CACHE_BYTES=0
     before=$(views_stored)
     say "round $round, counting $counting: warm-up $BENCH_WARMUP, then $load"
-    warm=$(wrk_spread "warm-$counting-$round" "$base/" "$hosts" "$BENCH_WARMUP" / "$BROWSER")
-    result=$(wrk_spread "$counting-$round" "$base/" "$hosts" "$BENCH_DURATION" / "$BROWSER")
+    warm=$(wrk_spread "warm-$counting-$round" "$base/" "$hosts" "$BENCH_WARMUP" / "$BROWSER_AGENT" "$BROWSER_ENCODINGS")
+    result=$(wrk_spread "$counting-$round" "$base/" "$hosts" "$BENCH_DURATION" / "$BROWSER_AGENT" "$BROWSER_ENCODINGS")
     say "  $(field "$result" rps) requests/s, p99 $(us_to_ms "$(field "$result" p99_us)") ms"
     if [[ $counting == true ]]; then
       on_results+=("$result")
       # Every 200 of warm-up and run was a view; the flush writes them
       # within a second or two, and the stop flushes the rest.
       served=$(($(field "$warm" requests) - $(field "$warm" status_errors) + $(field "$result" requests) - $(field "$result" status_errors)))
-      stop_server
+      stop_platform
       counted=$(($(views_stored) - before))
       counted_rows+="| $round | $served | $counted |"$'\n'
       say "  views served $served, counted $counted"
     else
       off_results+=("$result")
-      stop_server
+      stop_platform
     fi
   done
 done
@@ -116,9 +94,10 @@ say "counting on ÷ off: $ratio (goal ≥ $GOAL_RATIO: $goal_met)"
 
 run_rows=
 for i in "${!on_results[@]}"; do
-  for pair in "on|${on_results[$i]}" "off|${off_results[$i]}"; do
-    IFS='|' read -r what r <<<"$pair"
-    run_rows+="| $((i + 1)) | $what | $(field "$r" requests) | $(field "$r" rps) | $(us_to_ms "$(field "$r" p50_us)") | $(us_to_ms "$(field "$r" p99_us)") | $(field "$r" status_errors) | $(field "$r" socket_errors) |"$'\n'
+  round_ratio=$(awk -v a="$(field "${on_results[$i]}" rps)" -v b="$(field "${off_results[$i]}" rps)" 'BEGIN { printf "%.3f", a / b }')
+  for pair in "on|${on_results[$i]}|$round_ratio" "off|${off_results[$i]}|"; do
+    IFS='|' read -r what r shown_ratio <<<"$pair"
+    run_rows+="| $((i + 1)) | $what | $(field "$r" requests) | $(field "$r" rps) | $(us_to_ms "$(field "$r" p50_us)") | $(us_to_ms "$(field "$r" p99_us)") | $(field "$r" status_errors) | $(field "$r" socket_errors) | $shown_ratio |"$'\n'
   done
 done
 
@@ -127,21 +106,26 @@ cat >"$BENCH_REPORT" <<EOF
 
 The demo commune's home page (\`congxa seed-demo\`) through the gateway of
 \`congxa serve all\` (release build, \`RUST_LOG=warn\`), loaded by wrk on the same
-$(nproc) cores with a phone browser's user agent (so every request is a person's page
-view), with counting on and with \`CONGXA_COUNT_VIEWS=false\`, alternately, $ROUNDS
+$(nproc) cores with a phone browser's user agent and \`Accept-Encoding\` (so every request is a person's
+page view), the page cache off (every view a rendering), with counting on and with \`CONGXA_COUNT_VIEWS=false\`, alternately, $ROUNDS
 rounds of each, a fresh process each run, \`$load\` after a $BENCH_WARMUP warm-up.
 Latencies in milliseconds.
 
 $(machine_lines)
 - Command: \`make bench\` (or \`tests/bench/run counting\`)
 
-| round | counting | requests | requests/s | p50 | p99 | errors | socket errors |
-| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |
+| round | counting | requests | requests/s | p50 | p99 | errors | socket errors | on ÷ off |
+| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${run_rows}
 - Counting on ÷ off (mean requests/s, $on_rps ÷ $off_rps): **$ratio** (goal ≥ $GOAL_RATIO: $goal_met)
 
-Every view served with counting on, and what PostgreSQL holds for it once the
-process stopped (its last flush):
+Single rounds vary by more than counting costs (wrk shares the 2 cores with the
+platform); the mean over the rounds is the figure. Every view served with
+counting on, and what PostgreSQL holds for it once the process stopped (its
+last flush). wrk counts only the requests it saw completed: up to its
+$BENCH_CONNECTIONS connections' last requests of the warm-up and of the run are
+served (and counted) after it stopped counting, so "counted" may exceed
+"served" by up to $((2 * BENCH_CONNECTIONS)), never fall below it:
 
 | round | views served (200, warm-up and run) | views counted |
 | --- | ---: | ---: |

@@ -59,16 +59,51 @@ wait_for_200() { # seconds url [curl options...]
   done
 }
 
-# Debian's wrk, installed when missing (as root directly, otherwise sudo).
-ensure_wrk() {
-  command -v wrk >/dev/null && return 0
-  say "installing wrk from Debian's packages"
-  local root=()
+# A program from Debian's packages, installed when missing (as root
+# directly, otherwise sudo).
+ensure_package() { # command package
+  command -v "$1" >/dev/null && return 0
+  say "installing $2 from Debian's packages"
+  local root=() log="${BENCH_LOGS:-/tmp}/apt-$2.log"
   [[ $(id -u) == 0 ]] || root=(sudo)
-  "${root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >"${BENCH_LOGS:-/tmp}/apt-wrk.log" 2>&1 ||
-    { "${root[@]}" apt-get update -q >>"${BENCH_LOGS:-/tmp}/apt-wrk.log" 2>&1 &&
-      "${root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >>"${BENCH_LOGS:-/tmp}/apt-wrk.log" 2>&1; } ||
-    fail "could not install wrk (see ${BENCH_LOGS:-/tmp}/apt-wrk.log)"
+  "${root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2" >"$log" 2>&1 ||
+    { "${root[@]}" apt-get update -q >>"$log" 2>&1 &&
+      "${root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2" >>"$log" 2>&1; } ||
+    fail "could not install $2 (see $log)"
+}
+
+ensure_wrk() { ensure_package wrk wrk; }
+
+# What a browser sends: every page view of the bench is a person's, and the
+# page travels compressed.
+BROWSER_AGENT='Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36'
+BROWSER_ENCODINGS='gzip, deflate, br'
+
+# Starts `congxa serve all` on free ports of the loopback with the
+# environment given (VAR=value ...), waits until it serves `host`'s home
+# page; sets server_pid and base (the gateway's URL).
+server_pid= base=
+start_platform() { # host log [VAR=value ...]
+  local host=$1 log=$2 gateway content media analytics
+  shift 2
+  gateway=$(free_port) content=$(free_port) media=$(free_port) analytics=$(free_port)
+  env "$@" CONGXA_GATEWAY_LISTEN=127.0.0.1:$gateway \
+    CONGXA_CONTENT_LISTEN=127.0.0.1:$content CONGXA_CONTENT_URL=http://127.0.0.1:$content \
+    CONGXA_MEDIA_LISTEN=127.0.0.1:$media CONGXA_MEDIA_URL=http://127.0.0.1:$media \
+    CONGXA_ANALYTICS_LISTEN=127.0.0.1:$analytics CONGXA_ANALYTICS_URL=http://127.0.0.1:$analytics \
+    "$CONGXA" serve all >>"$log" 2>&1 &
+  server_pid=$!
+  base=http://127.0.0.1:$gateway
+  wait_for_200 60 "$base/" -H "Host: $host" ||
+    fail "congxa serve all did not serve $host (see $log)"
+}
+
+stop_platform() {
+  if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  server_pid=
 }
 
 # One wrk run with spread.lua over the hosts listed in a file (one a line;
@@ -76,11 +111,11 @@ ensure_wrk() {
 # same client-side cost). Prints the machine-readable line spread.lua's done()
 # writes:  requests=… duration_us=… rps=… p50_us=… p99_us=… status_errors=… socket_errors=…
 # The full wrk output is kept in BENCH_WORK/wrk-<name>.txt.
-wrk_spread() { # name url hosts-file duration [path [user agent]]
-  local name=$1 url=$2 hosts=$3 duration=$4 path=${5:-/} agent=${6:-}
+wrk_spread() { # name url hosts-file duration [path [user agent [encodings]]]
+  local name=$1 url=$2 hosts=$3 duration=$4 path=${5:-/} agent=${6:-} encodings=${7:-}
   local out="$BENCH_WORK/wrk-$name.txt"
   wrk -t"$BENCH_THREADS" -c"$BENCH_CONNECTIONS" -d"$duration" --latency \
-    -s "$BENCH_DIR/spread.lua" "$url" -- "$hosts" "$path" "$BENCH_THREADS" "$agent" >"$out" 2>&1 ||
+    -s "$BENCH_DIR/spread.lua" "$url" -- "$hosts" "$path" "$BENCH_THREADS" "$agent" "$encodings" >"$out" 2>&1 ||
     fail "wrk run '$name' failed: $(tail -n 3 "$out")"
   local line
   line=$(grep '^wrk-result ' "$out" | tail -n 1) || fail "wrk run '$name' printed no result (see $out)"

@@ -1,14 +1,15 @@
 -- wrk script: spreads the load over many sites by sending each request with
 -- the next Host header of a list.
 --
---   wrk -tT ... -s spread.lua http://127.0.0.1:PORT/ -- HOSTS_FILE [PATH [T [USER_AGENT]]]
+--   wrk -tT ... -s spread.lua http://127.0.0.1:PORT/ -- HOSTS_FILE [PATH [T [USER_AGENT [ENCODINGS]]]]
 --
 -- HOSTS_FILE holds one host name a line (one line: every request for the
 -- same site); PATH is the path asked for (default /); T, wrk's -t, lets each
 -- thread start at its own share of the list. Each thread walks the whole
 -- list in order, so the threads do not ask for the same site at the same
 -- time and every site is asked for once per pass. USER_AGENT, when given,
--- is sent with every request (without one, the platform counts a robot). The requests are built
+-- is sent with every request (without one, the platform counts a robot);
+-- ENCODINGS, when given, as Accept-Encoding (browsers send "gzip, br"). The requests are built
 -- once, in init(), so asking for 10,000 sites costs the client no more than
 -- asking for one.
 --
@@ -33,6 +34,7 @@ function init(args)
   local path = args[2] or "/"
   local thread_count = tonumber(args[3] or "1") or 1
   local user_agent = args[4]
+  local encodings = args[5]
   if not hosts_file then
     error("spread.lua: give the file of host names after --")
   end
@@ -42,6 +44,9 @@ function init(args)
       local headers = { Host = host }
       if user_agent and user_agent ~= "" then
         headers["User-Agent"] = user_agent
+      end
+      if encodings and encodings ~= "" then
+        headers["Accept-Encoding"] = encodings
       end
       requests[#requests + 1] = wrk.format("GET", path, headers)
     end

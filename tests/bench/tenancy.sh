@@ -24,6 +24,7 @@ REDIS_DB=${BENCH_REDIS_DB:-15}
 PROVINCE=thunghiem
 PASSWORD='Bench-mat-khau-2026'
 GOAL_RATIO=0.8
+GOAL_RSS_MIB=300
 
 ((SAMPLE < COMMUNES)) || fail "BENCH_SAMPLE ($SAMPLE) must be below BENCH_COMMUNES ($COMMUNES)"
 
@@ -184,9 +185,9 @@ load="wrk -t$BENCH_THREADS -c$BENCH_CONNECTIONS -d$BENCH_DURATION --latency"
 # line lands in the variable named first.
 measure() { # variable name hosts-file what
   say "$4: warm-up $BENCH_WARMUP, then $load"
-  wrk_spread "$2-warmup" "$base/" "$3" "$BENCH_WARMUP" >/dev/null
+  wrk_spread "$2-warmup" "$base/" "$3" "$BENCH_WARMUP" / "$BROWSER_AGENT" "$BROWSER_ENCODINGS" >/dev/null
   local result
-  result=$(wrk_spread "$2" "$base/" "$3" "$BENCH_DURATION")
+  result=$(wrk_spread "$2" "$base/" "$3" "$BENCH_DURATION" / "$BROWSER_AGENT" "$BROWSER_ENCODINGS")
   printf -v "$1" '%s' "$result"
   say "  $(field "${!1}" rps) requests/s, p99 $(us_to_ms "$(field "${!1}" p99_us)") ms"
 }
@@ -353,7 +354,9 @@ $(thousands "$COMMUNES") communes in one province with $DISTRICTS former distric
 primary domain, \`xa0010.bench.gov.vn\`, \`xa0020.bench.gov.vn\`, …): $(thousands "$bulk") provisioned by one SQL statement,
 the last $SAMPLE by \`congxa tenant create\`. Then \`congxa serve all\` (release build,
 \`RUST_LOG=warn\`) is loaded through the gateway on the loopback by wrk running on the
-same $(nproc) cores.
+same $(nproc) cores, every request with a phone browser's user agent and
+\`Accept-Encoding: $BROWSER_ENCODINGS\` (a person's page view; pages come from the
+gateway's page cache once rendered, \`CONGXA_PAGE_CACHE_BYTES\` at its default).
 
 $(machine_lines)
 - Command: \`make bench\`
@@ -387,7 +390,7 @@ $(wrk_row "e. one unknown host, \`khongco0001.localhost\` (404 page)" "$unknown_
   hide behind the home page's rendering. The errors of d and e are their 404 answers.
 - $warm_note
 - Resident memory of \`congxa serve all\` (VmRSS): $rss_ready MiB when ready, $rss_one MiB after a,
-  **$rss_spread MiB after b**, $rss_unknown MiB after d.
+  **$rss_spread MiB after b** (goal under $GOAL_RSS_MIB MiB: $( ((rss_spread < GOAL_RSS_MIB)) && echo met || echo "NOT met")), $rss_unknown MiB after d.
 
 ### Console at scale
 

@@ -41,6 +41,9 @@ pub struct AppState {
     mailer: Option<congxa_mail::Mailer>,
     /// A commune's storage quota unless it has its own.
     default_quota: u64,
+    /// The `Cache-Control` of public pages (`CONGXA_PAGE_FRESH_SECS`,
+    /// `CONGXA_PAGE_STALE_SECS`).
+    page_cache_control: Arc<str>,
 }
 
 impl FromRef<AppState> for InternalAuth {
@@ -77,6 +80,10 @@ pub async fn serve(
         admin: Arc::new(admin::templates()?),
         mailer: congxa_mail::Mailer::from_config(&config)?,
         default_quota: config.storage_quota_bytes,
+        page_cache_control: Arc::from(site::http::public_page(
+            config.page_fresh_secs,
+            config.page_stale_secs,
+        )),
         auth,
     };
     let drain = Duration::from_secs(config.request_timeout_secs);

@@ -8,7 +8,9 @@ use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, header};
 use axum::response::Response;
 use congxa_web::TenantContext;
-use congxa_web::internal::{CONSOLE_HEADER, INTERNAL_PREFIX, InternalClient, VIEW_HEADER};
+use congxa_web::internal::{
+    CACHE_TAGS_HEADER, CONSOLE_HEADER, INTERNAL_PREFIX, InternalClient, VIEW_HEADER,
+};
 
 /// Headers that describe one connection, not the message, and never pass
 /// through a proxy (RFC 9110 §7.6.1), plus the trace context, which the
@@ -57,6 +59,11 @@ pub enum Audience<'a> {
 pub struct PageView {
     pub item: Option<uuid::Uuid>,
 }
+
+/// The tags content gave a page (`x-congxa-cache-tags`), by which the page
+/// cache purges it.
+#[derive(Debug, Clone)]
+pub struct CacheTags(pub Option<HeaderValue>);
 
 /// What went wrong reaching the service.
 pub enum ForwardError {
@@ -113,15 +120,16 @@ pub async fn forward(
             }
         }
     }
-    if let Some(extensions) = response.extensions_mut()
-        && let Some(marked) = answer.headers().get(VIEW_HEADER)
-    {
-        extensions.insert(PageView {
-            item: marked
-                .to_str()
-                .ok()
-                .and_then(|v| uuid::Uuid::parse_str(v).ok()),
-        });
+    if let Some(extensions) = response.extensions_mut() {
+        if let Some(marked) = answer.headers().get(VIEW_HEADER) {
+            extensions.insert(PageView {
+                item: marked
+                    .to_str()
+                    .ok()
+                    .and_then(|v| uuid::Uuid::parse_str(v).ok()),
+            });
+        }
+        extensions.insert(CacheTags(answer.headers().get(CACHE_TAGS_HEADER).cloned()));
     }
     let body = Body::from_stream(answer.bytes_stream());
     Ok(response

@@ -2,8 +2,10 @@
 //! from the Host header, forwards to content, media and analytics, adds the
 //! security headers, and reports page views without slowing the page.
 
+pub mod cached;
 pub mod forward;
 pub mod host;
+pub mod page_cache;
 pub mod pages;
 pub mod tenants;
 pub mod views;
@@ -56,6 +58,7 @@ pub struct AppState {
     tenants: Resolver,
     client: InternalClient,
     views: ViewReporter,
+    pages: page_cache::PageCache,
 }
 
 /// Serves the gateway on `listener` until `shutdown`.
@@ -71,6 +74,11 @@ pub async fn serve(
     let follower = tokio::spawn(tenants.clone().follow_changes(shutdown.clone()));
     let client = InternalClient::new(InternalAuth::new(&config.internal_token)?)?;
     let (views, sender) = ViewReporter::start(client.clone(), &config.analytics_url);
+    let pages = page_cache::PageCache::new(
+        config.page_cache_bytes,
+        std::time::Duration::from_secs(config.cache_stale_if_error_secs),
+    );
+    let purges = tokio::spawn(pages.clone().follow_purges(pool.clone(), shutdown.clone()));
     let drain = std::time::Duration::from_secs(config.request_timeout_secs);
     let state = AppState {
         platform_domain: Arc::new(platform_domain),
@@ -78,6 +86,7 @@ pub async fn serve(
         tenants,
         client,
         views,
+        pages,
     };
     let app = router(state, pool);
     congxa_web::serve(listener, app, shutdown, drain).await?;
@@ -87,6 +96,7 @@ pub async fn serve(
         tracing::warn!(%error, "the page-view sender stopped abnormally");
     }
     follower.abort();
+    purges.abort();
     Ok(())
 }
 
@@ -226,16 +236,29 @@ async fn handle(State(state): State<AppState>, request: Request) -> Response {
         slug: tenant.slug.clone(),
         visits_offset: tenant.visits_offset,
     };
-    let response = match forward::forward(
-        &state.client,
-        base,
-        Audience::Tenant(&context),
-        client_addr,
-        &raw_host,
-        request,
-    )
-    .await
-    {
+    let cacheable = upstream == Upstream::Content
+        && state.config.page_cache_bytes > 0
+        && page_cache::request_is_cacheable(request.method(), &path, request.headers());
+    let answered = if cacheable {
+        let origin = cached::Origin {
+            state: &state,
+            tenant: &context,
+            client_addr,
+            host: &raw_host,
+        };
+        cached::serve(origin, request).await
+    } else {
+        forward::forward(
+            &state.client,
+            base,
+            Audience::Tenant(&context),
+            client_addr,
+            &raw_host,
+            request,
+        )
+        .await
+    };
+    let response = match answered {
         Ok(response) => response,
         Err(forward::ForwardError::Unreachable(error)) => {
             tracing::error!(%error, ?upstream, "service unreachable");

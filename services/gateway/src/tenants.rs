@@ -107,11 +107,14 @@ impl Resolver {
     pub async fn follow_changes(self, shutdown: congxa_web::Shutdown) {
         loop {
             match self.listen(&shutdown).await {
-                Ok(()) => return,
-                Err(error) => {
-                    tracing::warn!(%error, "lost the tenancy change feed; reconnecting");
-                    self.forget_all();
+                Ok(Feed::Shutdown) => return,
+                Ok(Feed::Dropped) => {
+                    tracing::warn!("tenancy change feed interrupted; reconnecting");
                 }
+                // What is known stays while the feed is down (PostgreSQL may
+                // be down too: the cached pages still need their commune);
+                // `listen` forgets it all once the feed is back.
+                Err(error) => tracing::warn!(%error, "lost the tenancy change feed; reconnecting"),
             }
             tokio::select! {
                 () = shutdown.wait() => return,
@@ -120,26 +123,30 @@ impl Resolver {
         }
     }
 
-    async fn listen(&self, shutdown: &congxa_web::Shutdown) -> Result<(), sqlx::Error> {
+    async fn listen(&self, shutdown: &congxa_web::Shutdown) -> Result<Feed, sqlx::Error> {
         let mut listener = PgListener::connect_with(&self.pool).await?;
         listener.listen(CHANNEL).await?;
         // Changes made while we were not listening.
         self.forget_all();
         loop {
             tokio::select! {
-                () = shutdown.wait() => return Ok(()),
-                // `None`: the connection dropped; the listener reconnects on
-                // the next call, and what changed in between is unknown.
+                () = shutdown.wait() => return Ok(Feed::Shutdown),
+                // `None`: the connection dropped; what changed until it is
+                // back is unknown, so `listen` starts over.
                 notification = listener.try_recv() => match notification? {
                     Some(_) => self.forget_all(),
-                    None => {
-                        tracing::warn!("tenancy change feed interrupted; reconnecting");
-                        self.forget_all();
-                    }
+                    None => return Ok(Feed::Dropped),
                 },
             }
         }
     }
+}
+
+/// How listening to a feed of changes ended.
+pub enum Feed {
+    Shutdown,
+    /// The connection dropped; listen again.
+    Dropped,
 }
 
 async fn lookup(pool: &PgPool, site: &Site) -> Result<Option<Arc<Tenant>>, sqlx::Error> {

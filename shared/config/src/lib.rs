@@ -178,6 +178,31 @@ pub struct Config {
     #[arg(long, env = "CONGXA_REDIS_PREFIX", default_value = "congxa")]
     pub redis_prefix: String,
 
+    /// Seconds a public page is fresh for shared caches (its `s-maxage`):
+    /// how long the gateway serves it without asking content, and so how
+    /// old the visit counter on a cached page may be.
+    #[arg(long, env = "CONGXA_PAGE_FRESH_SECS", default_value_t = 60)]
+    pub page_fresh_secs: u64,
+
+    /// Seconds past that a public page is still served while one request
+    /// fetches it anew (its `stale-while-revalidate`).
+    #[arg(long, env = "CONGXA_PAGE_STALE_SECS", default_value_t = 300)]
+    pub page_stale_secs: u64,
+
+    /// Bytes of public pages each gateway keeps in its page cache (0: no
+    /// cache).
+    #[arg(long, env = "CONGXA_PAGE_CACHE_BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub page_cache_bytes: u64,
+
+    /// Seconds a cached page may still be served, past its freshness, while
+    /// content (or PostgreSQL behind it) cannot answer.
+    #[arg(
+        long,
+        env = "CONGXA_CACHE_STALE_IF_ERROR_SECS",
+        default_value_t = 86_400
+    )]
+    pub cache_stale_if_error_secs: u64,
+
     /// Seconds between two flushes of the visit counters from Redis to
     /// PostgreSQL (and one more on shutdown).
     #[arg(long, env = "CONGXA_FLUSH_INTERVAL_SECS", default_value_t = 60)]

@@ -27,6 +27,10 @@ pub const CONSOLE_HEADER: &str = "x-congxa-console";
 /// whose id it carries, or "page" for any other page. Only the gateway
 /// reads it (and strips it, like every internal header).
 pub const VIEW_HEADER: &str = "x-congxa-view";
+/// On a response of content: the tags the gateway's page cache purges the
+/// page by, space-separated ("item:<id> section:tin-tuc", "home", "list";
+/// see the migration that announces purges).
+pub const CACHE_TAGS_HEADER: &str = "x-congxa-cache-tags";
 
 /// Whether a request carries `Authorization: Bearer <expected>` (compared
 /// in constant time). An empty `expected` (no token configured) matches

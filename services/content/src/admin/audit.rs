@@ -3,15 +3,15 @@
 //! operators), newest first, filterable, and exportable as CSV.
 
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use congxa_board::{Action, BoardError, Permission, Status};
 use congxa_locale::time as vn_time;
 use serde::Serialize;
 use time::OffsetDateTime;
 
 use super::session::Member;
-use super::{board_error, render};
+use super::{board_error, csv_download, render};
 use crate::AppState;
 use crate::site::params::Params;
 
@@ -147,10 +147,8 @@ pub async fn page(
     )
 }
 
-/// The log as CSV for a spreadsheet: UTF-8 with a byte-order mark, which
-/// Excel needs to read Vietnamese correctly.
+/// The log as CSV for a spreadsheet.
 fn csv(lines: &[Line]) -> Response {
-    let mut writer = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
     let header = [
         "Thời điểm",
         "Người thực hiện",
@@ -158,34 +156,14 @@ fn csv(lines: &[Line]) -> Response {
         "Đối tượng",
         "Ghi chú",
     ];
-    let mut written = writer.write_record(header);
-    for line in lines {
-        if written.is_err() {
-            break;
-        }
-        written = writer.write_record([
-            vn_time::date_and_time(line.at).as_str(),
-            line.actor.as_str(),
-            line.what.as_str(),
-            line.subject.as_str(),
-            line.comment.as_str(),
-        ]);
-    }
-    match written.and_then(|()| writer.into_inner().map_err(|e| e.into_error().into())) {
-        Ok(bytes) => {
-            let mut response = (StatusCode::OK, bytes).into_response();
-            let headers = response.headers_mut();
-            headers.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            );
-            headers.insert(
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_static("attachment; filename=\"nhat-ky-thao-tac.csv\""),
-            );
-            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            response
-        }
-        Err(error) => congxa_web::ApiError::internal(error).into_page(),
-    }
+    let rows = lines.iter().map(|line| {
+        [
+            vn_time::date_and_time(line.at),
+            line.actor.clone(),
+            line.what.clone(),
+            line.subject.clone(),
+            line.comment.clone(),
+        ]
+    });
+    csv_download("nhat-ky-thao-tac.csv", &header, rows)
 }

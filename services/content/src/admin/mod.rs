@@ -30,7 +30,7 @@ mod settings;
 mod statistics;
 
 use axum::Router;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use congxa_board::BoardError;
@@ -264,4 +264,42 @@ fn board_error(error: BoardError) -> Response {
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     };
     congxa_web::notice_page(status, "Không thực hiện được", &error.to_string())
+}
+
+/// A table as a CSV download for a spreadsheet: UTF-8 with a byte-order
+/// mark, which Excel needs to read Vietnamese correctly; never cached.
+fn csv_download<I, R>(filename: &'static str, header: &[&str], rows: I) -> Response
+where
+    I: IntoIterator<Item = R>,
+    R: IntoIterator,
+    R::Item: AsRef<[u8]>,
+{
+    let mut writer = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+    let written = (|| {
+        writer.write_record(header)?;
+        for row in rows {
+            writer.write_record(row)?;
+        }
+        writer.flush()
+    })();
+    let bytes = written
+        .map_err(csv::Error::from)
+        .and_then(|()| writer.into_inner().map_err(|e| e.into_error().into()));
+    match bytes {
+        Ok(bytes) => {
+            let disposition = format!("attachment; filename=\"{filename}\"");
+            let mut response = (StatusCode::OK, bytes).into_response();
+            let headers = response.headers_mut();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            );
+            if let Ok(value) = HeaderValue::from_str(&disposition) {
+                headers.insert(header::CONTENT_DISPOSITION, value);
+            }
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
+        Err(error) => congxa_web::ApiError::internal(error).into_page(),
+    }
 }

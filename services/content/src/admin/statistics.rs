@@ -6,7 +6,7 @@
 
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use congxa_board::{BoardError, Role};
 use congxa_locale::number::grouped;
@@ -19,7 +19,7 @@ use time::{Date, Duration, Month};
 use uuid::Uuid;
 
 use super::session::Member;
-use super::{board_error, render};
+use super::{board_error, csv_download, render};
 use crate::AppState;
 use crate::site::params::Params;
 
@@ -340,45 +340,25 @@ async fn item_titles(
         .collect())
 }
 
-/// The days as CSV for a spreadsheet: UTF-8 with a byte-order mark, which
-/// Excel needs to read Vietnamese correctly.
+/// The days as CSV for a spreadsheet.
 fn csv(days: &[(Date, Figures)]) -> Response {
-    let mut writer = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-    let written = (|| {
-        writer.write_record([
-            "Ngày",
-            "Lượt xem trang",
-            "Lượt truy cập",
-            "Người truy cập",
-            "Lượt của máy tự động",
-        ])?;
-        for (day, f) in days {
-            writer.write_record([
-                vn_time::day_date(*day),
-                f.views.to_string(),
-                f.visits.to_string(),
-                f.visitors.to_string(),
-                f.bots.to_string(),
-            ])?;
-        }
-        writer.flush()?;
-        Ok::<_, csv::Error>(())
-    })();
-    let body = match (written, writer.into_inner()) {
-        (Ok(()), Ok(body)) => body,
-        _ => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    };
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"thong-ke-truy-cap.csv\""),
-    );
-    response
+    let header = [
+        "Ngày",
+        "Lượt xem trang",
+        "Lượt truy cập",
+        "Người truy cập",
+        "Lượt của máy tự động",
+    ];
+    let rows = days.iter().map(|(day, f)| {
+        [
+            vn_time::day_date(*day),
+            f.views.to_string(),
+            f.visits.to_string(),
+            f.visitors.to_string(),
+            f.bots.to_string(),
+        ]
+    });
+    csv_download("thong-ke-truy-cap.csv", &header, rows)
 }
 
 /// The year's figures (README, "Visits: what is counted"), as the yearly

@@ -62,7 +62,8 @@ async fn resolve(
         let Some(kind) = section.kind() else {
             return Ok(Outcome::NotFound);
         };
-        return match kind {
+        let path = section.path.clone();
+        let mut shown = match kind {
             SectionKind::Pages
             | SectionKind::News
             | SectionKind::Plans
@@ -77,6 +78,8 @@ async fn resolve(
             SectionKind::Questions => questions::list(state, visit, section, params).await,
             SectionKind::Contacts => contacts::page(state, visit, section).await,
         };
+        super::tag(&mut shown, &format!("section:{path}"));
+        return shown;
     }
     let Some((parent, slug)) = path.rsplit_once('/') else {
         return Ok(Outcome::NotFound);
@@ -111,6 +114,8 @@ pub async fn show(
 ) -> Result<Outcome, ApiError> {
     let view = articles::View::of(params);
     let id = item.id;
+    // Its page shows the latest of its section too.
+    let tags = format!("item:{id} section:{}", section.path);
     let mut shown = match section.kind() {
         Some(
             SectionKind::Pages | SectionKind::News | SectionKind::Plans | SectionKind::Democracy,
@@ -124,6 +129,7 @@ pub async fn show(
         Some(SectionKind::Consultations) => consultations::detail(state, visit, item, params).await,
         Some(SectionKind::Questions | SectionKind::Contacts) | None => Ok(Outcome::NotFound),
     };
+    super::tag(&mut shown, &tags);
     // A page view of this item (the statistics' most read items).
     if let Ok(Outcome::Page(response)) = &mut shown
         && response.headers().contains_key(VIEW_HEADER)

@@ -88,9 +88,5 @@ fn feed(
         ));
     }
     out.push_str("</channel>\n</rss>\n");
-    Outcome::Page(http::xml(
-        out,
-        "application/rss+xml; charset=utf-8",
-        &visit.headers,
-    ))
+    Outcome::Page(http::xml(out, "application/rss+xml; charset=utf-8", visit))
 }

@@ -6,17 +6,31 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
+use super::Visit;
+
 /// Public pages may be kept a minute by shared caches and served stale a
 /// little longer while they refresh; browsers revalidate every time (the
 /// ETag makes that a cheap 304).
-const PUBLIC_PAGE: &str = "public, max-age=0, s-maxage=60, stale-while-revalidate=300";
-
-pub fn html(status: StatusCode, body: String, request: &HeaderMap) -> Response {
-    cacheable(status, body, "text/html; charset=utf-8", request)
+/// The `Cache-Control` of a public page: browsers ask again each time (and
+/// get 304 while it is unchanged); shared caches, the gateway's first, keep
+/// it `fresh` seconds and serve it `stale` seconds more while fetching it.
+pub fn public_page(fresh: u64, stale: u64) -> String {
+    format!("public, max-age=0, s-maxage={fresh}, stale-while-revalidate={stale}")
 }
 
-pub fn xml(body: String, content_type: &'static str, request: &HeaderMap) -> Response {
-    cacheable(StatusCode::OK, body, content_type, request)
+pub fn html(status: StatusCode, body: String, visit: &Visit) -> Response {
+    let html = "text/html; charset=utf-8";
+    cacheable(status, body, html, &visit.cache_control, visit.headers())
+}
+
+pub fn xml(body: String, content_type: &'static str, visit: &Visit) -> Response {
+    cacheable(
+        StatusCode::OK,
+        body,
+        content_type,
+        &visit.cache_control,
+        visit.headers(),
+    )
 }
 
 /// Answers with `body`, or with 304 when the request names its ETag.
@@ -25,6 +39,7 @@ fn cacheable(
     status: StatusCode,
     body: String,
     content_type: &'static str,
+    cache_control: &str,
     request: &HeaderMap,
 ) -> Response {
     let etag = etag_of(body.as_bytes());
@@ -34,7 +49,9 @@ fn cacheable(
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         return (status, headers, body).into_response();
     }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(PUBLIC_PAGE));
+    if let Ok(value) = HeaderValue::from_str(cache_control) {
+        headers.insert(header::CACHE_CONTROL, value);
+    }
     // Compressed and plain answers differ; caches must keep them apart.
     headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     if let Ok(value) = HeaderValue::from_str(&etag) {
@@ -66,6 +83,16 @@ fn matches_etag(request: &HeaderMap, etag: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn html(status: StatusCode, body: String, request: &HeaderMap) -> Response {
+        cacheable(
+            status,
+            body,
+            "text/html; charset=utf-8",
+            &public_page(60, 300),
+            request,
+        )
+    }
 
     fn asking(tag: &str) -> HeaderMap {
         let mut headers = HeaderMap::new();
@@ -103,6 +130,11 @@ mod tests {
             &HeaderMap::new(),
         );
         assert_eq!(page.headers()[header::CACHE_CONTROL], "no-store");
+        let kept = html(StatusCode::OK, "<p>có</p>".into(), &HeaderMap::new());
+        assert_eq!(
+            kept.headers()[header::CACHE_CONTROL],
+            "public, max-age=0, s-maxage=60, stale-while-revalidate=300"
+        );
         assert!(page.headers().get(header::ETAG).is_none());
     }
 }

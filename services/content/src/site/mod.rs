@@ -11,7 +11,7 @@ mod documents;
 mod feeds;
 pub mod forms;
 mod home;
-mod http;
+pub mod http;
 mod images;
 mod items;
 mod paging;
@@ -26,6 +26,7 @@ mod search;
 mod sitemap;
 
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::FromRequestParts;
@@ -93,6 +94,8 @@ pub struct Visit {
     /// When the board previews an unpublished item: the workspace page to
     /// go back to, shown in a banner above the page.
     pub preview: Option<String>,
+    /// The `Cache-Control` of this commune's public pages.
+    pub cache_control: Arc<str>,
     headers: HeaderMap,
 }
 
@@ -121,12 +124,18 @@ impl FromRequestParts<AppState> for Visit {
             client_ip,
             user_agent: text(header::USER_AGENT.as_str()),
             preview: None,
+            cache_control: state.page_cache_control.clone(),
             headers: parts.headers.clone(),
         })
     }
 }
 
 impl Visit {
+    /// The request's headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
     /// The absolute address of a path on this commune's site.
     pub fn url(&self, state: &AppState, path: &str) -> String {
         format!("{}://{}{}", state.public_scheme, self.host, path)
@@ -190,13 +199,18 @@ impl<T: Serialize> Page<'_, T> {
             .themes
             .render(self.template, &frame)
             .map_err(ApiError::internal)?;
-        let mut response = http::html(status, html, &visit.headers);
+        let mut response = http::html(status, html, visit);
         // A public page shown to a visitor is a page view; a preview for
         // the board, a 404 or an error page is not.
         if status == StatusCode::OK && visit.preview.is_none() {
             response.headers_mut().insert(
                 congxa_web::internal::VIEW_HEADER,
                 HeaderValue::from_static("page"),
+            );
+            // Until a page says what it shows, it goes with every list.
+            response.headers_mut().insert(
+                congxa_web::internal::CACHE_TAGS_HEADER,
+                HeaderValue::from_static("list"),
             );
         }
         Ok(response)
@@ -215,6 +229,23 @@ pub async fn not_found_page(state: &AppState, visit: &Visit) -> Response {
     page.render_with(state, visit, StatusCode::NOT_FOUND)
         .await
         .unwrap_or_else(ApiError::into_page)
+}
+
+/// Names what a page shows, for the gateway's page cache: "home",
+/// "section:<path>", "item:<id> section:<path>" (the migration that
+/// announces purges says which change purges which). Only a page marked as
+/// a page view is tagged; anything else keeps no tags.
+pub fn tag(outcome: &mut Result<Outcome, ApiError>, tags: &str) {
+    if let Ok(Outcome::Page(response)) = outcome
+        && response
+            .headers()
+            .contains_key(congxa_web::internal::CACHE_TAGS_HEADER)
+        && let Ok(value) = HeaderValue::from_str(tags)
+    {
+        response
+            .headers_mut()
+            .insert(congxa_web::internal::CACHE_TAGS_HEADER, value);
+    }
 }
 
 /// A page handler's outcome: the page, the themed 404, or an error page.

@@ -108,7 +108,7 @@ pub async fn xml(State(state): State<AppState>, visit: Visit) -> Response {
             url(&page.href, page.updated_at);
         }
         out.push_str("</urlset>\n");
-        Ok::<_, ApiError>(Outcome::Page(http::xml(out, "application/xml; charset=utf-8", &visit.headers)))
+        Ok::<_, ApiError>(Outcome::Page(http::xml(out, "application/xml; charset=utf-8", &visit)))
     }
     .await;
     finish(&state, &visit, outcome).await
