@@ -184,8 +184,19 @@ load="wrk -t$BENCH_THREADS -c$BENCH_CONNECTIONS -d$BENCH_DURATION --latency"
 # Prints its progress line, then runs warm-up and measurement; the result
 # line lands in the variable named first.
 measure() { # variable name hosts-file what
-  say "$4: warm-up $BENCH_WARMUP, then $load"
-  wrk_spread "$2-warmup" "$base/" "$3" "$BENCH_WARMUP" / "$BROWSER_AGENT" "$BROWSER_ENCODINGS" >/dev/null
+  say "$4: warm-up $BENCH_WARMUP (repeated until every host was asked for), then $load"
+  # Steady state: every commune's page rendered and cached once before the
+  # measurement, however long the first renders take.
+  # Each wrk run walks the list from its start: a run too short to reach
+  # its end is repeated three times as long.
+  local hosts_count warmed=0 seconds=${BENCH_WARMUP%s}
+  hosts_count=$(wc -l <"$3")
+  for _ in 1 2 3; do
+    warmed=$(field "$(wrk_spread "$2-warmup" "$base/" "$3" "${seconds}s" / "$BROWSER_AGENT" "$BROWSER_ENCODINGS")" requests)
+    ((warmed >= hosts_count)) && break
+    seconds=$((seconds * 3))
+  done
+  printf -v "warm_$2" '%s' "$warmed"
   local result
   result=$(wrk_spread "$2" "$base/" "$3" "$BENCH_DURATION" / "$BROWSER_AGENT" "$BROWSER_ENCODINGS")
   printf -v "$1" '%s' "$result"
@@ -204,9 +215,9 @@ rss_unknown=$(rss_mib "$server_pid")
 measure unknown_one unknown-one "$hosts_unknown_one" "e. one unknown host"
 
 # Whether b's warm-up asked for every commune, i.e. b ran on a full cache.
-warm_requests=$(field "$(grep '^wrk-result ' "$BENCH_WORK/wrk-spread-warmup.txt")" requests)
+warm_requests=$warm_spread
 if ((warm_requests >= COMMUNES)); then
-  warm_note="The warm-up of b made $(thousands "$warm_requests") requests: every commune was resolved (and cached) before b."
+  warm_note="The warm-ups of b made $(thousands "$warm_requests") requests: every commune was resolved, rendered and its page cached before b."
 else
   warm_note="The warm-up of b made only $(thousands "$warm_requests") requests: b includes first resolutions of some communes."
 fi

@@ -1,10 +1,7 @@
 //! Counting a batch of page views in Redis: one script per commune applies
 //! the commune's part of the batch at once, and only once.
 
-use std::collections::BTreeMap;
-
-use congxa_web::views::{Batch, View};
-use uuid::Uuid;
+use congxa_web::views::Batch;
 
 use crate::keys::{Keys, Periods};
 
@@ -21,59 +18,69 @@ pub const DAY_TTL_SECS: i64 = 3 * 24 * 3600;
 pub const MONTH_TTL_SECS: i64 = 40 * 24 * 3600;
 pub const YEAR_TTL_SECS: i64 = 400 * 24 * 3600;
 
-/// Redis runs this atomically for one commune. Returns -1 when Redis holds
-/// no whole state (it lost its data and is not restored yet), 0 when the
-/// batch was applied before, else the views of people it counted.
+/// Redis runs this atomically for a whole batch: one round trip, however
+/// many communes it holds. Returns -1 when Redis holds no whole state (it
+/// lost its data and is not restored yet), 0 when the batch was applied
+/// before, else the views of people it counted.
 ///
 /// KEYS: the epoch marker, the batch marker, the dirty set.
-/// ARGV: the commune's key prefix, its id, then nine fields per view.
-/// The script names the commune's other keys itself; they all share its
-/// braces, as a cluster would need.
+/// ARGV: the keys' root, the lifetimes, then eleven fields per view: the
+/// commune, its day, month and year, the moment, the visitor, the device,
+/// the path, the item, the referrer, and the count (the same view seen
+/// that many times). The script names the communes' keys itself, each
+/// commune's under its braces; it runs on one Redis, not a cluster.
 const SCRIPT: &str = r#"
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', tonumber(ARGV[3])) then return 0 end
-local p = ARGV[1]
-local gap = tonumber(ARGV[4])
-local ttl_day, ttl_month, ttl_year = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
-local counted, latest = 0, 0
+if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', tonumber(ARGV[2])) then return 0 end
+local root = ARGV[1]
+local gap = tonumber(ARGV[3])
+local ttl_day, ttl_month, ttl_year = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+local counted = 0
 local expiring = {}
-for i = 8, #ARGV, 9 do
-  local day, month, year = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-  local ts = tonumber(ARGV[i + 3])
-  local visitor, device, path, item, ref = ARGV[i + 4], ARGV[i + 5], ARGV[i + 6], ARGV[i + 7], ARGV[i + 8]
+local latest = {}
+for i = 7, #ARGV, 11 do
+  local tenant = ARGV[i]
+  local p = root .. '{' .. tenant .. '}:'
+  local day, month, year = ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+  local ts = tonumber(ARGV[i + 4])
+  local visitor, device, path, item, ref = ARGV[i + 5], ARGV[i + 6], ARGV[i + 7], ARGV[i + 8], ARGV[i + 9]
+  local n = tonumber(ARGV[i + 10])
   local dayk = p .. 'day:' .. day
   expiring[dayk] = ttl_day
   if device == 'bot' then
-    redis.call('HINCRBY', dayk, 'bots', 1)
+    redis.call('HINCRBY', dayk, 'bots', n)
   else
-    redis.call('INCR', p .. 'total')
-    redis.call('INCR', p .. 'month:' .. month)
+    redis.call('INCRBY', p .. 'total', n)
+    redis.call('INCRBY', p .. 'month:' .. month, n)
     expiring[p .. 'month:' .. month] = ttl_month
-    redis.call('HINCRBY', dayk, 'views', 1)
-    redis.call('HINCRBY', dayk, 'p:' .. path, 1)
-    if item ~= '' then redis.call('HINCRBY', dayk, 'i:' .. item, 1) end
-    if ref ~= '' then redis.call('HINCRBY', dayk, 'r:' .. ref, 1) end
-    redis.call('HINCRBY', dayk, 'd:' .. device, 1)
+    redis.call('HINCRBY', dayk, 'views', n)
+    redis.call('HINCRBY', dayk, 'p:' .. path, n)
+    if item ~= '' then redis.call('HINCRBY', dayk, 'i:' .. item, n) end
+    if ref ~= '' then redis.call('HINCRBY', dayk, 'r:' .. ref, n) end
+    redis.call('HINCRBY', dayk, 'd:' .. device, n)
     redis.call('PFADD', p .. 'u:' .. day, visitor)
     redis.call('PFADD', p .. 'u:' .. month, visitor)
     redis.call('PFADD', p .. 'u:' .. year, visitor)
     expiring[p .. 'u:' .. day] = ttl_day
     expiring[p .. 'u:' .. month] = ttl_month
     expiring[p .. 'u:' .. year] = ttl_year
-    local last = redis.call('ZSCORE', p .. 'online', visitor)
+    -- Views folded together are one visitor's within a moment: one visit
+    -- at most between them.
+    local online = p .. 'online'
+    local last = redis.call('ZSCORE', online, visitor)
     if (not last) or ts - tonumber(last) > gap then
       redis.call('HINCRBY', dayk, 'visits', 1)
     end
-    redis.call('ZADD', p .. 'online', 'GT', ts, visitor)
-    counted = counted + 1
+    redis.call('ZADD', online, 'GT', ts, visitor)
+    if (latest[online] or 0) < ts then latest[online] = ts end
+    counted = counted + n
   end
-  redis.call('SADD', KEYS[3], ARGV[2] .. '|' .. day)
-  if ts > latest then latest = ts end
+  redis.call('SADD', KEYS[3], tenant .. '|' .. day)
 end
 for key, ttl in pairs(expiring) do redis.call('EXPIRE', key, ttl) end
-if latest > 0 then
-  redis.call('ZREMRANGEBYSCORE', p .. 'online', '-inf', latest - gap)
-  redis.call('EXPIRE', p .. 'online', gap * 2)
+for online, ts in pairs(latest) do
+  redis.call('ZREMRANGEBYSCORE', online, '-inf', ts - gap)
+  redis.call('EXPIRE', online, gap * 2)
 end
 return counted
 "#;
@@ -102,45 +109,36 @@ where
     C: redis::aio::ConnectionLike + Send + Sync,
 {
     let script = redis::Script::new(SCRIPT);
-    let mut by_tenant: BTreeMap<Uuid, Vec<&View>> = BTreeMap::new();
+    let mut invocation = script.prepare_invoke();
+    invocation
+        .key(keys.epoch())
+        .key(keys.batch(batch.id))
+        .key(keys.dirty())
+        .arg(keys.root())
+        .arg(BATCH_MEMORY_SECS)
+        .arg(VISIT_GAP_SECS)
+        .arg(DAY_TTL_SECS)
+        .arg(MONTH_TTL_SECS)
+        .arg(YEAR_TTL_SECS);
     for view in &batch.views {
-        by_tenant.entry(view.tenant_id).or_default().push(view);
-    }
-    let mut counted = 0u64;
-    for (tenant, views) in by_tenant {
-        let mut invocation = script.prepare_invoke();
+        let periods = Periods::of(view.at);
+        let path = clip(&view.path);
         invocation
-            .key(keys.epoch())
-            .key(keys.batch(tenant, batch.id))
-            .key(keys.dirty())
-            .arg(keys.tenant(tenant))
-            .arg(tenant.to_string())
-            .arg(BATCH_MEMORY_SECS)
-            .arg(VISIT_GAP_SECS)
-            .arg(DAY_TTL_SECS)
-            .arg(MONTH_TTL_SECS)
-            .arg(YEAR_TTL_SECS);
-        for view in views {
-            let periods = Periods::of(view.at);
-            let device = view.device.as_str();
-            let path = clip(&view.path);
-            let path = if path.is_empty() { "/" } else { path };
-            invocation
-                .arg(periods.day)
-                .arg(periods.month)
-                .arg(periods.year)
-                .arg(view.at.unix_timestamp())
-                .arg(&view.visitor)
-                .arg(device)
-                .arg(path)
-                .arg(view.item.map(|i| i.to_string()).unwrap_or_default())
-                .arg(view.referrer.as_deref().map(clip).unwrap_or_default());
-        }
-        let result: i64 = invocation.invoke_async(connection).await?;
-        match result {
-            -1 => return Ok(Applied::NeedsRestore),
-            n => counted += u64::try_from(n).unwrap_or(0),
-        }
+            .arg(view.tenant_id.to_string())
+            .arg(periods.day)
+            .arg(periods.month)
+            .arg(periods.year)
+            .arg(view.at.unix_timestamp())
+            .arg(&view.visitor)
+            .arg(view.device.as_str())
+            .arg(if path.is_empty() { "/" } else { path })
+            .arg(view.item.map(|i| i.to_string()).unwrap_or_default())
+            .arg(view.referrer.as_deref().map(clip).unwrap_or_default())
+            .arg(view.count.max(1));
     }
-    Ok(Applied::Counted(counted))
+    let result: i64 = invocation.invoke_async(connection).await?;
+    Ok(match result {
+        -1 => Applied::NeedsRestore,
+        n => Applied::Counted(u64::try_from(n).unwrap_or(0)),
+    })
 }

@@ -85,9 +85,15 @@ impl Keys {
         format!("{}online", self.tenant(t))
     }
 
-    /// A batch already applied for this commune.
-    pub fn batch(&self, t: Uuid, id: Uuid) -> String {
-        format!("{}batch:{id}", self.tenant(t))
+    /// A batch of views already applied.
+    pub fn batch(&self, id: Uuid) -> String {
+        format!("{}batch:{id}", self.root)
+    }
+
+    /// What every key starts with; a commune's keys then have its id in
+    /// braces (see [`Keys::tenant`]).
+    pub fn root(&self) -> &str {
+        &self.root
     }
 }
 

@@ -325,6 +325,7 @@ fn view(tenant: Uuid, visitor: &str, path: &str) -> View {
         visitor: format!("{visitor:0>64}"),
         referrer: None,
         device: Device::Desktop,
+        count: 1,
     }
 }
 
@@ -428,6 +429,23 @@ async fn a_batch_or_a_flush_repeated_after_a_crash_counts_once_and_a_lost_redis_
     flush::flush(&mut redis, &keys, pool).await.unwrap();
     let (views, _, visitors, _) = stored(&env, "quoctuan").await;
     assert_eq!((views, visitors), (6, 3));
+    // The same view seen three times, folded by the gateway: three views,
+    // one visitor, one visit.
+    let (_, visits_before, _, _) = stored(&env, "quoctuan").await;
+    let folded = Batch {
+        id: Uuid::new_v4(),
+        views: vec![View {
+            count: 3,
+            ..view(tenant, "d", "/")
+        }],
+    };
+    assert_eq!(
+        ingest::apply(&mut redis, &keys, &folded).await.unwrap(),
+        Applied::Counted(3)
+    );
+    flush::flush(&mut redis, &keys, pool).await.unwrap();
+    let (views, visits, visitors, _) = stored(&env, "quoctuan").await;
+    assert_eq!((views, visits - visits_before, visitors), (9, 1, 4));
     let paths: Vec<(String, i64)> = sqlx::query_as(
         "SELECT key, views FROM visit_day_counts WHERE dimension = 'path' ORDER BY key",
     )
@@ -437,7 +455,7 @@ async fn a_batch_or_a_flush_repeated_after_a_crash_counts_once_and_a_lost_redis_
     assert_eq!(
         paths,
         vec![
-            ("/".to_owned(), 4),
+            ("/".to_owned(), 7),
             ("/lien-he".to_owned(), 1),
             ("/tin-tuc".to_owned(), 1)
         ]

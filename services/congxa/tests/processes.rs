@@ -430,3 +430,80 @@ async fn a_tenancy_change_reaches_every_gateway_replica_within_a_second() {
         ]
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_correction_purges_the_cached_page_on_every_gateway_process_and_nothing_else() {
+    let env = TestEnv::new().await;
+    common::demo_commune(&env, "quoctuan", "Xã Quốc Tuấn").await;
+    // Two published articles of two sections.
+    let articles: Vec<(String, String)> = sqlx::query_as(
+        "SELECT DISTINCT ON (s.path) i.title, '/' || s.path || '/' || i.slug
+         FROM items i JOIN sections s ON s.id = i.section_id
+         WHERE i.status = 'published' AND s.kind = 'news' AND s.path LIKE 'tin-tuc/%'
+         ORDER BY s.path, i.published_at DESC LIMIT 2",
+    )
+    .fetch_all(&env.admin)
+    .await
+    .unwrap();
+    let [(title, corrected), (_, other)] = [articles[0].clone(), articles[1].clone()];
+    let mut config = env.config.clone();
+    separate_ports(&mut config);
+    let mut first = spawn("all", &config, &[]);
+    let mut second_config = config.clone();
+    second_config.gateway_listen = free_address();
+    let mut second = spawn("gateway", &second_config, &[]);
+    wait_until_up(config.gateway_listen).await;
+    wait_until_up(second_config.gateway_listen).await;
+    let replicas = [config.gateway_listen, second_config.gateway_listen];
+    let cache_of = |replica: SocketAddr, path: String| async move {
+        let response = reqwest::Client::builder()
+            .resolve(QT, replica)
+            .build()
+            .unwrap()
+            .get(format!("http://{QT}:{}{path}", replica.port()))
+            .send()
+            .await
+            .unwrap();
+        let cache = response
+            .headers()
+            .get("x-cache")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        (cache, response.text().await.unwrap())
+    };
+
+    let mut warmed = Vec::new();
+    for replica in replicas {
+        for path in [&corrected, &other] {
+            cache_of(replica, path.clone()).await;
+            warmed.push(cache_of(replica, path.clone()).await.0);
+        }
+    }
+    sqlx::query("UPDATE items SET title = title || ' (đã sửa)' WHERE title = $1")
+        .bind(&title)
+        .execute(&env.admin)
+        .await
+        .unwrap();
+    let mut after = Vec::new();
+    for replica in replicas {
+        let started = std::time::Instant::now();
+        let (cache, page) = loop {
+            let answer = cache_of(replica, corrected.clone()).await;
+            if answer.0 == "miss" || started.elapsed() > Duration::from_secs(5) {
+                break answer;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        };
+        after.push((
+            cache,
+            page.contains("(đã sửa)"),
+            cache_of(replica, other.clone()).await.0,
+        ));
+    }
+    terminate(&mut second).await;
+    terminate(&mut first).await;
+
+    assert_eq!(warmed, ["hit", "hit", "hit", "hit"]);
+    let expected = ("miss".to_owned(), true, "hit".to_owned());
+    assert_eq!(after, [expected.clone(), expected]);
+}

@@ -38,12 +38,13 @@ pub async fn serve(origin: Origin<'_>, request: Request) -> Result<Response, For
         encoding,
     };
     let method = request.method().clone();
-    let asked = request.headers().clone();
+    let asked = request.headers().get(header::IF_NONE_MATCH).cloned();
+    let asked = asked.as_ref();
     let cache = &origin.state.pages;
 
     if let Some(entry) = cache.get(&key).await {
         match entry.age(Instant::now()) {
-            Age::Fresh => return Ok(marked(entry.respond(&method, &asked), "hit")),
+            Age::Fresh => return Ok(marked(entry.respond(&method, asked), "hit")),
             Age::Stale => {
                 if cache.start_refresh(&key).await {
                     let (state, tenant, host) = (
@@ -65,17 +66,17 @@ pub async fn serve(origin: Origin<'_>, request: Request) -> Result<Response, For
                         state.pages.end_refresh(&key).await;
                     });
                 }
-                return Ok(marked(entry.respond(&method, &asked), "stale"));
+                return Ok(marked(entry.respond(&method, asked), "stale"));
             }
             Age::Expired => {
                 // Content's answer if it can give one; the kept page if not.
                 return match fetch(&origin, &key).await {
-                    Ok(Fetched::Kept(fresh)) => Ok(marked(fresh.respond(&method, &asked), "miss")),
+                    Ok(Fetched::Kept(fresh)) => Ok(marked(fresh.respond(&method, asked), "miss")),
                     Ok(Fetched::Passed(response)) if !response.status().is_server_error() => {
                         Ok(marked(response, "miss"))
                     }
                     Ok(Fetched::Passed(_)) | Err(_) => {
-                        Ok(marked(entry.respond(&method, &asked), "stale-if-error"))
+                        Ok(marked(entry.respond(&method, asked), "stale-if-error"))
                     }
                 };
             }
@@ -96,7 +97,7 @@ pub async fn serve(origin: Origin<'_>, request: Request) -> Result<Response, For
         return Ok(marked(response, "miss"));
     }
     match fetch(&origin, &key).await? {
-        Fetched::Kept(entry) => Ok(marked(entry.respond(&method, &asked), "miss")),
+        Fetched::Kept(entry) => Ok(marked(entry.respond(&method, asked), "miss")),
         Fetched::Passed(response) => Ok(marked(response, "miss")),
     }
 }

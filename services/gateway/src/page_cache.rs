@@ -133,16 +133,15 @@ impl Entry {
     }
 
     /// The answer to a request: the page, or 304 when the browser names
-    /// its ETag; no body for HEAD.
-    pub fn respond(&self, method: &Method, request: &HeaderMap) -> Response {
+    /// its ETag (`If-None-Match`, given); no body for HEAD.
+    pub fn respond(&self, method: &Method, if_none_match: Option<&HeaderValue>) -> Response {
         let etag = self.headers.get(header::ETAG);
-        let not_modified = etag.is_some_and(|etag| {
-            request
-                .get_all(header::IF_NONE_MATCH)
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .flat_map(|v| v.split(','))
-                .any(|v| v.trim() == "*" || Some(v.trim().as_bytes()) == Some(etag.as_bytes()))
+        let not_modified = etag.zip(if_none_match).is_some_and(|(etag, asked)| {
+            asked
+                .to_str()
+                .unwrap_or_default()
+                .split(',')
+                .any(|v| v.trim() == "*" || v.trim().as_bytes() == etag.as_bytes())
         });
         let mut response = if not_modified {
             let mut response = Response::new(Body::empty());

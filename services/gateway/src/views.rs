@@ -9,7 +9,7 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use congxa_web::internal::InternalClient;
-use congxa_web::views::{Batch, SALT_PATH, Salt, VIEWS_PATH, View};
+use congxa_web::views::{Batch, Device, SALT_PATH, Salt, VIEWS_PATH, View};
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
 use uuid::Uuid;
@@ -27,6 +27,8 @@ const RETRY_FIRST: Duration = Duration::from_millis(200);
 const RETRY_MAX: Duration = Duration::from_secs(5);
 /// How long a stopping gateway keeps trying to hand over what it holds.
 const LAST_TRIES: Duration = Duration::from_secs(10);
+/// User agents whose device class is remembered at most.
+const DEVICES_REMEMBERED: usize = 10_000;
 /// Longest user agent and referrer looked at.
 const MAX_HEADER_CHARS: usize = 512;
 
@@ -45,17 +47,59 @@ pub struct Sighting {
 }
 
 impl Sighting {
-    fn into_view(self, salt: &str) -> View {
+    fn into_view(self, salt: &str, device: Device, count: u64) -> View {
         View {
-            device: visitors::device(&self.user_agent),
+            device,
             referrer: visitors::referrer(self.referer.as_deref(), &self.host),
             visitor: visitors::hash(salt, self.tenant_id, self.address, &self.user_agent),
             tenant_id: self.tenant_id,
             path: self.path,
             item: self.item,
             at: self.at,
+            count,
         }
     }
+
+    /// What makes two sightings the same view but for the moment.
+    fn same_view_as(&self, other: &Self) -> bool {
+        self.tenant_id == other.tenant_id
+            && self.path == other.path
+            && self.item == other.item
+            && self.address == other.address
+            && self.user_agent == other.user_agent
+            && self.referer == other.referer
+            && self.host == other.host
+            && congxa_locale::time::day_key(self.at) == congxa_locale::time::day_key(other.at)
+    }
+}
+
+/// Folds the same view seen many times (a visitor reloading, a spike on
+/// one page from one place) into one with its count and latest moment:
+/// analytics then does its work once for them all.
+fn aggregate(sightings: Vec<Sighting>) -> Vec<(Sighting, u64)> {
+    // Sightings of one commune, page, address and browser, to look through.
+    type Group = (Uuid, String, Option<IpAddr>, String);
+    let mut groups: HashMap<Group, Vec<(Sighting, u64)>> = HashMap::new();
+    for sighting in sightings {
+        let key = (
+            sighting.tenant_id,
+            sighting.path.clone(),
+            sighting.address,
+            sighting.user_agent.clone(),
+        );
+        let group = groups.entry(key).or_default();
+        match group
+            .iter_mut()
+            .find(|(kept, _)| kept.same_view_as(&sighting))
+        {
+            Some((kept, count)) => {
+                *count += 1;
+                kept.at = kept.at.max(sighting.at);
+            }
+            None => group.push((sighting, 1)),
+        }
+    }
+    groups.into_values().flatten().collect()
 }
 
 /// Cuts a header's text to what counting looks at.
@@ -85,6 +129,7 @@ impl ViewReporter {
             client,
             base: analytics_url.trim_end_matches('/').to_owned(),
             salts: HashMap::new(),
+            devices: HashMap::new(),
         };
         let task = tokio::spawn(sender.run(receiver));
         (Self { queue }, task)
@@ -103,6 +148,8 @@ struct Sender {
     base: String,
     /// The salts of the days in hand ("2026-11-27"), as analytics gave them.
     salts: HashMap<String, String>,
+    /// Device classes of the user agents seen lately.
+    devices: HashMap<String, Device>,
 }
 
 impl Sender {
@@ -192,21 +239,33 @@ impl Sender {
         // Forget the salts of days gone.
         self.salts
             .retain(|day, _| days.contains(day) || day > &days[0]);
-        let views = sightings
+        let views = aggregate(sightings)
             .into_iter()
-            .map(|s| {
-                let salt = self
-                    .salts
-                    .get(&congxa_locale::time::day_key(s.at))
-                    .cloned()
-                    .unwrap_or_default();
-                s.into_view(&salt)
+            .map(|(sighting, count)| {
+                let day = congxa_locale::time::day_key(sighting.at);
+                let salt = self.salts.get(&day).cloned().unwrap_or_default();
+                let device = self.device_of(&sighting.user_agent);
+                sighting.into_view(&salt, device, count)
             })
             .collect();
         Ok(Batch {
             id: Uuid::new_v4(),
             views,
         })
+    }
+
+    /// The device class of a user agent, remembered: a site's visitors use
+    /// few browsers, and the robots' list is a long expression.
+    fn device_of(&mut self, user_agent: &str) -> Device {
+        if let Some(device) = self.devices.get(user_agent) {
+            return *device;
+        }
+        if self.devices.len() >= DEVICES_REMEMBERED {
+            self.devices.clear();
+        }
+        let device = visitors::device(user_agent);
+        self.devices.insert(user_agent.to_owned(), device);
+        device
     }
 
     async fn fetch_salt(&self, day: &str) -> Option<String> {
@@ -251,5 +310,54 @@ impl Sender {
                 false
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sighting(path: &str, agent: &str, second: i64) -> Sighting {
+        Sighting {
+            tenant_id: Uuid::nil(),
+            path: path.to_owned(),
+            item: None,
+            at: OffsetDateTime::from_unix_timestamp(1_790_000_000 + second).unwrap(),
+            address: "203.113.1.7".parse().ok(),
+            user_agent: agent.to_owned(),
+            referer: None,
+            host: "quoctuan.localhost".to_owned(),
+        }
+    }
+
+    #[test]
+    fn the_same_view_seen_again_is_counted_once_with_its_number() {
+        let folded = aggregate(vec![
+            sighting("/", "A", 0),
+            sighting("/", "A", 5),
+            sighting("/tin-tuc", "A", 1),
+            sighting("/", "B", 2),
+            sighting("/", "A", 3),
+        ]);
+        let mut seen: Vec<(String, String, u64, i64)> = folded
+            .into_iter()
+            .map(|(s, n)| {
+                (
+                    s.path,
+                    s.user_agent,
+                    n,
+                    s.at.unix_timestamp() - 1_790_000_000,
+                )
+            })
+            .collect();
+        seen.sort();
+        assert_eq!(
+            seen,
+            [
+                ("/".to_owned(), "A".to_owned(), 3, 5),
+                ("/".to_owned(), "B".to_owned(), 1, 2),
+                ("/tin-tuc".to_owned(), "A".to_owned(), 1, 1),
+            ]
+        );
     }
 }

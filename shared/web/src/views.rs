@@ -53,6 +53,14 @@ pub struct View {
     #[serde(default)]
     pub referrer: Option<String>,
     pub device: Device,
+    /// How many times this view was seen (the same visitor, page, item,
+    /// referrer and day); `at` is the latest.
+    #[serde(default = "one")]
+    pub count: u64,
+}
+
+fn one() -> u64 {
+    1
 }
 
 /// Views sent together. Analytics applies a batch once: the gateway resends
