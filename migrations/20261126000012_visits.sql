@@ -73,6 +73,8 @@ AS $$
            COALESCE(sum(d.bots) FILTER (WHERE d.day BETWEEN first_day AND last_day), 0)::bigint,
            (t.visits_offset + COALESCE(sum(d.views), 0))::bigint
     FROM tenants t LEFT JOIN visit_days d ON d.tenant_id = t.id
+    -- A merged commune's total lives on in the commune it joined.
+    WHERE t.status <> 'merged'
     GROUP BY t.id
 $$;
 REVOKE ALL ON FUNCTION congxa_visit_summary(date, date) FROM PUBLIC;

@@ -85,10 +85,25 @@ CREATE TRIGGER purge_pages AFTER INSERT OR UPDATE OR DELETE ON access_info_entri
     FOR EACH ROW EXECUTE FUNCTION congxa_purge_item_part();
 CREATE TRIGGER purge_pages AFTER INSERT OR UPDATE OR DELETE ON consultations
     FOR EACH ROW EXECUTE FUNCTION congxa_purge_item_part();
-CREATE TRIGGER purge_pages AFTER INSERT OR UPDATE OR DELETE ON consultation_comments
-    FOR EACH ROW EXECUTE FUNCTION congxa_purge_item_part();
+
+-- What citizens send about an item shows on the item's page alone (a
+-- comment once the board publishes it): only that page goes, so that
+-- citizens' posts cannot keep a commune's cache empty.
+CREATE FUNCTION congxa_purge_item_page() RETURNS trigger
+    LANGUAGE plpgsql
+AS $$
+DECLARE
+    part record;
+BEGIN
+    IF TG_OP = 'DELETE' THEN part := OLD; ELSE part := NEW; END IF;
+    PERFORM congxa_purge(part.tenant_id, ARRAY['item:' || part.item_id]);
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER purge_pages AFTER UPDATE OR DELETE ON consultation_comments
+    FOR EACH ROW EXECUTE FUNCTION congxa_purge_item_page();
 CREATE TRIGGER purge_pages AFTER INSERT OR UPDATE OR DELETE ON item_ratings
-    FOR EACH ROW EXECUTE FUNCTION congxa_purge_item_part();
+    FOR EACH ROW EXECUTE FUNCTION congxa_purge_item_page();
 
 -- What every page shows (the menu, the footer's contacts, the commune's
 -- name, its files' descriptions), or lists beyond the items: all of the
@@ -142,18 +157,22 @@ $$;
 CREATE TRIGGER purge_pages AFTER INSERT OR UPDATE OR DELETE ON maintenance_notices
     FOR EACH STATEMENT EXECUTE FUNCTION congxa_purge_everything();
 
--- Citizens' questions show on their own pages and lists, no item's.
-CREATE FUNCTION congxa_purge_lists() RETURNS trigger
+-- Citizens' questions show on their own pages and their section's list
+-- once answered and made public: a question received changes no page.
+CREATE FUNCTION congxa_purge_questions() RETURNS trigger
     LANGUAGE plpgsql
 AS $$
+DECLARE
+    question record;
 BEGIN
-    IF TG_OP = 'DELETE' THEN
-        PERFORM congxa_purge(OLD.tenant_id, ARRAY['list']);
-    ELSE
-        PERFORM congxa_purge(NEW.tenant_id, ARRAY['list']);
+    IF TG_OP = 'DELETE' THEN question := OLD; ELSE question := NEW; END IF;
+    IF (TG_OP <> 'INSERT' AND OLD.is_public) OR (TG_OP <> 'DELETE' AND NEW.is_public) THEN
+        PERFORM congxa_purge(question.tenant_id, ARRAY['list']
+            || ARRAY(SELECT 'section:' || s.path FROM sections s
+                     WHERE s.tenant_id = question.tenant_id AND s.kind = 'questions'));
     END IF;
     RETURN NULL;
 END
 $$;
 CREATE TRIGGER purge_pages AFTER INSERT OR UPDATE OR DELETE ON questions
-    FOR EACH ROW EXECUTE FUNCTION congxa_purge_lists();
+    FOR EACH ROW EXECUTE FUNCTION congxa_purge_questions();

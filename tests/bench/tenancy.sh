@@ -196,7 +196,7 @@ measure() { # variable name hosts-file what
     ((warmed >= hosts_count)) && break
     seconds=$((seconds * 3))
   done
-  printf -v "warm_$2" '%s' "$warmed"
+  printf -v "warm_${2//-/_}" "%s" "$warmed"
   local result
   result=$(wrk_spread "$2" "$base/" "$3" "$BENCH_DURATION" / "$BROWSER_AGENT" "$BROWSER_ENCODINGS")
   printf -v "$1" '%s' "$result"

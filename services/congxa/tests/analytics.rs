@@ -733,7 +733,7 @@ async fn the_board_reads_its_own_figures_and_operators_compare_every_commune() {
     // devices (this commune has published nothing to rank).
     assert!(page.contains("<strong>2.505</strong>"), "{page}");
     assert_eq!(page.matches("<svg").count(), 5, "{page}");
-    assert!(page.contains("Chưa có tin bài nào được xem trong khoảng này."));
+    assert!(page.contains("Chưa có nội dung nào được xem trong khoảng này."));
     assert!(page.contains("role=\"img\""));
     assert!(
         page.contains("facebook.com") && page.contains("Điện thoại"),

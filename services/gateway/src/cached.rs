@@ -30,6 +30,7 @@ pub async fn serve(origin: Origin<'_>, request: Request) -> Result<Response, For
     let encoding = Encoding::of(request.headers());
     let key = Key {
         tenant: origin.tenant.id,
+        host: origin.host.to_owned(),
         path_and_query: request
             .uri()
             .path_and_query()
@@ -112,6 +113,7 @@ enum Fetched {
 /// Asks content for the page as any visitor would see it (no cookies, no
 /// validators, the cache's encoding) and keeps it when content allows.
 async fn fetch(origin: &Origin<'_>, key: &Key) -> Result<Fetched, ForwardError> {
+    let mark = origin.state.pages.purge_mark();
     let mut request = Request::new(Body::empty());
     *request.method_mut() = Method::GET;
     *request.uri_mut() = key
@@ -161,7 +163,11 @@ async fn fetch(origin: &Origin<'_>, key: &Key) -> Result<Fetched, ForwardError> 
         fresh_for,
         stale_for,
     });
-    origin.state.pages.put(key.clone(), entry.clone()).await;
+    origin
+        .state
+        .pages
+        .put(key.clone(), entry.clone(), mark)
+        .await;
     Ok(Fetched::Kept(entry))
 }
 

@@ -195,6 +195,14 @@ async fn handle(State(state): State<AppState>, request: Request) -> Response {
     if host.name.as_str() != canonical {
         return redirect_to(&canonical, host.port, request.uri().path(), &request);
     }
+    // The name content builds its links from (and the page cache keeps
+    // pages under): the canonical one, never the bytes the client sent
+    // ("Xa.Vn.", "xa.vn:1"), so no request can put foreign links into a
+    // cached page.
+    let raw_host = match host.port {
+        Some(port) => format!("{canonical}:{port}"),
+        None => canonical.clone(),
+    };
 
     let path = request.uri().path().to_owned();
     let upstream = upstream_for(&path);

@@ -90,6 +90,9 @@ impl Encoding {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Key {
     pub tenant: Uuid,
+    /// The canonical name with the port the visitor used: links in the
+    /// page are built from it.
+    pub host: String,
     pub path_and_query: String,
     pub encoding: Encoding,
 }
@@ -141,7 +144,9 @@ impl Entry {
                 .to_str()
                 .unwrap_or_default()
                 .split(',')
-                .any(|v| v.trim() == "*" || v.trim().as_bytes() == etag.as_bytes())
+                .map(|v| v.trim())
+                // A weak comparison, as for GET: "W/" does not matter.
+                .any(|v| v == "*" || v.trim_start_matches("W/").as_bytes() == etag.as_bytes())
         });
         let mut response = if not_modified {
             let mut response = Response::new(Body::empty());
@@ -234,6 +239,9 @@ pub struct PageCache {
     /// Pages being fetched anew in the background: one request each.
     refreshing: Cache<Key, ()>,
     stale_if_error: Duration,
+    /// Counts purges: a page fetched while one arrived may predate the
+    /// change, so it is not kept (see [`PageCache::put`]).
+    purges: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl PageCache {
@@ -254,6 +262,7 @@ impl PageCache {
             entries,
             refreshing,
             stale_if_error,
+            purges: Arc::new(std::sync::atomic::AtomicU64::new(0)),
         }
     }
 
@@ -264,8 +273,18 @@ impl PageCache {
         (age < entry.fresh_for + entry.stale_for + self.stale_if_error).then_some(entry)
     }
 
-    pub async fn put(&self, key: Key, entry: Arc<Entry>) {
-        self.entries.insert(key, entry).await;
+    /// Where purges stand, taken before asking content for a page.
+    pub fn purge_mark(&self) -> u64 {
+        self.purges.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Keeps a page fetched since `mark`, unless a purge came meanwhile: the
+    /// page may have been read before the change committed, and would
+    /// otherwise outlive its purge.
+    pub async fn put(&self, key: Key, entry: Arc<Entry>, mark: u64) {
+        if self.purge_mark() == mark {
+            self.entries.insert(key, entry).await;
+        }
     }
 
     /// Whether this request should fetch `key` anew (true once until done).
@@ -279,6 +298,8 @@ impl PageCache {
     }
 
     pub fn purge(&self, purge: &Purge) {
+        self.purges
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         let tenant = purge.tenant;
         let tags: Option<HashSet<String>> = purge.tags.clone().map(|t| t.into_iter().collect());
         let removed = self.entries.invalidate_entries_if(move |key, entry| {
@@ -294,6 +315,8 @@ impl PageCache {
     }
 
     pub fn purge_all(&self) {
+        self.purges
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         self.entries.invalidate_all();
     }
 

@@ -226,15 +226,29 @@ impl Sender {
             .collect();
         days.sort_unstable();
         days.dedup();
+        let mut gone = Vec::new();
         for day in &days {
             if !self.salts.contains_key(day) {
                 match self.fetch_salt(day).await {
-                    Some(salt) => {
+                    Ok(Some(salt)) => {
                         self.salts.insert(day.clone(), salt);
                     }
-                    None => return Err(sightings),
+                    Ok(None) => gone.push(day.clone()),
+                    Err(()) => return Err(sightings),
                 }
             }
+        }
+        // Views of a day whose salt is forgotten (held through an outage of
+        // more than a day) cannot be counted any more; they would block the
+        // queue.
+        let mut sightings = sightings;
+        if !gone.is_empty() {
+            let before = sightings.len();
+            sightings.retain(|s| !gone.contains(&congxa_locale::time::day_key(s.at)));
+            tracing::warn!(
+                views = before - sightings.len(),
+                "page views older than yesterday were not counted"
+            );
         }
         // Forget the salts of days gone.
         self.salts
@@ -268,7 +282,9 @@ impl Sender {
         device
     }
 
-    async fn fetch_salt(&self, day: &str) -> Option<String> {
+    /// The day's salt; `Ok(None)` when analytics has none for that day any
+    /// more (its views can no longer be counted), `Err` when it cannot say.
+    async fn fetch_salt(&self, day: &str) -> Result<Option<String>, ()> {
         let url = format!("{}{SALT_PATH}/{day}", self.base);
         let asked = self
             .client
@@ -277,16 +293,19 @@ impl Sender {
             .send()
             .await;
         match asked {
-            Ok(response) if response.status().is_success() => {
-                response.json::<Salt>().await.ok().map(|s| s.salt)
-            }
+            Ok(response) if response.status().is_success() => response
+                .json::<Salt>()
+                .await
+                .map(|s| Some(s.salt))
+                .map_err(|_| ()),
+            Ok(response) if response.status() == reqwest::StatusCode::NOT_FOUND => Ok(None),
             Ok(response) => {
                 tracing::warn!(status = %response.status(), "no visitor salt from analytics; views wait");
-                None
+                Err(())
             }
             Err(error) => {
                 tracing::warn!(%error, "analytics unreachable; views wait");
-                None
+                Err(())
             }
         }
     }
@@ -301,6 +320,11 @@ impl Sender {
             .await;
         match sent {
             Ok(response) if response.status().is_success() => true,
+            // Refused for what it is: sending it again would change nothing.
+            Ok(response) if response.status().is_client_error() => {
+                tracing::error!(status = %response.status(), views = batch.views.len(), "analytics refused page views; they were not counted");
+                true
+            }
             Ok(response) => {
                 tracing::warn!(status = %response.status(), views = batch.views.len(), "analytics did not take page views; sent again later");
                 false

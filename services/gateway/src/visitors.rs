@@ -34,8 +34,8 @@ pub fn device(user_agent: &str) -> Device {
 }
 
 /// The host of the page a visitor followed a link from, when it is another
-/// site: "www." dropped, lower case. Links within the commune's own site
-/// (or its other names) are no referrer.
+/// site: "www." dropped, lower case. Links within the page's own site are
+/// no referrer (its other names redirect here, and are no page views).
 pub fn referrer(referer: Option<&str>, own_host: &str) -> Option<String> {
     let url = reqwest::Url::parse(referer?).ok()?;
     if !matches!(url.scheme(), "http" | "https") {

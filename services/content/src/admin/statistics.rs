@@ -172,7 +172,7 @@ pub async fn page(
         months: month_panel(&months, year),
         year,
         years: year_panel(&years),
-        items: rank_panel("top-items", "Tin bài được xem nhiều nhất", &items),
+        items: rank_panel("top-items", "Nội dung được xem nhiều nhất", &items),
         referrers: rank_panel(
             "top-referrers",
             "Trang dẫn người xem đến",
@@ -334,7 +334,7 @@ async fn item_titles(
                     row.href.as_ref().map(|h| format!("/{h}")),
                     n,
                 ),
-                None => ("(Tin bài đã xóa)".to_owned(), None, n),
+                None => ("(Nội dung đã xóa)".to_owned(), None, n),
             }
         })
         .collect())

@@ -24,7 +24,8 @@ struct HomeData {
 }
 
 pub async fn page(State(state): State<AppState>, visit: Visit) -> Response {
-    let outcome = render(&state, &visit).await;
+    let mut outcome = render(&state, &visit).await;
+    super::tag(&mut outcome, "home");
     finish(&state, &visit, outcome).await
 }
 
