@@ -1,7 +1,7 @@
 //! Answering a public page from the page cache, or from content while
 //! keeping its answer (README, "The page cache").
 
-use std::net::SocketAddr;
+use std::net::IpAddr;
 use std::time::Instant;
 
 use axum::body::Body;
@@ -21,7 +21,7 @@ const CACHE_STATUS: HeaderName = HeaderName::from_static("x-cache");
 pub struct Origin<'a> {
     pub state: &'a AppState,
     pub tenant: &'a TenantContext,
-    pub client_addr: Option<SocketAddr>,
+    pub client_addr: Option<IpAddr>,
     pub host: &'a str,
 }
 

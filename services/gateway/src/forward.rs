@@ -1,7 +1,7 @@
 //! Forwarding a request to the service behind the gateway, streaming both
 //! ways, with the commune and the trace context attached.
 
-use std::net::SocketAddr;
+use std::net::IpAddr;
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -77,7 +77,7 @@ pub async fn forward(
     client: &InternalClient,
     base: &str,
     audience: Audience<'_>,
-    client_addr: Option<SocketAddr>,
+    client_addr: Option<IpAddr>,
     host: &str,
     request: Request,
 ) -> Result<Response, ForwardError> {
@@ -94,7 +94,7 @@ pub async fn forward(
         }
     }
     if let Some(addr) = client_addr
-        && let Ok(value) = HeaderValue::from_str(&addr.ip().to_string())
+        && let Ok(value) = HeaderValue::from_str(&addr.to_string())
     {
         headers.insert("x-forwarded-for", value);
     }

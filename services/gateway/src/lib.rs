@@ -146,10 +146,13 @@ pub fn router(state: AppState, pool: sqlx::PgPool) -> Router {
 
 async fn handle(State(state): State<AppState>, request: Request) -> Response {
     // Absent when the router is driven without a socket (as in unit tests).
-    let client_addr = request
+    let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(addr)| *addr);
+    // The visitor's address, behind the trusted proxies if any: what the
+    // services see (form limits, rating hashes) and what counting hashes.
+    let client_addr = visitors::address(request.headers(), peer, state.config.trusted_proxy_hops);
     let raw_host = request.uri().host().map(str::to_owned).or_else(|| {
         request
             .headers()
@@ -228,7 +231,7 @@ async fn handle(State(state): State<AppState>, request: Request) -> Response {
                     .map(views::clipped)
             };
             (
-                visitors::address(headers, client_addr, state.config.trusted_proxy_hops),
+                client_addr,
                 text(header::USER_AGENT).unwrap_or_default(),
                 text(header::REFERER),
             )
@@ -298,7 +301,7 @@ async fn handle(State(state): State<AppState>, request: Request) -> Response {
 /// under `/_console`. Console pages are never counted as visits.
 async fn to_console(
     state: &AppState,
-    client_addr: Option<SocketAddr>,
+    client_addr: Option<std::net::IpAddr>,
     raw_host: &str,
     request: Request,
 ) -> Response {
