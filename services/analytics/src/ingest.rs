@@ -98,10 +98,7 @@ pub enum Applied {
 const MAX_KEY_CHARS: usize = 300;
 
 fn clip(text: &str) -> &str {
-    match text.char_indices().nth(MAX_KEY_CHARS) {
-        Some((end, _)) => &text[..end],
-        None => text,
-    }
+    congxa_web::views::clip(text, MAX_KEY_CHARS)
 }
 
 pub async fn apply<C>(connection: &mut C, keys: &Keys, batch: &Batch) -> redis::RedisResult<Applied>

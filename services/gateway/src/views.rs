@@ -104,10 +104,7 @@ fn aggregate(sightings: Vec<Sighting>) -> Vec<(Sighting, u64)> {
 
 /// Cuts a header's text to what counting looks at.
 pub fn clipped(text: &str) -> String {
-    match text.char_indices().nth(MAX_HEADER_CHARS) {
-        Some((end, _)) => text[..end].to_owned(),
-        None => text.to_owned(),
-    }
+    congxa_web::views::clip(text, MAX_HEADER_CHARS).to_owned()
 }
 
 /// The sending side, cheap to clone into every request.

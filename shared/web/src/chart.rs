@@ -391,7 +391,7 @@ fn is_combining(c: char) -> bool {
 /// Text and attribute values for XML. Characters XML cannot carry at all
 /// (most control characters) are dropped, so hostile labels cannot break
 /// the document.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -1,6 +1,7 @@
 //! A small, self-contained Vietnamese HTML page for when no themed page can
 //! be shown: an unknown site, a suspended commune, a dependency that is down.
 
+use crate::chart::escape;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -39,13 +40,6 @@ h1{{font-size:1.5rem;color:#7a0c0c}}
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

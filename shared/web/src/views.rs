@@ -76,3 +76,12 @@ pub struct Batch {
 pub struct Salt {
     pub salt: String,
 }
+
+/// `text` cut to at most `max` characters (at a character, never inside
+/// one): what counting keeps of a path, a referrer or a user agent.
+pub fn clip(text: &str, max: usize) -> &str {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => &text[..end],
+        None => text,
+    }
+}

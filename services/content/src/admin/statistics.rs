@@ -15,7 +15,7 @@ use congxa_stats::series::{self, Figures};
 use congxa_stats::{Dimension, dimension};
 use congxa_web::chart::{self, Bar, Chart};
 use serde::Serialize;
-use time::{Date, Duration, Month};
+use time::{Date, Month};
 use uuid::Uuid;
 
 use super::session::Member;
@@ -23,10 +23,6 @@ use super::{board_error, csv_download, render};
 use crate::AppState;
 use crate::site::params::Params;
 
-/// Days the day chart and the rankings cover unless the board picks others.
-const RECENT_DAYS: i64 = 30;
-/// The longest span one page or one export covers.
-const MAX_DAYS: i64 = 366 * 3;
 /// Rows of each ranking.
 const TOP: i64 = 10;
 
@@ -96,23 +92,6 @@ fn may_see(member: &Member) -> bool {
     member.account.role != Role::Contributor
 }
 
-/// The span asked for (`tu-ngay`, `den-ngay`), the last 30 days by default;
-/// a reversed or too long one is put right rather than refused.
-fn span(params: &Params) -> (Date, Date) {
-    let today = vn_time::now().date();
-    let last = params
-        .get("den-ngay")
-        .and_then(vn_time::parse_day)
-        .unwrap_or(today)
-        .min(today);
-    let first = params
-        .get("tu-ngay")
-        .and_then(vn_time::parse_day)
-        .unwrap_or(last - Duration::days(RECENT_DAYS - 1));
-    let first = first.min(last).max(last - Duration::days(MAX_DAYS - 1));
-    (first, last)
-}
-
 fn short_day(day: Date) -> String {
     format!("{:02}/{:02}", day.day(), u8::from(day.month()))
 }
@@ -126,7 +105,7 @@ pub async fn page(
         return board_error(BoardError::Forbidden);
     }
     let params = Params::parse(query.as_deref());
-    let (first, last) = span(&params);
+    let (first, last) = params.day_span();
     let this_year = vn_time::now().year();
     let year = params
         .get("nam")

@@ -17,7 +17,6 @@ use congxa_stats::shown;
 use congxa_web::ApiError;
 use congxa_web::chart::{self, Bar, Chart};
 use serde::Serialize;
-use time::{Date, Duration};
 
 use super::session::{Signed, database_down};
 use super::{ConsoleState, Frame, FromPlatform, render};
@@ -25,8 +24,6 @@ use crate::site::params::Params;
 
 /// Communes the chart shows (the table shows all).
 const CHART_COMMUNES: usize = 20;
-const RECENT_DAYS: i64 = 30;
-const MAX_DAYS: i64 = 366 * 3;
 
 /// The columns the table sorts by.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -55,23 +52,6 @@ impl SortBy {
             Self::Total => "tong",
         }
     }
-}
-
-fn span(params: &Params) -> (Date, Date) {
-    let today = vn_time::now().date();
-    let last = params
-        .get("den-ngay")
-        .and_then(vn_time::parse_day)
-        .unwrap_or(today)
-        .min(today);
-    let first = params
-        .get("tu-ngay")
-        .and_then(vn_time::parse_day)
-        .unwrap_or(last - Duration::days(RECENT_DAYS - 1));
-    (
-        first.min(last).max(last - Duration::days(MAX_DAYS - 1)),
-        last,
-    )
 }
 
 fn sort(communes: &mut [Commune], by: SortBy, ascending: bool) {
@@ -123,7 +103,7 @@ pub async fn page(
     RawQuery(query): RawQuery,
 ) -> Response {
     let params = Params::parse(query.as_deref());
-    let (first, last) = span(&params);
+    let (first, last) = params.day_span();
     let by = SortBy::parse(params.get("sap-xep"));
     // Names read A to Z; figures largest first, unless asked otherwise.
     let ascending = match params.get("chieu") {
@@ -284,7 +264,7 @@ pub async fn feed(
         Err(error) => return error.into_response(),
     };
     let params = Params::parse(query.as_deref());
-    let (first, last) = span(&params);
+    let (first, last) = params.day_span();
     let loaded = async {
         let mut conn = state.pool.acquire().await?;
         province::communes(&mut conn, first, last, region).await

@@ -55,6 +55,31 @@ impl Params {
     }
 
     /// Every field as sent, in order.
+    /// The span of days a statistics page asks for (`tu-ngay`,
+    /// `den-ngay`): the last 30 days by default, never past today, at most
+    /// three years; a reversed one is put right rather than refused.
+    pub fn day_span(&self) -> (time::Date, time::Date) {
+        use congxa_locale::time as vn_time;
+        const RECENT_DAYS: i64 = 30;
+        const MAX_DAYS: i64 = 366 * 3;
+        let today = vn_time::now().date();
+        let last = self
+            .get("den-ngay")
+            .and_then(vn_time::parse_day)
+            .unwrap_or(today)
+            .min(today);
+        let first = self
+            .get("tu-ngay")
+            .and_then(vn_time::parse_day)
+            .unwrap_or(last - time::Duration::days(RECENT_DAYS - 1));
+        (
+            first
+                .min(last)
+                .max(last - time::Duration::days(MAX_DAYS - 1)),
+            last,
+        )
+    }
+
     pub fn pairs(&self) -> impl Iterator<Item = (String, String)> + '_ {
         self.0.iter().cloned()
     }
