@@ -29,6 +29,15 @@ pub const YEAR_TTL_SECS: i64 = 400 * 24 * 3600;
 /// the path, the item, the referrer, and the count (the same view seen
 /// that many times). The script names the communes' keys itself, each
 /// commune's under its braces; it runs on one Redis, not a cluster.
+///
+/// Views spread over many communes rarely share a key within a batch, so
+/// each command per view counts: a view costs about ten, and the rest is
+/// done only when something starts. Lifetimes are set when a commune's day
+/// starts (its first view of that day), the month and year visitor logs are
+/// fed only by a visitor new to the day (the day's salt makes a visitor's
+/// hash the same all day, so one already in the day's log is already in
+/// the month's and the year's), and the online set is pruned and kept
+/// alive when a visit starts.
 const SCRIPT: &str = r#"
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', tonumber(ARGV[2])) then return 0 end
@@ -36,8 +45,8 @@ local root = ARGV[1]
 local gap = tonumber(ARGV[3])
 local ttl_day, ttl_month, ttl_year = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local counted = 0
-local expiring = {}
-local latest = {}
+local dirty = {}
+local visits_started = {}
 for i = 7, #ARGV, 11 do
   local tenant = ARGV[i]
   local p = root .. '{' .. tenant .. '}:'
@@ -46,41 +55,56 @@ for i = 7, #ARGV, 11 do
   local visitor, device, path, item, ref = ARGV[i + 5], ARGV[i + 6], ARGV[i + 7], ARGV[i + 8], ARGV[i + 9]
   local n = tonumber(ARGV[i + 10])
   local dayk = p .. 'day:' .. day
-  expiring[dayk] = ttl_day
   if device == 'bot' then
-    redis.call('HINCRBY', dayk, 'bots', n)
+    if redis.call('HINCRBY', dayk, 'bots', n) == n then
+      redis.call('EXPIRE', dayk, ttl_day)
+    end
   else
+    local monthk = p .. 'month:' .. month
     redis.call('INCRBY', p .. 'total', n)
-    redis.call('INCRBY', p .. 'month:' .. month, n)
-    expiring[p .. 'month:' .. month] = ttl_month
-    redis.call('HINCRBY', dayk, 'views', n)
+    redis.call('INCRBY', monthk, n)
+    local day_views = redis.call('HINCRBY', dayk, 'views', n)
     redis.call('HINCRBY', dayk, 'p:' .. path, n)
     if item ~= '' then redis.call('HINCRBY', dayk, 'i:' .. item, n) end
     if ref ~= '' then redis.call('HINCRBY', dayk, 'r:' .. ref, n) end
     redis.call('HINCRBY', dayk, 'd:' .. device, n)
-    redis.call('PFADD', p .. 'u:' .. day, visitor)
-    redis.call('PFADD', p .. 'u:' .. month, visitor)
-    redis.call('PFADD', p .. 'u:' .. year, visitor)
-    expiring[p .. 'u:' .. day] = ttl_day
-    expiring[p .. 'u:' .. month] = ttl_month
-    expiring[p .. 'u:' .. year] = ttl_year
+    local dayu = p .. 'u:' .. day
+    if redis.call('PFADD', dayu, visitor) == 1 then
+      local monthu, yearu = p .. 'u:' .. month, p .. 'u:' .. year
+      redis.call('PFADD', monthu, visitor)
+      redis.call('PFADD', yearu, visitor)
+      if day_views == n then
+        redis.call('EXPIRE', dayk, ttl_day)
+        redis.call('EXPIRE', dayu, ttl_day)
+        redis.call('EXPIRE', monthk, ttl_month)
+        redis.call('EXPIRE', monthu, ttl_month)
+        redis.call('EXPIRE', yearu, ttl_year)
+      end
+    elseif day_views == n then
+      -- The day's log existed without views: a restored day.
+      redis.call('EXPIRE', dayk, ttl_day)
+      redis.call('EXPIRE', monthk, ttl_month)
+    end
     -- Views folded together are one visitor's within a moment: one visit
     -- at most between them.
     local online = p .. 'online'
     local last = redis.call('ZSCORE', online, visitor)
     if (not last) or ts - tonumber(last) > gap then
       redis.call('HINCRBY', dayk, 'visits', 1)
+      if (visits_started[online] or 0) < ts then visits_started[online] = ts end
     end
     redis.call('ZADD', online, 'GT', ts, visitor)
-    if (latest[online] or 0) < ts then latest[online] = ts end
     counted = counted + n
   end
-  redis.call('SADD', KEYS[3], tenant .. '|' .. day)
+  dirty[tenant .. '|' .. day] = true
 end
-for key, ttl in pairs(expiring) do redis.call('EXPIRE', key, ttl) end
-for online, ts in pairs(latest) do
+for member in pairs(dirty) do redis.call('SADD', KEYS[3], member) end
+-- A set lives as long as the day's counts, far beyond the gap, so a
+-- visitor still reading keeps their visit; a commune's set goes when
+-- no visit has started there for that long.
+for online, ts in pairs(visits_started) do
   redis.call('ZREMRANGEBYSCORE', online, '-inf', ts - gap)
-  redis.call('EXPIRE', online, gap * 2)
+  redis.call('EXPIRE', online, ttl_day)
 end
 return counted
 "#;
