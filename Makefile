@@ -19,7 +19,7 @@ CONGXA := $(CARGO_TARGET_DIR)/debug/congxa
 DEMO_OPERATOR := vanhanh@haiphong.gov.vn
 DEMO_HEAD := truongban@quoctuan.vn
 
-.PHONY: help stack database editor build run test lint prepare browser-deps bench
+.PHONY: help stack database editor build run test lint prepare browser-deps office-deps bench chart
 
 help:
 	@echo "make run   start the platform with the demo commune on http://quoctuan.localhost:8080/"
@@ -80,7 +80,18 @@ prepare: database build
 browser-deps:
 	@tests/browser/setup
 
-test: database browser-deps editor
+# LibreOffice Writer and poppler, which read back the Word documents the
+# platform writes (the yearly report) in the tests.
+office-deps:
+	@tests/office/setup
+
+# The Helm chart (charts/congxa): linted and rendered with several value
+# sets by Helm 4 as a Python library, every object validated against
+# Kubernetes' schemas; no cluster or helm binary needed.
+chart:
+	@tests/chart/check
+
+test: database browser-deps office-deps editor chart
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	@psql -h 127.0.0.1 -U postgres -tAc "SELECT datname FROM pg_database WHERE datname LIKE 'congxa\_test\_%'" \

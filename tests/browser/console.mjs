@@ -371,6 +371,32 @@ async function run(browser) {
   })) {
     await pageChecks(page, '/thong-ke', { title: 'Thống kê truy cập các xã', h1: 'Thống kê truy cập các xã' });
   }
+  if (await check('GET /tuan-thu answers 200 with every commune', async () => {
+    const problem = await open(page, '/tuan-thu');
+    if (problem) return problem;
+    const link = page.getByRole('link', { name: COMMUNE.name, exact: true });
+    if ((await link.count()) !== 1) return `${await link.count()} links named ${JSON.stringify(COMMUNE.name)}`;
+  })) {
+    await pageChecks(page, '/tuan-thu', { title: 'Đối chiếu trang các xã với quy định', h1: 'Đối chiếu trang các xã với quy định' });
+  }
+  const checklist = `Đối chiếu với quy định: ${COMMUNE.name}`;
+  if (await check(`GET /tuan-thu/${COMMUNE.slug} answers 200`, () => open(page, `/tuan-thu/${COMMUNE.slug}`))) {
+    await pageChecks(page, `/tuan-thu/${COMMUNE.slug}`, { title: checklist, h1: checklist });
+  }
+  const year = new Date().getFullYear();
+  const reports = `Báo cáo hoạt động của trang các xã năm ${year}`;
+  if (await check('GET /bao-cao answers 200 with a chart', async () => {
+    const problem = await open(page, '/bao-cao');
+    if (problem) return problem;
+    const charts = await page.locator('svg[role="img"]').count();
+    if (charts !== 1) return `${charts} charts`;
+  })) {
+    await pageChecks(page, '/bao-cao', { title: reports, h1: reports });
+  }
+  const calendar = `Lịch nghỉ lễ, ngày làm việc năm ${year}`;
+  if (await check('GET /lich-nghi answers 200', () => open(page, '/lich-nghi'))) {
+    await pageChecks(page, '/lich-nghi', { title: calendar, h1: calendar });
+  }
   if (await check('GET /bao-tri answers 200', () => open(page, '/bao-tri'))) {
     await pageChecks(page, '/bao-tri', { title: 'Thông báo bảo trì', h1: 'Thông báo bảo trì' });
   }

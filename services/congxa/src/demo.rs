@@ -51,6 +51,8 @@ struct Profile {
     responsible_title: String,
     licence: String,
     office_hours: String,
+    board_decision: String,
+    rules_decision: String,
 }
 
 #[derive(Deserialize)]
@@ -248,7 +250,8 @@ pub async fn seed(conn: &mut PgConnection, store: &Store, tenant: Uuid) -> anyho
     let p = &demo.profile;
     sqlx::query!(
         "UPDATE site_profiles SET agency = $2, address = $3, phone = $4, email = $5, responsible_person = $6,
-                responsible_title = $7, licence = $8, office_hours = $9, updated_at = now()
+                responsible_title = $7, licence = $8, office_hours = $9, board_decision = $10,
+                rules_decision = $11, updated_at = now()
          WHERE tenant_id = $1",
         tenant,
         p.agency,
@@ -258,7 +261,9 @@ pub async fn seed(conn: &mut PgConnection, store: &Store, tenant: Uuid) -> anyho
         p.responsible_person,
         p.responsible_title,
         p.licence,
-        p.office_hours
+        p.office_hours,
+        p.board_decision,
+        p.rules_decision
     )
     .execute(&mut *conn)
     .await?;

@@ -505,6 +505,7 @@ async fn every_workspace_page_is_accessible_fits_a_phone_and_works_without_javas
         "/quan-tri/lien-ket".to_owned(),
         format!("{}/xem-truoc", to.split('?').next().unwrap()),
         "/quan-tri/thong-ke".to_owned(),
+        "/quan-tri/bao-cao-nam".to_owned(),
     ];
     let args: Vec<&str> = std::iter::once(base.as_str())
         .chain(paths.iter().map(String::as_str))

@@ -994,3 +994,241 @@ async fn an_operator_enters_a_communes_workspace_only_in_recorded_support_mode()
     assert_eq!(hash, "!");
     s.stop().await;
 }
+
+/// A file the console serves, as bytes.
+async fn console_file(setup: &Setup, path: &str) -> (StatusCode, Vec<u8>) {
+    let response = setup
+        .browser
+        .http
+        .get(setup.browser.url(CONSOLE, path))
+        .header("cookie", setup.browser.cookie_header())
+        .send()
+        .await
+        .unwrap();
+    (response.status(), response.bytes().await.unwrap().to_vec())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn operators_see_each_communes_checklist_and_reports_and_set_the_working_days() {
+    let (setup, email, password) = setup(None).await;
+    setup.browser.sign_in(&email, &password).await;
+    for (slug, name) in [("quoctuan", "Xã Quốc Tuấn"), ("anhung", "Xã An Hưng")] {
+        let created = setup.create_commune(slug, name, "haiphong").await;
+        assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    }
+
+    // New communes have their introduction still to write, among others.
+    let table = setup.browser.get("/tuan-thu").await;
+    assert_eq!(table.status, StatusCode::OK, "{}", table.body);
+    assert!(
+        table
+            .body
+            .contains("<strong>0/2</strong> xã, phường đạt mọi tiêu chí"),
+        "{}",
+        table.body
+    );
+    assert!(table.body.contains("Xã Quốc Tuấn") && table.body.contains("Xã An Hưng"));
+    let one = setup.browser.get("/tuan-thu/quoctuan").await;
+    assert_eq!(one.status, StatusCode::OK);
+    assert!(
+        one.body
+            .contains("<strong>Chưa đạt:</strong> Phần giới thiệu đủ các trang"),
+        "{}",
+        one.body
+    );
+    assert!(
+        one.body
+            .contains("Căn cứ: Thông tư 24&#x2f;2011&#x2f;TT-BTTTT")
+    );
+    assert_eq!(
+        setup.browser.get("/tuan-thu/khong-co").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // The province's feed carries the same.
+    let feed: serde_json::Value =
+        serde_json::from_str(&setup.browser.get("/api/giam-sat").await.body).unwrap();
+    let communes = feed["communes"].as_array().unwrap();
+    assert_eq!(communes.len(), 2);
+    for commune in communes {
+        let compliance = &commune["compliance"];
+        assert!(compliance["total"].as_u64().unwrap() >= 20, "{commune}");
+        assert!(compliance["passed"].as_u64().unwrap() < compliance["total"].as_u64().unwrap());
+        let failed: Vec<&str> = compliance["failed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        assert!(
+            failed.contains(&"introduction") && failed.contains(&"section:van-ban"),
+            "{failed:?}"
+        );
+    }
+
+    // Every commune's yearly report, one by one and all at once.
+    let year = congxa_locale::time::now().year();
+    let reports = setup.browser.get("/bao-cao").await;
+    assert_eq!(reports.status, StatusCode::OK, "{}", reports.body);
+    assert!(
+        reports.body.contains("Chưa lập (bản gợi ý)") && reports.body.contains("<svg"),
+        "{}",
+        reports.body
+    );
+    let (status, docx) = console_file(&setup, &format!("/bao-cao/{year}/anhung.docx")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(docx.starts_with(b"PK"));
+    let (status, zipped) = console_file(&setup, &format!("/bao-cao/{year}/tat-ca.zip")).await;
+    assert_eq!(status, StatusCode::OK);
+    let archive = zip::ZipArchive::new(std::io::Cursor::new(zipped)).unwrap();
+    let mut names: Vec<&str> = archive.file_names().collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        vec![
+            format!("bao-cao-hoat-dong-trang-anhung-{year}.docx").as_str(),
+            format!("bao-cao-hoat-dong-trang-quoctuan-{year}.docx").as_str(),
+        ]
+    );
+    assert_eq!(
+        console_file(&setup, &format!("/bao-cao/{year}/khong-co.docx"))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+
+    // The working days of 2027: the Labour Code's holidays by the lunar
+    // calendar, then what the government announced.
+    let calendar = setup.browser.get("/lich-nghi?nam=2027").await;
+    assert_eq!(calendar.status, StatusCode::OK);
+    assert!(
+        calendar.body.contains("Tết Nguyên đán") && calendar.body.contains("Giỗ Tổ Hùng Vương"),
+        "{}",
+        calendar.body
+    );
+    let refused = setup
+        .browser
+        .post(
+            "/lich-nghi",
+            &[
+                ("day", "2027-02-12"),
+                ("kind", "day_off"),
+                ("label", ""),
+                ("csrf", &calendar.csrf()),
+            ],
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        common::count(&setup.env, "SELECT count(*) FROM calendar_overrides").await,
+        0
+    );
+    let saved = setup
+        .browser
+        .post(
+            "/lich-nghi",
+            &[
+                ("day", "2027-02-12"),
+                ("kind", "day_off"),
+                ("label", "Nghỉ Tết theo thông báo của Chính phủ"),
+                ("csrf", &calendar.csrf()),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert_eq!(
+        common::count(&setup.env, "SELECT count(*) FROM calendar_overrides").await,
+        1
+    );
+    assert!(
+        common::audit_actions(&setup.env)
+            .await
+            .contains(&"calendar.override".to_owned())
+    );
+    let shown = setup.browser.get("/lich-nghi?nam=2027").await;
+    assert!(
+        shown.body.contains("Nghỉ Tết theo thông báo của Chính phủ"),
+        "{}",
+        shown.body
+    );
+    let removed = setup
+        .browser
+        .post("/lich-nghi/2027-02-12/xoa", &[("csrf", &shown.csrf())])
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        common::count(&setup.env, "SELECT count(*) FROM calendar_overrides").await,
+        0
+    );
+    setup.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_regions_operator_gets_only_its_communes_reports_and_cannot_change_the_calendar() {
+    let (setup, email, password) = setup(Some("haiphong")).await;
+    common::create_tenant(
+        &setup.env,
+        "quoctuan",
+        "Xã Quốc Tuấn",
+        &["--region", "haiphong"],
+    )
+    .await
+    .assert_ok();
+    common::create_tenant(
+        &setup.env,
+        "phucxa",
+        "Phường Phúc Xá",
+        &["--region", "hanoi"],
+    )
+    .await
+    .assert_ok();
+    setup.browser.sign_in(&email, &password).await;
+    let year = congxa_locale::time::now().year();
+    assert_eq!(
+        console_file(&setup, &format!("/bao-cao/{year}/quoctuan.docx"))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        console_file(&setup, &format!("/bao-cao/{year}/phucxa.docx"))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        setup.browser.get("/tuan-thu/phucxa").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let table = setup.browser.get("/tuan-thu").await;
+    assert!(table.body.contains("Xã Quốc Tuấn") && !table.body.contains("Phường Phúc Xá"));
+    let calendar = setup.browser.get("/lich-nghi").await;
+    assert!(
+        calendar
+            .body
+            .contains("Chỉ cán bộ vận hành của toàn nền tảng được sửa lịch này.")
+    );
+    let refused = setup
+        .browser
+        .post(
+            "/lich-nghi",
+            &[
+                ("day", "2027-02-12"),
+                ("kind", "day_off"),
+                ("label", "Nghỉ"),
+                ("csrf", &calendar.csrf()),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        common::count(&setup.env, "SELECT count(*) FROM calendar_overrides").await,
+        0
+    );
+    setup.stop().await;
+}

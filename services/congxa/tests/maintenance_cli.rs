@@ -136,9 +136,11 @@ async fn a_notice_two_days_ahead_is_refused_unless_marked_an_emergency() {
     let env = TestEnv::new().await;
     create_quoctuan(&env, None).await;
 
-    let earliest_before = time_and_date(earliest_start(OffsetDateTime::now_utc()));
+    // The test database has no announced days: the Labour Code's holidays.
+    let calendar = congxa_calendar::Calendar::default();
+    let earliest_before = time_and_date(earliest_start(OffsetDateTime::now_utc(), &calendar));
     let late = announce(&env, QUOCTUAN, 2, &["--json"]).await;
-    let earliest_after = time_and_date(earliest_start(OffsetDateTime::now_utc()));
+    let earliest_after = time_and_date(earliest_start(OffsetDateTime::now_utc(), &calendar));
     let notices_after_refusal = notices(&env).await;
     let audit_after_refusal = audit_entries(&env).await;
     let emergency = announce(&env, QUOCTUAN, 2, &["--emergency"]).await;

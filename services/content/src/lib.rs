@@ -7,6 +7,7 @@ mod private_page;
 pub mod publishing;
 mod site;
 pub mod themes;
+mod yearly_report;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -15,6 +15,7 @@ pub mod second_factor;
 pub mod settings;
 pub mod support;
 pub mod workflow;
+pub mod yearly_report;
 
 pub use error::BoardError;
 pub use roles::{Permission, Role};

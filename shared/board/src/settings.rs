@@ -24,6 +24,11 @@ pub struct Profile {
     pub responsible_title: String,
     pub licence: String,
     pub office_hours: String,
+    /// The decision that set up the editorial board, as the yearly report
+    /// cites it ("Quyết định số 15/QĐ-UBND ngày 10/01/2025 ...").
+    pub board_decision: String,
+    /// The decision that approved the board's rules.
+    pub rules_decision: String,
 }
 
 pub(crate) fn invalid(message: impl Into<String>) -> BoardError {
@@ -91,7 +96,8 @@ fn phone(value: &str, label: &str) -> Result<String, BoardError> {
 pub async fn profile(conn: &mut PgConnection) -> Result<Profile, BoardError> {
     Ok(sqlx::query_as!(
         Profile,
-        "SELECT agency, address, phone, email, responsible_person, responsible_title, licence, office_hours
+        "SELECT agency, address, phone, email, responsible_person, responsible_title, licence, office_hours,
+                board_decision, rules_decision
          FROM site_profiles"
     )
     .fetch_optional(conn)
@@ -126,16 +132,30 @@ pub async fn save_profile(
         )?,
         licence: text(&given.licence, "giấy phép, quyết định", 500, false)?,
         office_hours: text(&given.office_hours, "giờ làm việc", 500, false)?,
+        board_decision: text(
+            &given.board_decision,
+            "quyết định thành lập Ban biên tập",
+            500,
+            false,
+        )?,
+        rules_decision: text(
+            &given.rules_decision,
+            "quyết định ban hành quy chế",
+            500,
+            false,
+        )?,
     };
     sqlx::query!(
         "INSERT INTO site_profiles (tenant_id, agency, address, phone, email, responsible_person,
-                                    responsible_title, licence, office_hours, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now())
+                                    responsible_title, licence, office_hours, board_decision,
+                                    rules_decision, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now())
          ON CONFLICT (tenant_id) DO UPDATE SET
              agency = EXCLUDED.agency, address = EXCLUDED.address, phone = EXCLUDED.phone,
              email = EXCLUDED.email, responsible_person = EXCLUDED.responsible_person,
              responsible_title = EXCLUDED.responsible_title, licence = EXCLUDED.licence,
-             office_hours = EXCLUDED.office_hours, updated_at = now()",
+             office_hours = EXCLUDED.office_hours, board_decision = EXCLUDED.board_decision,
+             rules_decision = EXCLUDED.rules_decision, updated_at = now()",
         tenant,
         profile.agency,
         profile.address,
@@ -144,7 +164,9 @@ pub async fn save_profile(
         profile.responsible_person,
         profile.responsible_title,
         profile.licence,
-        profile.office_hours
+        profile.office_hours,
+        profile.board_decision,
+        profile.rules_decision
     )
     .execute(conn)
     .await?;

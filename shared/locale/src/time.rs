@@ -71,25 +71,10 @@ pub fn parse_local(raw: &str) -> Option<OffsetDateTime> {
         .map(|at| at.assume_offset(VIETNAM))
 }
 
-/// Whether a day is a working day: Monday to Friday. Public holidays (Tết and
-/// the others, several on the lunar calendar) are not known here, so a
-/// deadline counted with this is never later than the rules allow, only
-/// sometimes earlier.
-pub fn is_working_day(day: Date) -> bool {
-    !matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday)
-}
-
-/// The day `n` working days after `day` (the start day itself not counted).
-pub fn add_working_days(day: Date, n: u32) -> Date {
-    let mut current = day;
-    let mut left = n;
-    while left > 0 {
-        current += Duration::days(1);
-        if is_working_day(current) {
-            left -= 1;
-        }
-    }
-    current
+/// Saturday or Sunday. Working days, with the public holidays, are
+/// congxa-calendar's.
+pub fn is_weekend(day: Date) -> bool {
+    matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday)
 }
 
 /// "26/11/2026": a calendar day (an issue date, a deadline).
@@ -148,17 +133,11 @@ mod tests {
     }
 
     #[test]
-    fn seven_working_days_skip_the_weekends() {
+    fn saturdays_and_sundays_are_the_weekend() {
         use time::macros::date;
-        // Thursday 26/11/2026 + 7 working days = Monday 07/12/2026.
-        assert_eq!(
-            add_working_days(date!(2026 - 11 - 26), 7),
-            date!(2026 - 12 - 07)
-        );
-        assert_eq!(
-            add_working_days(date!(2026 - 11 - 28), 1),
-            date!(2026 - 11 - 30)
-        );
+        assert!(is_weekend(date!(2026 - 11 - 28)));
+        assert!(is_weekend(date!(2026 - 11 - 29)));
+        assert!(!is_weekend(date!(2026 - 11 - 30)));
     }
 
     #[test]

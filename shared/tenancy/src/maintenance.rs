@@ -2,6 +2,7 @@
 //! whole platform at least 7 working days ahead (Decree 224/2026 Art. 13),
 //! and the affected sites show it until it is over.
 
+use congxa_calendar::Calendar;
 use congxa_locale::time::{self as vn, VIETNAM};
 use serde::Serialize;
 use sqlx::PgConnection;
@@ -69,9 +70,10 @@ impl Notice {
 
 /// The earliest start a notice given at `now` may announce without being
 /// an emergency: the beginning of the day 7 working days later.
-pub fn earliest_start(now: OffsetDateTime) -> OffsetDateTime {
+pub fn earliest_start(now: OffsetDateTime, calendar: &Calendar) -> OffsetDateTime {
     let today = now.to_offset(VIETNAM).date();
-    vn::add_working_days(today, NOTICE_WORKING_DAYS)
+    calendar
+        .add_working_days(today, NOTICE_WORKING_DAYS)
         .midnight()
         .assume_offset(VIETNAM)
 }
@@ -90,7 +92,8 @@ pub async fn announce(
     if announcement.ends_at <= now {
         return Err(TenancyError::MaintenanceInPast);
     }
-    let earliest = earliest_start(now);
+    let calendar = congxa_calendar::stored::load(&mut *conn).await?;
+    let earliest = earliest_start(now, &calendar);
     if !announcement.emergency && announcement.starts_at < earliest {
         return Err(TenancyError::MaintenanceTooLate(vn::time_and_date(
             earliest,
@@ -268,6 +271,9 @@ mod tests {
     fn notice_must_come_seven_working_days_ahead() {
         // Thursday afternoon → Monday 7 December, 00:00 in Vietnam.
         let now = datetime!(2026-11-26 08:00 UTC);
-        assert_eq!(earliest_start(now), datetime!(2026-12-07 00:00 +7));
+        assert_eq!(
+            earliest_start(now, &Calendar::default()),
+            datetime!(2026-12-07 00:00 +7)
+        );
     }
 }

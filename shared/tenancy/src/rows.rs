@@ -41,6 +41,7 @@ pub const TABLES: &[&str] = &[
     "item_revisions",
     "item_transitions",
     "board_notifications",
+    "yearly_reports",
 ];
 
 /// Rows per INSERT, so that one statement's parameter stays reasonable.

@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod office;
+
 use std::sync::Once;
 
 use congxa_config::Config;

@@ -41,6 +41,9 @@ struct Dashboard {
     /// Median hours from submission to publication over the last 90 days.
     median_hours: Option<String>,
     notifications: Vec<Notification>,
+    /// The site against the rules, for everyone but contributors.
+    checklist: Option<congxa_compliance::Checklist>,
+    can_report: bool,
 }
 
 impl Row {
@@ -125,7 +128,18 @@ pub async fn page(State(state): State<AppState>, member: Member) -> Response {
         )
         .fetch_all(&mut *tx)
         .await?;
+        let checklist = if member.account.role == Role::Contributor {
+            None
+        } else {
+            let calendar = congxa_calendar::stored::load(&mut tx).await?;
+            Some(
+                congxa_compliance::check(&mut tx, &calendar, congxa_locale::time::now().date())
+                    .await?,
+            )
+        };
         Ok::<_, BoardError>(Dashboard {
+            checklist,
+            can_report: member.account.role != Role::Contributor,
             waiting,
             late,
             published_this_week,

@@ -28,6 +28,7 @@ mod security;
 mod session;
 mod settings;
 mod statistics;
+mod yearly_report;
 
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -40,7 +41,11 @@ use serde::Serialize;
 
 use crate::AppState;
 
-const TEMPLATES: [(&str, &str); 27] = [
+const TEMPLATES: [(&str, &str); 28] = [
+    (
+        "yearly_report.html",
+        include_str!("../../admin/yearly_report.html"),
+    ),
     (
         "statistics.html",
         include_str!("../../admin/statistics.html"),
@@ -151,6 +156,10 @@ pub fn router() -> Router<AppState> {
         .route("/nhat-ky", get(audit::page))
         .route("/thong-ke", get(statistics::page))
         .route("/thong-ke/nam/{year}", get(statistics::yearly))
+        .route("/bao-cao-nam", get(yearly_report::page))
+        .route("/bao-cao-nam/{year}", post(yearly_report::save))
+        .route("/bao-cao-nam/{year}/ban-hanh", post(yearly_report::issue))
+        .route("/bao-cao-nam/{year}/{file}", get(yearly_report::download))
         .route("/tep", get(files::list))
         .route("/tep/{id}", post(files::change))
         .route(

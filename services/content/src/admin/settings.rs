@@ -97,6 +97,8 @@ pub async fn save_profile(State(state): State<AppState>, member: Member, body: B
         responsible_title: form.raw("responsible_title").to_owned(),
         licence: form.raw("licence").to_owned(),
         office_hours: form.raw("office_hours").to_owned(),
+        board_decision: form.raw("board_decision").to_owned(),
+        rules_decision: form.raw("rules_decision").to_owned(),
     };
     let saved = async {
         let mut tx = member.begin(&state).await?;

@@ -110,10 +110,11 @@ async fn show(
 ) -> Response {
     let notices = async {
         let mut conn = state.pool.acquire().await?;
-        visible(&mut conn, signed).await
+        let calendar = congxa_calendar::stored::load(&mut conn).await?;
+        Ok::<_, TenancyError>((visible(&mut conn, signed).await?, calendar))
     };
-    let notices = match notices.await {
-        Ok(notices) => notices,
+    let (notices, calendar) = match notices.await {
+        Ok(found) => found,
         Err(error) => return database_down(error),
     };
     let lines = notices
@@ -145,6 +146,7 @@ async fn show(
                 notices: lines,
                 earliest: vn_time::time_and_date(maintenance::earliest_start(
                     OffsetDateTime::now_utc(),
+                    &calendar,
                 )),
                 form,
             },

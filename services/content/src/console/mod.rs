@@ -10,8 +10,11 @@
 #![allow(clippy::result_large_err)]
 
 mod audit_log;
+mod calendar;
+mod compliance;
 mod maintenance_notices;
 mod merges;
+mod reports;
 mod session;
 mod support;
 mod tenants;
@@ -52,7 +55,17 @@ impl FromRef<ConsoleState> for InternalAuth {
     }
 }
 
-const TEMPLATES: [(&str, &str); 10] = [
+const TEMPLATES: [(&str, &str); 14] = [
+    ("calendar.html", include_str!("../../console/calendar.html")),
+    (
+        "compliance.html",
+        include_str!("../../console/compliance.html"),
+    ),
+    (
+        "compliance_commune.html",
+        include_str!("../../console/compliance_commune.html"),
+    ),
+    ("reports.html", include_str!("../../console/reports.html")),
     ("visits.html", include_str!("../../console/visits.html")),
     ("merge.html", include_str!("../../console/merge.html")),
     (
@@ -104,6 +117,12 @@ pub fn router(state: ConsoleState) -> Router {
         .route("/nhat-ky", get(audit_log::list))
         .route("/thong-ke", get(visits::page))
         .route("/api/giam-sat", get(visits::feed))
+        .route("/tuan-thu", get(compliance::page))
+        .route("/tuan-thu/{slug}", get(compliance::commune))
+        .route("/bao-cao", get(reports::page))
+        .route("/bao-cao/{year}/{file}", get(reports::download))
+        .route("/lich-nghi", get(calendar::page).post(calendar::add))
+        .route("/lich-nghi/{day}/xoa", post(calendar::remove))
         .route("/api/thong-ke/{slug}/{year}", get(visits::yearly))
         .route(
             "/bao-tri",

@@ -228,10 +228,20 @@ struct FeedCommune {
     slug: String,
     name: String,
     active: bool,
+    /// The site against the rules (Decree 224/2026 Art. 12): checks passed,
+    /// checks made, and the codes of those failed.
+    compliance: Option<FeedCompliance>,
     views: Shared,
     visits: Shared,
     bots: Shared,
     total: Shared,
+}
+
+#[derive(Serialize)]
+struct FeedCompliance {
+    passed: usize,
+    total: usize,
+    failed: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -267,10 +277,30 @@ pub async fn feed(
     let (first, last) = params.day_span();
     let loaded = async {
         let mut conn = state.pool.acquire().await?;
-        province::communes(&mut conn, first, last, region).await
+        let communes = province::communes(&mut conn, first, last, region).await?;
+        drop(conn);
+        let checked = super::compliance::communes_of(&state.pool, region).await?;
+        let lists =
+            super::compliance::checklists(&state.pool, &checked, vn_time::now().date()).await?;
+        let compliance: std::collections::HashMap<String, FeedCompliance> = checked
+            .into_iter()
+            .zip(lists)
+            .map(|(c, list)| {
+                let failed = list.failed().map(|f| f.code.clone()).collect();
+                (
+                    c.slug,
+                    FeedCompliance {
+                        passed: list.passed,
+                        total: list.total,
+                        failed,
+                    },
+                )
+            })
+            .collect();
+        Ok::<_, sqlx::Error>((communes, compliance))
     };
-    let communes = match loaded.await {
-        Ok(communes) => communes,
+    let (communes, mut compliance) = match loaded.await {
+        Ok(found) => found,
         Err(error) => {
             return ApiError::unavailable(
                 "database_unavailable",
@@ -295,6 +325,7 @@ pub async fn feed(
         communes: communes
             .into_iter()
             .map(|c| FeedCommune {
+                compliance: compliance.remove(&c.slug),
                 views: c.views.into(),
                 visits: c.visits.into(),
                 bots: c.bots.into(),

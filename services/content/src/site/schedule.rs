@@ -119,7 +119,8 @@ pub async fn page(
     drop(tx);
     // Weekends without entries are left out: few communes work them.
     days.retain(|d| {
-        !d.entries.is_empty() || vn_time::parse_day(&d.iso).is_some_and(vn_time::is_working_day)
+        !d.entries.is_empty()
+            || vn_time::parse_day(&d.iso).is_some_and(|day| !vn_time::is_weekend(day))
     });
     let heading = format!(
         "Tuần {}, từ ngày {} đến ngày {}",
