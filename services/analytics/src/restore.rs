@@ -102,6 +102,23 @@ where
             keys.dirty(),
             format!("{}|{key}", day.tenant_id),
         ));
+        // The counting script sets lifetimes when a commune's day starts; a
+        // day put back here has started, so what its views feed must exist
+        // with a lifetime already (yesterday may be of another month, even
+        // another year, than the ones restored below).
+        let (month, year) = (&key[..7], &key[..4]);
+        for (name, ttl) in [
+            (key.as_str(), DAY_TTL_SECS),
+            (month, MONTH_TTL_SECS),
+            (year, YEAR_TTL_SECS),
+        ] {
+            let visitors = keys.visitors(day.tenant_id, name);
+            commands.push(redis::Cmd::pfadd(&visitors, Vec::<String>::new()));
+            commands.push(redis::Cmd::expire(&visitors, ttl));
+        }
+        let month_key = keys.month(day.tenant_id, month);
+        commands.push(redis::Cmd::incr(&month_key, 0));
+        commands.push(redis::Cmd::expire(&month_key, MONTH_TTL_SECS));
     }
     for (tenant, views) in month_views {
         let key = keys.month(tenant, &today.month);

@@ -401,6 +401,10 @@ async fn post(
     head.post(&path, &pairs).await
 }
 
+fn grouped(n: i64) -> String {
+    congxa_locale::number::grouped(u64::try_from(n).unwrap())
+}
+
 async fn scalar(env: &TestEnv, sql: &str, year: i32) -> i64 {
     sqlx::query_scalar(AssertSqlSafe(sql.to_owned()))
         .bind(year)
@@ -421,7 +425,7 @@ async fn the_yearly_report_states_the_databases_figures_opens_in_libreoffice_and
     sqlx::query(
         "INSERT INTO items (tenant_id, section_id, slug, title, summary, status, published_at)
          SELECT s.tenant_id, s.id, replace(s.path, '/', '-') || '-' || n, 'Tin số ' || n, 'Tóm tắt', 'published',
-                make_timestamptz($1, 1, 2, n, 0, 0, 'Asia/Ho_Chi_Minh')
+                make_timestamptz($1, 1, 5, n, 0, 0, 'Asia/Ho_Chi_Minh')
          FROM sections s, generate_series(1, 3) n WHERE s.path = 'tin-tuc/thong-bao'
          UNION ALL
          SELECT s.tenant_id, s.id, 'ke-hoach-' || n, 'Kế hoạch số ' || n, 'Tóm tắt', 'published',
@@ -436,6 +440,27 @@ async fn the_yearly_report_states_the_databases_figures_opens_in_libreoffice_and
     .execute(&env.admin)
     .await
     .unwrap();
+    // The notices went through the workflow: submitted 10, 20 and 30 hours
+    // before they were out (a median of 20), the first after the day it was
+    // wanted by; one was returned once on the way.
+    sqlx::query(
+        "UPDATE items SET submitted_at = published_at - (split_part(slug, '-', 5)::int * 10 || ' hours')::interval,
+                          target_date = CASE WHEN slug LIKE '%-1' THEN (published_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date - 1 END
+         WHERE slug LIKE 'tin-tuc-thong-bao-_'",
+    )
+    .execute(&env.admin)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO item_transitions (tenant_id, item_id, action, from_status, to_status, at)
+         SELECT tenant_id, id, 'submit', 'draft', 'submitted', submitted_at FROM items WHERE slug LIKE 'tin-tuc-thong-bao-_'
+         UNION ALL
+         SELECT tenant_id, id, 'return', 'awaiting_approval', 'returned', submitted_at + interval '1 hour'
+         FROM items WHERE slug = 'tin-tuc-thong-bao-2'",
+    )
+    .execute(&env.admin)
+    .await
+    .unwrap();
     // What the report must state, read here on its own.
     let published = scalar(
         &env,
@@ -447,6 +472,28 @@ async fn the_yearly_report_states_the_databases_figures_opens_in_libreoffice_and
     let views = scalar(
         &env,
         "SELECT COALESCE(sum(views), 0)::bigint FROM visit_days WHERE extract(year FROM day)::int = $1",
+        year,
+    )
+    .await;
+    let visits = scalar(
+        &env,
+        "SELECT COALESCE(sum(visits), 0)::bigint FROM visit_days WHERE extract(year FROM day)::int = $1",
+        year,
+    )
+    .await;
+    // The year's visitors as the analytics flush keeps them (the year's
+    // visitor log, whose count is what the report states).
+    sqlx::query(
+        "INSERT INTO visit_periods (tenant_id, period, starts, visitors)
+         SELECT id, 'year', make_date($1, 1, 1), 880 FROM tenants WHERE slug = 'quoctuan'",
+    )
+    .bind(year)
+    .execute(&env.admin)
+    .await
+    .unwrap();
+    let visitors = scalar(
+        &env,
+        "SELECT visitors FROM visit_periods WHERE period = 'year' AND extract(year FROM starts)::int = $1",
         year,
     )
     .await;
@@ -599,10 +646,12 @@ async fn the_yearly_report_states_the_databases_figures_opens_in_libreoffice_and
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM".to_owned(),
         "Độc lập - Tự do - Hạnh phúc".to_owned(),
         "Số: 142/BC-UBND".to_owned(),
+        "BÁO CÁO".to_owned(),
         congxa_docx::place_and_date("Quốc Tuấn", today()),
     ] {
         assert!(text.contains(&piece), "«{piece}» not in {text}");
     }
+    assert_eq!(text.matches("Số:").count(), 1, "{text}");
     assert_in_order(
         &text,
         &[
@@ -613,6 +662,10 @@ async fn the_yearly_report_states_the_databases_figures_opens_in_libreoffice_and
             "Quyết định số 88/QĐ-UBND ngày 15/8/2025".to_owned(),
             "Ban biên tập gồm 1 thành viên:".to_owned(),
             "- Lê Thị Thu Hà, trưởng ban.".to_owned(),
+            format!(
+                "Trong năm {year}, Ban biên tập tiếp nhận 3 lượt tin, bài gửi duyệt, trả lại 1 lượt để chỉnh sửa; \
+                 thời gian từ khi gửi đến khi đăng (trung vị) là 20,0 giờ; 1 tin, bài đăng sau ngày dự kiến."
+            ),
             "2. Kết quả hoạt động".to_owned(),
             "Tin tức - Sự kiện".to_owned(),
             news_in_year.to_string(),
@@ -622,9 +675,11 @@ async fn the_yearly_report_states_the_databases_figures_opens_in_libreoffice_and
             published.to_string(),
             format!("Trong năm {year}, trang đã đăng {published} tin, bài, văn bản."),
             format!(
-                "đến hết năm {year}: {} lượt xem trang. Riêng năm {year}: {} lượt xem trang",
-                congxa_locale::number::grouped(u64::try_from(to_date).unwrap()),
-                congxa_locale::number::grouped(u64::try_from(views).unwrap())
+                "đến hết năm {year}: {} lượt xem trang. Riêng năm {year}: {} lượt xem trang, {} lượt truy cập, {} lượt người truy cập",
+                grouped(to_date),
+                grouped(views),
+                grouped(visits),
+                grouped(visitors)
             ),
             "II. ĐÁNH GIÁ".to_owned(),
             "Trang cập nhật đều đặn.".to_owned(),

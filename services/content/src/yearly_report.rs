@@ -38,7 +38,9 @@ pub struct Facts {
     /// Each section's items published in the year and in all.
     pub sections: Vec<SectionFacts>,
     pub yearly: Yearly,
-    pub checklist: Checklist,
+    /// The site against the rules today; only for the running year's
+    /// report (a past year's cannot be judged by today's site).
+    pub checklist: Option<Checklist>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -121,7 +123,11 @@ pub async fn facts(
             }
         })
         .collect();
-    let checklist = congxa_compliance::check(conn, calendar, today).await?;
+    let checklist = if year == today.year() {
+        Some(congxa_compliance::check(conn, calendar, today).await?)
+    } else {
+        None
+    };
     let agency = profile
         .as_ref()
         .map(|p| p.agency.clone())
@@ -153,21 +159,10 @@ pub async fn facts(
 /// The place of the place-and-date line: the commune's own name without
 /// its kind ("Quốc Tuấn").
 pub fn place_of(commune: &str) -> String {
-    let lower = commune.to_lowercase();
-    for kind in ["đặc khu ", "phường ", "xã "] {
-        if lower.starts_with(kind) {
-            return commune[kind.len()..].trim().to_owned();
-        }
-    }
-    commune.trim().to_owned()
-}
-
-/// The commune's name inside a sentence: "xã Quốc Tuấn".
-fn in_sentence(commune: &str) -> String {
-    let mut chars = commune.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
+    let name = commune.trim();
+    match congxa_tenancy::kind::TenantKind::from_name(name) {
+        Some(kind) => name[kind.label().len()..].trim().to_owned(),
+        None => name.to_owned(),
     }
 }
 
@@ -176,7 +171,8 @@ fn in_sentence(commune: &str) -> String {
 pub fn suggested(facts: &Facts, year: i32, today: Date) -> Draft {
     let failed: Vec<&str> = facts
         .checklist
-        .failed()
+        .iter()
+        .flat_map(Checklist::failed)
         .map(|c| c.finding.as_str())
         .collect();
     let mut difficulties = String::from(
@@ -199,10 +195,17 @@ pub fn suggested(facts: &Facts, year: i32, today: Date) -> Draft {
         place: place_of(&facts.commune),
         report_date: Some(today),
         advantages: format!(
-            "Trang thông tin điện tử hoạt động ổn định; trong năm {year} đã đăng {} tin, bài, văn bản; {}/{} tiêu chí về nội dung và thời hạn đăng tải đạt yêu cầu.",
+            "Trang thông tin điện tử hoạt động ổn định; trong năm {year} đã đăng {} tin, bài, văn bản{}.",
             grouped(facts.yearly.published),
-            facts.checklist.passed,
-            facts.checklist.total
+            facts
+                .checklist
+                .as_ref()
+                .map_or_else(String::new, |c| format!(
+                    "; đến ngày {}, {}/{} tiêu chí về nội dung và thời hạn đăng tải đạt yêu cầu",
+                    congxa_locale::time::day_date(today),
+                    c.passed,
+                    c.total
+                ))
         ),
         difficulties,
         direction,
@@ -268,7 +271,7 @@ fn paragraphs(text: &str) -> impl Iterator<Item = Block> + '_ {
 
 /// The report as a document.
 pub fn compose(facts: &Facts, draft: &Draft, year: i32, today: Date) -> Document {
-    let commune = in_sentence(&facts.commune);
+    let commune = congxa_site::sections::in_sentence(&facts.commune);
     let y = &facts.yearly;
     let mut blocks = vec![Block::Heading1("I. TÌNH HÌNH HOẠT ĐỘNG".to_owned())];
     blocks.push(Block::Heading2(
@@ -312,7 +315,7 @@ pub fn compose(facts: &Facts, draft: &Draft, year: i32, today: Date) -> Document
     ));
     let median = y
         .median_hours_to_publish
-        .map(|h| format!("{:.1}", h).replace('.', ","));
+        .map(congxa_locale::number::decimal);
     blocks.push(Block::Paragraph(format!(
         "Trong năm {year}, Ban biên tập tiếp nhận {} lượt tin, bài gửi duyệt, trả lại {} lượt để chỉnh sửa{}; {} tin, bài đăng sau ngày dự kiến.",
         grouped(u64::try_from(facts.submitted).unwrap_or(0)),
@@ -393,10 +396,11 @@ pub fn compose(facts: &Facts, draft: &Draft, year: i32, today: Date) -> Document
         header: Header {
             superior: None,
             body,
+            // The number itself is given when the report is registered.
             number: if draft.number_symbol.is_empty() {
-                "Số:      /BC-UBND".to_owned()
+                "/BC-UBND".to_owned()
             } else {
-                format!("Số: {}", draft.number_symbol)
+                draft.number_symbol.clone()
             },
             place: or_blank(&draft.place),
             date: draft.report_date.unwrap_or(today),
@@ -423,6 +427,15 @@ pub fn compose(facts: &Facts, draft: &Draft, year: i32, today: Date) -> Document
     }
 }
 
+/// The report as issued, when it was: kept whole, never made again from
+/// the data. A kept report that no longer reads is an error, not a reason
+/// to show today's figures under an issued number.
+pub fn issued(stored: Option<&Stored>) -> Option<Result<Document, serde_json::Error>> {
+    stored
+        .and_then(|s| s.issued.clone())
+        .map(serde_json::from_value)
+}
+
 /// The report to show: as issued when it was, else as it reads now.
 pub fn document_of(
     stored: Option<&Stored>,
@@ -430,11 +443,8 @@ pub fn document_of(
     draft: &Draft,
     year: i32,
     today: Date,
-) -> Document {
-    stored
-        .and_then(|s| s.issued.clone())
-        .and_then(|kept| serde_json::from_value(kept).ok())
-        .unwrap_or_else(|| compose(facts, draft, year, today))
+) -> Result<Document, serde_json::Error> {
+    issued(stored).unwrap_or_else(|| Ok(compose(facts, draft, year, today)))
 }
 
 /// One block of the document as the printable page's template reads it.
@@ -451,12 +461,12 @@ struct PrintView<'a> {
     standalone: bool,
     superior: Option<&'a str>,
     body: Vec<&'a str>,
-    number: &'a str,
+    number: String,
     place_and_date: String,
     kind: &'a str,
     summary: &'a str,
     blocks: Vec<ViewBlock<'a>>,
-    recipients: &'a [String],
+    recipients: Vec<String>,
     authority: &'a [String],
     title: &'a str,
     name: &'a str,
@@ -506,46 +516,50 @@ fn print_view(document: &Document, standalone: bool) -> PrintView<'_> {
         standalone,
         superior: header.superior.as_deref(),
         body: header.body.lines().collect(),
-        number: &header.number,
+        number: congxa_docx::number_line(&header.number),
         place_and_date: congxa_docx::place_and_date(&header.place, header.date),
         kind: &document.kind,
         summary: &document.summary,
         blocks,
-        recipients: &document.recipients,
+        recipients: congxa_docx::recipient_lines(&document.recipients),
         authority: &document.signature.authority,
         title: &document.signature.title,
         name: &document.signature.name,
     }
 }
 
-fn templates() -> &'static minijinja::Environment<'static> {
-    static TEMPLATES: std::sync::OnceLock<minijinja::Environment<'static>> =
-        std::sync::OnceLock::new();
-    TEMPLATES.get_or_init(|| {
+/// The report's template, parsed once.
+static TEMPLATES: std::sync::LazyLock<Result<minijinja::Environment<'static>, minijinja::Error>> =
+    std::sync::LazyLock::new(|| {
         let mut env = minijinja::Environment::new();
-        // A template of ours, checked by the tests: it cannot fail to parse
-        // in a release that passed them.
-        let _ = env.add_template("print.html", include_str!("../reports/print.html"));
-        env
-    })
+        env.add_template("print.html", include_str!("../reports/print.html"))?;
+        Ok(env)
+    });
+
+fn templates() -> anyhow::Result<&'static minijinja::Environment<'static>> {
+    TEMPLATES
+        .as_ref()
+        .map_err(|error| anyhow::anyhow!("the report's template does not parse: {error}"))
 }
 
 /// The report's markup alone, for a preview inside a page.
-pub fn printable_body(document: &Document) -> String {
-    templates()
-        .get_template("print.html")
-        .and_then(|t| t.render(minijinja::value::Serde(print_view(document, false))))
-        .unwrap_or_default()
+pub fn printable_body(document: &Document) -> anyhow::Result<String> {
+    Ok(templates()?
+        .get_template("print.html")?
+        .render(minijinja::value::Serde(print_view(document, false)))?)
 }
 
 /// The report as a page of its own, laid out for A4 paper.
 pub fn printable_page(document: &Document) -> Response {
-    crate::private_page::render(
-        templates(),
-        StatusCode::OK,
-        "print.html",
-        print_view(document, true),
-    )
+    match templates() {
+        Ok(env) => crate::private_page::render(
+            env,
+            StatusCode::OK,
+            "print.html",
+            print_view(document, true),
+        ),
+        Err(error) => congxa_web::ApiError::internal(error).into_page(),
+    }
 }
 
 /// The report as a Word document to download.
@@ -570,5 +584,58 @@ pub fn docx_download(document: &Document, slug: &str, year: i32) -> Response {
             response
         }
         Err(error) => congxa_web::ApiError::internal(error).into_page(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use time::macros::date;
+
+    fn document() -> Document {
+        Document {
+            header: Header {
+                superior: None,
+                body: "ỦY BAN NHÂN DÂN\nXÃ QUỐC TUẤN".into(),
+                number: "142/BC-UBND".into(),
+                place: "Quốc Tuấn".into(),
+                date: date!(2026 - 12 - 15),
+            },
+            kind: "BÁO CÁO".into(),
+            summary: "Tình hình hoạt động".into(),
+            blocks: vec![
+                Block::Bullet("Một".into()),
+                Block::Bullet("Hai".into()),
+                Block::Paragraph("Đoạn văn".into()),
+            ],
+            signature: Signature {
+                authority: vec!["TM. ỦY BAN NHÂN DÂN".into()],
+                title: "CHỦ TỊCH".into(),
+                name: "Phạm Văn Thành".into(),
+            },
+            recipients: vec!["Văn phòng UBND tỉnh".into(), "Lưu: VT".into()],
+        }
+    }
+
+    #[test]
+    fn the_printable_report_says_its_number_once_and_lists_as_lists() {
+        let html = printable_body(&document()).unwrap();
+        assert_eq!(html.matches("Số:").count(), 1, "{html}");
+        assert!(html.contains("Số: 142&#x2f;BC-UBND"), "{html}");
+        // The members in one list, the recipients in another.
+        assert_eq!(html.matches("<ul>").count(), 2, "{html}");
+        assert!(html.contains("- Văn phòng UBND tỉnh;") && html.contains("- Lưu: VT."));
+        assert!(
+            html.contains("<h3 class=\"ten-loai\">BÁO CÁO</h3>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn the_place_is_the_communes_name_without_its_kind() {
+        assert_eq!(place_of("Xã Quốc Tuấn"), "Quốc Tuấn");
+        assert_eq!(place_of("Đặc khu Bạch Long Vĩ"), "Bạch Long Vĩ");
+        assert_eq!(place_of("Quốc Tuấn"), "Quốc Tuấn");
     }
 }

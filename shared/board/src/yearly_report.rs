@@ -46,7 +46,7 @@ pub fn valid_year(year: i32, today: Date) -> bool {
     (2000..=today.year()).contains(&year)
 }
 
-pub async fn load(conn: &mut PgConnection, year: i32) -> Result<Option<Stored>, BoardError> {
+pub async fn load(conn: &mut PgConnection, year: i32) -> Result<Option<Stored>, sqlx::Error> {
     let row = sqlx::query!(
         "SELECT number_symbol, place, report_date, advantages, difficulties, direction, recipients,
                 signer_authority, signer_title, signer_name, issued, issued_at, version

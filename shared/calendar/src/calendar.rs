@@ -48,6 +48,34 @@ pub enum Override {
 }
 
 impl Override {
+    /// An override as stored: its kind's code (the serde tag), date and
+    /// label; `None` for a kind this version does not know.
+    pub fn from_stored(code: &str, date: Date, label: String) -> Option<Self> {
+        match code {
+            "day_off" => Some(Override::DayOff { date, label }),
+            "working_day" => Some(Override::WorkingDay { date, label }),
+            "remove_day_off" => Some(Override::RemoveDayOff { date }),
+            _ => None,
+        }
+    }
+
+    /// The kind's code, as stored and as JSON writes it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Override::DayOff { .. } => "day_off",
+            Override::WorkingDay { .. } => "working_day",
+            Override::RemoveDayOff { .. } => "remove_day_off",
+        }
+    }
+
+    /// What the day is called; empty for a day off taken away.
+    pub fn label(&self) -> &str {
+        match self {
+            Override::DayOff { label, .. } | Override::WorkingDay { label, .. } => label,
+            Override::RemoveDayOff { .. } => "",
+        }
+    }
+
     /// The date the override is about.
     pub fn date(&self) -> Date {
         match self {

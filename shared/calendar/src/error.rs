@@ -26,14 +26,8 @@ pub enum Error {
     Internal,
 }
 
-/// "27/01/2025", as Vietnamese write a date.
-pub(crate) fn short(date: &Date) -> String {
-    format!(
-        "{:02}/{:02}/{}",
-        date.day(),
-        u8::from(date.month()),
-        date.year()
-    )
+fn short(date: &Date) -> String {
+    congxa_locale::time::day_date(*date)
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The public holidays of the Labour Code 2019 (Art. 112) as the default
 //! rules place them in a year, before the government's yearly decisions.
 
-use time::{Date, Duration, Month, Weekday};
+use time::{Date, Duration, Month};
 
 use crate::lunar::LunarDate;
 
@@ -68,9 +68,7 @@ fn national_neighbour(national: Date) -> Date {
     }
 }
 
-pub(crate) fn is_weekend(date: Date) -> bool {
-    matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday)
-}
+pub(crate) use congxa_locale::time::is_weekend;
 
 #[cfg(test)]
 mod tests {
@@ -119,7 +117,7 @@ mod tests {
             [date!(2023 - 09 - 01), date!(2023 - 09 - 02)]
         );
         // Sunday: Monday 3/9.
-        assert_eq!(date!(2029 - 09 - 02).weekday(), Weekday::Sunday);
+        assert_eq!(date!(2029 - 09 - 02).weekday(), time::Weekday::Sunday);
         assert_eq!(
             national_days(2029),
             [date!(2029 - 09 - 02), date!(2029 - 09 - 03)]

@@ -12,17 +12,8 @@ pub async fn overrides(conn: &mut PgConnection) -> Result<Vec<Override>, sqlx::E
             .fetch_all(&mut *conn)
             .await?
             .into_iter()
-            .map(|row| match row.kind.as_str() {
-                "working_day" => Override::WorkingDay {
-                    date: row.day,
-                    label: row.label,
-                },
-                "remove_day_off" => Override::RemoveDayOff { date: row.day },
-                _ => Override::DayOff {
-                    date: row.day,
-                    label: row.label,
-                },
-            })
+            // The table's check allows only the kinds this version knows.
+            .filter_map(|row| Override::from_stored(&row.kind, row.day, row.label))
             .collect(),
     )
 }

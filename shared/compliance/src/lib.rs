@@ -61,7 +61,7 @@ impl Checklist {
 }
 
 /// How many offending items a check names.
-const EXAMPLES: usize = 5;
+pub(crate) const EXAMPLES: usize = 5;
 
 /// Runs every check for the commune the transaction acts for, as of
 /// `today` (Vietnam's date).

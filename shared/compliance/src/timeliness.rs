@@ -241,7 +241,7 @@ mod tests {
             one_stop_month_due(&calendar, date!(2026 - 11 - 16)),
             date!(2026 - 10 - 01)
         );
-        // January's grace runs into a new year.
+        // December's grace runs into a new year.
         assert_eq!(
             one_stop_month_due(&calendar, date!(2027 - 01 - 05)),
             date!(2026 - 11 - 01)

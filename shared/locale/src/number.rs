@@ -13,9 +13,20 @@ pub fn grouped(value: u64) -> String {
     out
 }
 
+/// 20.0 → "20,0": one decimal, with the comma Vietnamese write.
+pub fn decimal(value: f64) -> String {
+    format!("{value:.1}").replace('.', ",")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals_take_a_comma() {
+        assert_eq!(decimal(20.0), "20,0");
+        assert_eq!(decimal(4.54), "4,5");
+    }
 
     #[test]
     fn thousands_are_grouped_with_dots() {

@@ -304,12 +304,17 @@ pub async fn seed_required(
 /// The agency behind a commune's site: "Ủy ban nhân dân xã Quốc Tuấn" for
 /// "Xã Quốc Tuấn" (the kind word is lowercase inside a name).
 pub fn agency_of(tenant_name: &str) -> String {
+    format!("Ủy ban nhân dân {}", in_sentence(tenant_name))
+}
+
+/// A commune's name inside a sentence: "xã Quốc Tuấn" (the kind word is
+/// lowercase there).
+pub fn in_sentence(tenant_name: &str) -> String {
     let mut chars = tenant_name.chars();
-    let lowered: String = match chars.next() {
+    match chars.next() {
         Some(first) => first.to_lowercase().chain(chars).collect(),
         None => String::new(),
-    };
-    format!("Ủy ban nhân dân {lowered}")
+    }
 }
 
 #[cfg(test)]

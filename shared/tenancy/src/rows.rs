@@ -111,9 +111,12 @@ pub async fn load(
     if rows.is_empty() {
         return Ok(());
     }
+    // Columns an older archive does not carry take their defaults; rows of
+    // one table all carry the same columns.
     let columns = writable_columns(conn, table)
         .await?
         .iter()
+        .filter(|c| rows[0].contains_key(c.as_str()))
         .map(|c| format!("\"{c}\""))
         .collect::<Vec<_>>()
         .join(", ");

@@ -22,7 +22,8 @@ use uuid::Uuid;
 /// What the first entry says the archive is.
 pub const FORMAT: &str = "congxa-export";
 /// Raised whenever a change to the layout would mislead an older reader.
-pub const VERSION: u32 = 1;
+/// 2: the yearly reports (`yearly_reports`).
+pub const VERSION: u32 = 2;
 pub const MANIFEST: &str = "congxa-export.json";
 
 #[derive(Debug, Serialize, Deserialize)]

@@ -43,7 +43,6 @@ struct Dashboard {
     notifications: Vec<Notification>,
     /// The site against the rules, for everyone but contributors.
     checklist: Option<congxa_compliance::Checklist>,
-    can_report: bool,
 }
 
 impl Row {
@@ -139,11 +138,10 @@ pub async fn page(State(state): State<AppState>, member: Member) -> Response {
         };
         Ok::<_, BoardError>(Dashboard {
             checklist,
-            can_report: member.account.role != Role::Contributor,
             waiting,
             late,
             published_this_week,
-            median_hours: median.map(|h| format!("{:.1}", h).replace('.', ",")),
+            median_hours: median.map(congxa_locale::number::decimal),
             notifications,
         })
     };

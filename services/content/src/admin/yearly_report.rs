@@ -31,7 +31,8 @@ struct ReportPage {
     missing: Vec<&'static str>,
     /// The report as it reads now, in the printable page's markup.
     preview: String,
-    checklist: congxa_compliance::Checklist,
+    /// The site against the rules today, for the running year.
+    checklist: Option<congxa_compliance::Checklist>,
 }
 
 fn today() -> time::Date {
@@ -80,7 +81,13 @@ async fn report_page(
         Err(error) => return board_error(error),
     };
     let draft = typed.unwrap_or_else(|| report::current(stored.as_ref(), &facts, year, today()));
-    let document = report::document_of(stored.as_ref(), &facts, &draft, year, today());
+    let preview = report::document_of(stored.as_ref(), &facts, &draft, year, today())
+        .map_err(anyhow::Error::from)
+        .and_then(|document| report::printable_body(&document));
+    let preview = match preview {
+        Ok(preview) => preview,
+        Err(error) => return congxa_web::ApiError::internal(error).into_page(),
+    };
     let this_year = today().year();
     let page = ReportPage {
         year,
@@ -94,7 +101,7 @@ async fn report_page(
             .and_then(|s| s.issued_at)
             .map(vn_time::date_and_time),
         missing: report::missing_for_issue(&facts, &draft),
-        preview: report::printable_body(&document),
+        preview,
         checklist: facts.checklist.clone(),
         draft,
     };
@@ -131,16 +138,24 @@ pub async fn page(
     report_page(&state, &member, year, StatusCode::OK, None, (message, None)).await
 }
 
-fn draft_from(form: &Params) -> Result<Draft, String> {
+/// The draft a form sends, and what is wrong with its date if anything:
+/// the typed text is kept either way.
+fn draft_from(form: &Params) -> (Draft, Option<String>) {
     let raw_date = form.raw("report_date").trim();
-    let report_date = if raw_date.is_empty() {
-        None
+    let (report_date, wrong_date) = if raw_date.is_empty() {
+        (None, None)
     } else {
-        Some(vn_time::parse_day(raw_date).ok_or_else(|| {
-            format!("Ngày báo cáo “{raw_date}” không hợp lệ; ghi theo dạng ngày/tháng/năm.")
-        })?)
+        match vn_time::parse_day(raw_date) {
+            Some(day) => (Some(day), None),
+            None => (
+                None,
+                Some(format!(
+                    "Ngày báo cáo “{raw_date}” không hợp lệ; ghi theo dạng ngày/tháng/năm."
+                )),
+            ),
+        }
     };
-    Ok(Draft {
+    let draft = Draft {
         number_symbol: form.raw("number_symbol").to_owned(),
         place: form.raw("place").to_owned(),
         report_date,
@@ -151,7 +166,8 @@ fn draft_from(form: &Params) -> Result<Draft, String> {
         signer_authority: form.raw("signer_authority").to_owned(),
         signer_title: form.raw("signer_title").to_owned(),
         signer_name: form.raw("signer_name").to_owned(),
-    })
+    };
+    (draft, wrong_date)
 }
 
 pub async fn save(
@@ -168,20 +184,18 @@ pub async fn save(
     if let Err(refused) = member.check(&form) {
         return refused;
     }
-    let draft = match draft_from(&form) {
-        Ok(draft) => draft,
-        Err(reason) => {
-            return report_page(
-                &state,
-                &member,
-                year,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                (None, Some(&reason)),
-            )
-            .await;
-        }
-    };
+    let (draft, wrong_date) = draft_from(&form);
+    if let Some(reason) = wrong_date {
+        return report_page(
+            &state,
+            &member,
+            year,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(draft),
+            (None, Some(&reason)),
+        )
+        .await;
+    }
     let version = form.raw("version").parse::<i32>().unwrap_or(0);
     let saved = async {
         let mut tx = member.begin(&state).await?;
@@ -300,12 +314,26 @@ pub async fn download(
         Ok(year) => year,
         Err(refused) => return refused,
     };
-    let (facts, stored) = match load(&state, &member, year).await {
-        Ok(loaded) => loaded,
+    if !matches!(file.as_str(), "ban-in" | "bao-cao.docx") {
+        return board_error(BoardError::RecordNotFound);
+    }
+    let made = async {
+        let mut tx = member.begin(&state).await?;
+        let stored = reports::load(&mut tx, year).await?;
+        // An issued report is read as kept: no figures to gather.
+        if let Some(kept) = report::issued(stored.as_ref()) {
+            return Ok(kept.map_err(anyhow::Error::from));
+        }
+        let calendar = congxa_calendar::stored::load(&mut tx).await?;
+        let facts = report::facts(&mut tx, member.tenant.id, year, &calendar, today()).await?;
+        let draft = report::current(stored.as_ref(), &facts, year, today());
+        Ok::<_, BoardError>(Ok(report::compose(&facts, &draft, year, today())))
+    };
+    let document = match made.await {
+        Ok(Ok(document)) => document,
+        Ok(Err(error)) => return congxa_web::ApiError::internal(error).into_page(),
         Err(error) => return board_error(error),
     };
-    let draft = report::current(stored.as_ref(), &facts, year, today());
-    let document = report::document_of(stored.as_ref(), &facts, &draft, year, today());
     match file.as_str() {
         "ban-in" => report::printable_page(&document),
         "bao-cao.docx" => report::docx_download(&document, &member.tenant.slug, year),

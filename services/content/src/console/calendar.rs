@@ -4,7 +4,7 @@
 //! platform's operators enter here. Every deadline of the compliance checks
 //! and of planned downtime counts working days on this calendar.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use congxa_calendar::{Calendar, Override};
@@ -17,6 +17,7 @@ use time::Date;
 use super::session::{Checked, CsrfField, Signed, SignedForm, database_down};
 use super::tenants::actor;
 use super::{ConsoleState, Frame, page_not_found, render, see_other};
+use crate::site::params::Params;
 
 #[derive(Debug, Default, Deserialize, Serialize)]
 pub struct OverrideForm {
@@ -31,12 +32,6 @@ impl CsrfField for OverrideForm {
     fn csrf(&self) -> &str {
         &self.csrf
     }
-}
-
-#[derive(Deserialize)]
-pub struct YearQuery {
-    nam: Option<i32>,
-    xong: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -65,6 +60,7 @@ struct CalendarPage<'a> {
 }
 
 fn kind_name(o: &Override) -> &'static str {
+    // The console's words for congxa-calendar's kinds.
     match o {
         Override::DayOff { .. } => "Ngày nghỉ thêm",
         Override::WorkingDay { .. } => "Ngày làm việc (làm bù)",
@@ -94,13 +90,17 @@ fn valid_year(year: i32) -> bool {
 pub async fn page(
     signed: Signed,
     State(state): State<ConsoleState>,
-    Query(query): Query<YearQuery>,
+    RawQuery(query): RawQuery,
 ) -> Response {
-    let year = query.nam.unwrap_or_else(|| vn_time::now().year());
-    if !valid_year(year) {
-        return page_not_found();
-    }
-    let message = query.xong.as_deref().map(|code| match code {
+    let params = Params::parse(query.as_deref());
+    let year = match params.get("nam") {
+        None => vn_time::now().year(),
+        Some(raw) => match raw.parse::<i32>() {
+            Ok(year) if valid_year(year) => year,
+            _ => return page_not_found(),
+        },
+    };
+    let message = params.get("xong").map(|code| match code {
         "xoa" => "Đã bỏ ngày đã nhập.",
         _ => "Đã lưu; các hạn tính theo ngày làm việc dùng lịch mới ngay.",
     });
@@ -141,12 +141,7 @@ async fn show(
             iso: o.date().to_string(),
             day: vn_time::weekday_date(o.date()),
             kind: kind_name(o),
-            label: match o {
-                Override::DayOff { label, .. } | Override::WorkingDay { label, .. } => {
-                    label.clone()
-                }
-                Override::RemoveDayOff { .. } => String::new(),
-            },
+            label: o.label().to_owned(),
         })
         .collect();
     let title = format!("Lịch nghỉ lễ, ngày làm việc năm {year}");
@@ -181,20 +176,8 @@ fn read(form: &OverrideForm) -> Result<Override, String> {
     if label.chars().count() > 200 {
         return Err("Ghi chú dài quá 200 ký tự.".to_owned());
     }
-    match form.kind.as_deref() {
-        Some("day_off") => Ok(Override::DayOff { date, label }),
-        Some("working_day") => Ok(Override::WorkingDay { date, label }),
-        Some("remove_day_off") => Ok(Override::RemoveDayOff { date }),
-        _ => Err("Chọn loại ngày: nghỉ thêm, làm bù, hoặc bỏ ngày nghỉ mặc định.".to_owned()),
-    }
-}
-
-fn kind_code(o: &Override) -> &'static str {
-    match o {
-        Override::DayOff { .. } => "day_off",
-        Override::WorkingDay { .. } => "working_day",
-        Override::RemoveDayOff { .. } => "remove_day_off",
-    }
+    Override::from_stored(form.kind.as_deref().unwrap_or(""), date, label)
+        .ok_or_else(|| "Chọn loại ngày: nghỉ thêm, làm bù, hoặc bỏ ngày nghỉ mặc định.".to_owned())
 }
 
 pub async fn add(
@@ -208,27 +191,13 @@ pub async fn add(
             "Chỉ cán bộ vận hành của toàn nền tảng được sửa lịch nghỉ.",
         );
     }
-    let this_year = vn_time::now().year();
-    let refuse = |reason: String, year: i32| {
-        let state = state.clone();
-        let signed = &signed;
-        let form = &form;
-        async move {
-            show(
-                &state,
-                signed,
-                year,
-                form,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                Some(&reason),
-            )
-            .await
-        }
-    };
+    let refused = StatusCode::UNPROCESSABLE_ENTITY;
     let wanted = match read(&form) {
         Ok(wanted) => wanted,
-        Err(reason) => return refuse(reason, this_year).await,
+        Err(reason) => {
+            let year = vn_time::now().year();
+            return show(&state, &signed, year, &form, refused, None, Some(&reason)).await;
+        }
     };
     let year = wanted.date().year();
     let saved = async {
@@ -244,16 +213,12 @@ pub async fn add(
         if let Err(refused) = Calendar::new(&all) {
             return Ok(Err(refused.to_string()));
         }
-        let label = match &wanted {
-            Override::DayOff { label, .. } | Override::WorkingDay { label, .. } => label.clone(),
-            Override::RemoveDayOff { .. } => String::new(),
-        };
         sqlx::query!(
             "INSERT INTO calendar_overrides (day, kind, label) VALUES ($1, $2, $3)
              ON CONFLICT (day) DO UPDATE SET kind = EXCLUDED.kind, label = EXCLUDED.label",
             wanted.date(),
-            kind_code(&wanted),
-            label
+            wanted.code(),
+            wanted.label()
         )
         .execute(&mut *tx)
         .await?;
@@ -262,7 +227,7 @@ pub async fn add(
             &actor(&signed),
             "calendar.override",
             None,
-            json!({ "day": wanted.date().to_string(), "kind": kind_code(&wanted), "label": label }),
+            json!({ "day": wanted.date().to_string(), "kind": wanted.code(), "label": wanted.label() }),
         )
         .await?;
         tx.commit().await?;
@@ -270,7 +235,7 @@ pub async fn add(
     };
     match saved.await {
         Ok(Ok(())) => see_other(&format!("/lich-nghi?nam={year}&xong=luu")),
-        Ok(Err(reason)) => refuse(reason, year).await,
+        Ok(Err(reason)) => show(&state, &signed, year, &form, refused, None, Some(&reason)).await,
         Err(error) => database_down(error),
     }
 }

@@ -29,8 +29,9 @@ pub struct CommuneRef {
     pub name: String,
 }
 
-/// The live communes of a region (all of them for the platform's
-/// operators), by name.
+/// The live communes of a region and of the former districts under it (all
+/// of them for the platform's operators), by name: the communes
+/// `Operator::may_manage` lets the operator act on.
 pub async fn communes_of(
     pool: &PgPool,
     region: Option<Uuid>,
@@ -38,7 +39,9 @@ pub async fn communes_of(
     sqlx::query_as!(
         CommuneRef,
         "SELECT id, slug, name FROM tenants
-         WHERE status <> 'merged' AND ($1::uuid IS NULL OR region_id = $1)
+         WHERE status <> 'merged'
+           AND ($1::uuid IS NULL OR region_id = $1
+                OR region_id IN (SELECT id FROM regions WHERE parent_id = $1))
          ORDER BY name, slug",
         region
     )
@@ -159,12 +162,12 @@ pub async fn commune(
         let Some(commune) = communes.into_iter().find(|c| c.slug == slug) else {
             return Ok(None);
         };
-        let list = checklists(&state.pool, std::slice::from_ref(&commune), today).await?;
-        Ok::<_, sqlx::Error>(
-            list.into_iter()
-                .next()
-                .map(|checklist| (commune, checklist)),
-        )
+        let calendar = {
+            let mut conn = state.pool.acquire().await?;
+            congxa_calendar::stored::load(&mut conn).await?
+        };
+        let checklist = checklist_of(&state.pool, &calendar, commune.id, today).await?;
+        Ok::<_, sqlx::Error>(Some((commune, checklist)))
     };
     let (commune, checklist) = match loaded.await {
         Ok(Some(found)) => found,

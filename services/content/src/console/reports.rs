@@ -6,28 +6,24 @@
 
 use std::io::Write;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use congxa_board::yearly_report;
 use congxa_locale::number::grouped;
 use congxa_locale::time as vn_time;
 use congxa_web::chart::{self, Bar, Chart};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use time::Date;
 
 use super::compliance::{CommuneRef, communes_of};
 use super::session::{Signed, database_down};
 use super::{ConsoleState, Frame, page_not_found, render};
+use crate::site::params::Params;
 use crate::yearly_report::{self as report, Facts};
 
 /// Communes the chart shows (the table shows all).
 const CHART_COMMUNES: usize = 20;
-
-#[derive(Deserialize)]
-pub struct YearQuery {
-    nam: Option<i32>,
-}
 
 /// One commune's report: its facts and the document.
 struct Made {
@@ -44,17 +40,12 @@ async fn make(
     commune: CommuneRef,
     year: i32,
     today: Date,
-) -> Result<Made, sqlx::Error> {
+) -> anyhow::Result<Made> {
     let mut tx = congxa_db::begin_for_tenant(&state.pool, commune.id).await?;
     let facts = report::facts(&mut tx, commune.id, year, calendar, today).await?;
-    let stored = yearly_report::load(&mut tx, year)
-        .await
-        .map_err(|e| match e {
-            congxa_board::BoardError::Database(e) => e,
-            other => sqlx::Error::Protocol(other.to_string()),
-        })?;
+    let stored = yearly_report::load(&mut tx, year).await?;
     let draft = report::current(stored.as_ref(), &facts, year, today);
-    let document = report::document_of(stored.as_ref(), &facts, &draft, year, today);
+    let document = report::document_of(stored.as_ref(), &facts, &draft, year, today)?;
     Ok(Made {
         issued_at: stored
             .as_ref()
@@ -67,18 +58,20 @@ async fn make(
     })
 }
 
+async fn calendar(state: &ConsoleState) -> Result<congxa_calendar::Calendar, sqlx::Error> {
+    let mut conn = state.pool.acquire().await?;
+    congxa_calendar::stored::load(&mut conn).await
+}
+
 /// The reports of the given communes, one after another: each is a
 /// handful of queries, and operators ask for them rarely.
 async fn make_all(
     state: &ConsoleState,
     communes: Vec<CommuneRef>,
     year: i32,
-) -> Result<Vec<Made>, sqlx::Error> {
+) -> anyhow::Result<Vec<Made>> {
     let today = vn_time::now().date();
-    let calendar = {
-        let mut conn = state.pool.acquire().await?;
-        congxa_calendar::stored::load(&mut conn).await?
-    };
+    let calendar = calendar(state).await?;
     let mut made = Vec::with_capacity(communes.len());
     for commune in communes {
         made.push(make(state, &calendar, commune, year, today).await?);
@@ -86,9 +79,22 @@ async fn make_all(
     Ok(made)
 }
 
-fn year_of(asked: Option<i32>) -> Option<i32> {
+/// A fault while making reports: the database's, or ours.
+fn failed(error: anyhow::Error) -> Response {
+    if error.downcast_ref::<sqlx::Error>().is_some() {
+        database_down(error)
+    } else {
+        congxa_web::ApiError::internal(error).into_page()
+    }
+}
+
+/// The year asked for (this year when none), when it can have a report.
+fn year_of(asked: Option<&str>) -> Option<i32> {
     let today = vn_time::now().date();
-    let year = asked.unwrap_or(today.year());
+    let year = match asked {
+        None => today.year(),
+        Some(raw) => raw.parse().ok()?,
+    };
     yearly_report::valid_year(year, today).then_some(year)
 }
 
@@ -116,18 +122,19 @@ struct ReportsPage {
 pub async fn page(
     signed: Signed,
     State(state): State<ConsoleState>,
-    Query(query): Query<YearQuery>,
+    RawQuery(query): RawQuery,
 ) -> Response {
-    let Some(year) = year_of(query.nam) else {
+    let Some(year) = year_of(Params::parse(query.as_deref()).get("nam")) else {
         return page_not_found();
     };
     let loaded = async {
         let communes = communes_of(&state.pool, signed.operator.region_id).await?;
         make_all(&state, communes, year).await
     };
+    let judged = |m: &Made| m.facts.checklist.as_ref().map(|c| (c.passed, c.total));
     let made = match loaded.await {
         Ok(made) => made,
-        Err(error) => return database_down(error),
+        Err(error) => return failed(error),
     };
     let mut bars: Vec<Bar> = made
         .iter()
@@ -148,18 +155,22 @@ pub async fn page(
     });
     let totals = Line {
         slug: String::new(),
-        name: "Toàn tỉnh".to_owned(),
+        name: "Cộng".to_owned(),
         status: String::new(),
         published: grouped(made.iter().map(|m| m.facts.yearly.published).sum()),
         views: grouped(made.iter().map(|m| m.facts.yearly.visits.views).sum()),
         visitors: grouped(made.iter().map(|m| m.facts.yearly.visits.visitors).sum()),
-        compliance: format!(
-            "{}/{} xã đạt mọi tiêu chí",
-            made.iter()
-                .filter(|m| m.facts.checklist.passed == m.facts.checklist.total)
-                .count(),
-            made.len()
-        ),
+        compliance: if made.iter().any(|m| judged(m).is_some()) {
+            format!(
+                "{}/{} xã đạt mọi tiêu chí",
+                made.iter()
+                    .filter(|m| judged(m).is_some_and(|(p, t)| p == t))
+                    .count(),
+                made.len()
+            )
+        } else {
+            "—".to_owned()
+        },
     };
     let this_year = vn_time::now().year();
     let page = ReportsPage {
@@ -177,7 +188,7 @@ pub async fn page(
                 published: grouped(m.facts.yearly.published),
                 views: grouped(m.facts.yearly.visits.views),
                 visitors: grouped(m.facts.yearly.visits.visitors),
-                compliance: format!("{}/{}", m.facts.checklist.passed, m.facts.checklist.total),
+                compliance: judged(&m).map_or_else(|| "—".to_owned(), |(p, t)| format!("{p}/{t}")),
                 slug: m.commune.slug,
                 name: m.commune.name,
             })
@@ -206,9 +217,9 @@ pub async fn page(
 pub async fn download(
     signed: Signed,
     State(state): State<ConsoleState>,
-    Path((year, file)): Path<(i32, String)>,
+    Path((year, file)): Path<(String, String)>,
 ) -> Response {
-    let Some(year) = year_of(Some(year)) else {
+    let Some(year) = year_of(Some(&year)) else {
         return page_not_found();
     };
     let communes = match communes_of(&state.pool, signed.operator.region_id).await {
@@ -218,7 +229,7 @@ pub async fn download(
     if file == "tat-ca.zip" {
         return match make_all(&state, communes, year).await {
             Ok(made) => zip_download(&made, year),
-            Err(error) => database_down(error),
+            Err(error) => failed(error),
         };
     }
     let (slug, html) = match (file.strip_suffix(".docx"), file.strip_suffix(".html")) {
@@ -231,13 +242,14 @@ pub async fn download(
         return page_not_found();
     };
     let slug = commune.slug.clone();
-    match make_all(&state, vec![commune], year).await {
-        Ok(made) => match made.first() {
-            Some(m) if html => report::printable_page(&m.document),
-            Some(m) => report::docx_download(&m.document, &slug, year),
-            None => page_not_found(),
-        },
-        Err(error) => database_down(error),
+    let made = async {
+        let calendar = calendar(&state).await?;
+        make(&state, &calendar, commune, year, vn_time::now().date()).await
+    };
+    match made.await {
+        Ok(m) if html => report::printable_page(&m.document),
+        Ok(m) => report::docx_download(&m.document, &slug, year),
+        Err(error) => failed(error),
     }
 }
 

@@ -283,6 +283,6 @@ pub async fn rating(conn: &mut PgConnection, item: Uuid) -> sqlx::Result<Rating>
     .await?;
     Ok(Rating {
         count: row.count,
-        average: format!("{:.1}", row.average).replace('.', ","),
+        average: congxa_locale::number::decimal(row.average),
     })
 }
