@@ -38,11 +38,26 @@ const SITE_TIMEOUT: Duration = Duration::from_secs(300);
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_page_type_is_accessible_fits_a_phone_and_reads_without_javascript() {
+    every_page_type_in("default").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_page_type_of_the_sen_theme_is_accessible_fits_a_phone_and_reads_without_javascript()
+{
+    every_page_type_in("sen").await;
+}
+
+async fn every_page_type_in(theme: &str) {
     let scripts = Scripts::installed();
 
-    // Arrange: the demo commune, every section filled.
+    // Arrange: the demo commune, every section filled, in the theme.
     let env = congxa_testing::TestEnv::new().await;
     common::demo_commune(&env, "quoctuan", "Xã Quốc Tuấn").await;
+    sqlx::query("UPDATE site_profiles SET theme = $1")
+        .bind(theme)
+        .execute(&env.admin)
+        .await
+        .unwrap();
     let items: Vec<String> = sqlx::query_scalar(
         "SELECT DISTINCT ON (s.kind) '/' || s.path || '/' || i.slug
          FROM items i JOIN sections s ON s.id = i.section_id

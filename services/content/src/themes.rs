@@ -24,35 +24,68 @@ const DEFAULT_THEME: [(&str, &str); 22] = theme!("default":
 );
 const DEFAULT_THEME_MORE: [(&str, &str); 1] = theme!("default": "sitemap.html");
 
-/// The parsed templates, shared by every request.
+/// The "sen" theme: its own layout and home page; every other page type is
+/// the default theme's, inside sen's layout.
+const SEN_THEME: [(&str, &str); 2] = theme!("sen": "base.html", "home.html");
+
+/// The parsed templates of every built-in theme, shared by every request.
 pub struct Themes {
-    env: Environment<'static>,
+    /// By theme code (congxa_site::look::THEMES); the first is the default.
+    envs: Vec<(&'static str, Environment<'static>)>,
+}
+
+/// One theme's templates: the default theme's, then the theme's own, which
+/// replace those of the same name.
+fn environment<'a>(
+    own: impl IntoIterator<Item = (&'static str, &'static str)>,
+) -> anyhow::Result<Environment<'a>> {
+    let mut env = Environment::new();
+    env.add_filter("vi_number", congxa_locale::number::grouped);
+    // A public figure: "< 10" from 1 to 9 (README, "Visits").
+    env.add_filter("so_cong_khai", congxa_stats::shown);
+    env.add_filter("ngay", day);
+    env.add_filter("ngay_gio", day_and_time);
+    env.add_filter("thu_ngay", weekday_and_day);
+    for (name, source) in DEFAULT_THEME
+        .into_iter()
+        .chain(DEFAULT_THEME_MORE)
+        .chain(own)
+    {
+        env.add_template(name, source)?;
+    }
+    Ok(env)
 }
 
 impl Themes {
-    /// Parses every template; a broken built-in template stops start-up.
+    /// Parses every template of every theme; a broken built-in template
+    /// stops start-up.
     pub fn load() -> anyhow::Result<Self> {
-        let mut env = Environment::new();
-        env.add_filter("vi_number", congxa_locale::number::grouped);
-        // A public figure: "< 10" from 1 to 9 (README, "Visits").
-        env.add_filter("so_cong_khai", congxa_stats::shown);
-        env.add_filter("ngay", day);
-        env.add_filter("ngay_gio", day_and_time);
-        env.add_filter("thu_ngay", weekday_and_day);
-        for (name, source) in DEFAULT_THEME.into_iter().chain(DEFAULT_THEME_MORE) {
-            env.add_template(name, source)?;
-        }
-        Ok(Self { env })
+        Ok(Self {
+            envs: vec![
+                ("default", environment([])?),
+                ("sen", environment(SEN_THEME)?),
+            ],
+        })
     }
 
-    /// Renders a page template with its context.
+    /// Renders a page template of a theme with its context; an unknown
+    /// theme is the default one.
     pub fn render(
         &self,
+        theme: &str,
         template: &str,
         context: impl Serialize,
     ) -> Result<String, minijinja::Error> {
-        self.env
-            .get_template(template)?
+        let env = self
+            .envs
+            .iter()
+            .find(|(code, _)| *code == theme)
+            .or(self.envs.first())
+            .map(|(_, env)| env)
+            .ok_or_else(|| {
+                minijinja::Error::new(minijinja::ErrorKind::TemplateNotFound, "no theme")
+            })?;
+        env.get_template(template)?
             .render(minijinja::value::Serde(context))
     }
 }
@@ -102,6 +135,14 @@ fn weekday_and_day(value: &str) -> Result<String, minijinja::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_built_in_theme_is_loaded_and_known_to_the_workspace() {
+        let themes = Themes::load().unwrap();
+        let codes: Vec<&str> = themes.envs.iter().map(|(code, _)| *code).collect();
+        let offered: Vec<&str> = congxa_site::look::THEMES.iter().map(|t| t.code).collect();
+        assert_eq!(codes, offered);
+    }
 
     #[test]
     fn dates_are_written_in_vietnam_whatever_their_offset() {

@@ -9,6 +9,8 @@ use sqlx::PgConnection;
 use time::Date;
 use uuid::Uuid;
 
+use congxa_site::look::Look;
+
 use crate::accounts::Account;
 use crate::error::BoardError;
 use crate::roles::Permission;
@@ -171,6 +173,51 @@ pub async fn save_profile(
     .execute(conn)
     .await?;
     Ok(profile)
+}
+
+/// The site's look (congxa_site::look), the theme's own when never set.
+pub async fn look(conn: &mut PgConnection) -> Result<Look, BoardError> {
+    Ok(sqlx::query!(
+        "SELECT theme, primary_color, primary_dark_color, font, header_text, footer_text FROM site_profiles"
+    )
+    .fetch_optional(conn)
+    .await?
+    .map(|r| Look {
+        theme: r.theme,
+        primary: r.primary_color,
+        primary_dark: r.primary_dark_color,
+        font: r.font,
+        header_text: r.header_text,
+        footer_text: r.footer_text,
+    })
+    .unwrap_or_default())
+}
+
+/// Saves the look, checked (contrast, the theme and font lists). The row's
+/// update purges the commune's cached pages on every gateway.
+pub async fn save_look(
+    conn: &mut PgConnection,
+    actor: &Account,
+    given: &Look,
+) -> Result<Look, BoardError> {
+    allowed(actor, Permission::ChangeSettings)?;
+    let look = congxa_site::look::checked(given).map_err(invalid)?;
+    let updated = sqlx::query!(
+        "UPDATE site_profiles SET theme = $1, primary_color = $2, primary_dark_color = $3, font = $4,
+                header_text = $5, footer_text = $6, updated_at = now()",
+        look.theme,
+        look.primary,
+        look.primary_dark,
+        look.font,
+        look.header_text,
+        look.footer_text
+    )
+    .execute(conn)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(invalid("Hãy lưu thông tin chung của trang trước."));
+    }
+    Ok(look)
 }
 
 /// A leader or official, as the introduction and contact pages list them.

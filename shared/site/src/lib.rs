@@ -2,6 +2,7 @@
 //! the commands that provision and seed it.
 
 pub mod links;
+pub mod look;
 pub mod sections;
 pub mod slug;
 pub mod write;

@@ -19,6 +19,7 @@ mod files;
 mod item_forms;
 mod items;
 mod links;
+mod look;
 mod members;
 mod procedures;
 mod projects;
@@ -41,7 +42,8 @@ use serde::Serialize;
 
 use crate::AppState;
 
-const TEMPLATES: [(&str, &str); 28] = [
+const TEMPLATES: [(&str, &str); 29] = [
+    ("look.html", include_str!("../../admin/look.html")),
     (
         "yearly_report.html",
         include_str!("../../admin/yearly_report.html"),
@@ -151,6 +153,8 @@ pub fn router() -> Router<AppState> {
             get(access_info::new_form).post(access_info::create),
         )
         .route("/lien-ket", get(links::page).post(links::add))
+        .route("/giao-dien", get(look::page).post(look::save))
+        .route("/giao-dien/xem-truoc", post(look::preview))
         .route("/lien-ket/{id}", post(links::change))
         .route("/tin-bai/{id}/phien-ban/{revision}", post(items::restore))
         .route("/nhat-ky", get(audit::page))

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use congxa_locale::time as vn_time;
+use congxa_site::look::Look;
 use congxa_tenancy::maintenance;
 use congxa_web::ApiError;
 use serde::{Deserialize, Serialize};
@@ -25,6 +26,33 @@ pub struct Chrome {
     pub maintenance: Vec<String>,
     /// A board member's preview: where to go back to in the workspace.
     pub preview: Option<String>,
+    pub look: LookView,
+}
+
+/// The commune's look as the templates use it.
+#[derive(Serialize)]
+pub struct LookView {
+    pub theme: String,
+    /// Brand colours, validated hex codes; none for the theme's own.
+    pub primary: Option<String>,
+    pub primary_dark: Option<String>,
+    /// The CSS font-family value.
+    pub font_stack: &'static str,
+    pub header_text: String,
+    pub footer_text: String,
+}
+
+impl From<Look> for LookView {
+    fn from(look: Look) -> Self {
+        Self {
+            font_stack: look.font_stack(),
+            theme: look.theme,
+            primary: look.primary,
+            primary_dark: look.primary_dark,
+            header_text: look.header_text,
+            footer_text: look.footer_text,
+        }
+    }
 }
 
 /// The commune and its site's transaction details (REGULATIONS.md, Content 2).
@@ -66,10 +94,11 @@ impl Chrome {
             visits(state, visit),
             maintenance_banners(state, visit)
         );
-        let (tenant, menu) = site?;
+        let (tenant, menu, look) = site?;
         Ok(Self {
             tenant,
             menu,
+            look: visit.look.clone().unwrap_or(look).into(),
             today: vn_time::long_date(vn_time::now()),
             visits,
             maintenance,
@@ -78,17 +107,23 @@ impl Chrome {
     }
 }
 
-async fn site(state: &AppState, visit: &Visit) -> Result<(Profile, Vec<MenuEntry>), ApiError> {
+async fn site(
+    state: &AppState,
+    visit: &Visit,
+) -> Result<(Profile, Vec<MenuEntry>, Look), ApiError> {
     let mut tx = visit.begin(&state.pool).await?;
-    let profile = sqlx::query_as!(
-        Profile,
+    // The particulars and the look in one query: every page needs both.
+    let row = sqlx::query!(
         r#"SELECT t.name, COALESCE(p.agency, 'Ủy ban nhân dân ' || t.name) AS "agency!",
                   COALESCE(p.address, '') AS "address!", COALESCE(p.phone, '') AS "phone!",
                   COALESCE(p.email, '') AS "email!",
                   COALESCE(p.responsible_person, '') AS "responsible_person!",
                   COALESCE(p.responsible_title, '') AS "responsible_title!",
                   COALESCE(p.licence, '') AS "licence!",
-                  COALESCE(p.office_hours, '') AS "office_hours!"
+                  COALESCE(p.office_hours, '') AS "office_hours!",
+                  COALESCE(p.theme, 'default') AS "theme!", p.primary_color, p.primary_dark_color,
+                  COALESCE(p.font, 'he-thong') AS "font!", COALESCE(p.header_text, '') AS "header_text!",
+                  COALESCE(p.footer_text, '') AS "footer_text!"
            FROM tenants t LEFT JOIN site_profiles p ON p.tenant_id = t.id
            WHERE t.id = $1"#,
         visit.tenant.id
@@ -97,6 +132,25 @@ async fn site(state: &AppState, visit: &Visit) -> Result<(Profile, Vec<MenuEntry
     .await
     .map_err(db_error)?
     .ok_or_else(ApiError::not_found)?;
+    let look = Look {
+        theme: row.theme,
+        primary: row.primary_color,
+        primary_dark: row.primary_dark_color,
+        font: row.font,
+        header_text: row.header_text,
+        footer_text: row.footer_text,
+    };
+    let profile = Profile {
+        name: row.name,
+        agency: row.agency,
+        address: row.address,
+        phone: row.phone,
+        email: row.email,
+        responsible_person: row.responsible_person,
+        responsible_title: row.responsible_title,
+        licence: row.licence,
+        office_hours: row.office_hours,
+    };
     let menu = sqlx::query_as!(
         MenuEntry,
         "SELECT path, name FROM sections WHERE in_menu AND parent_id IS NULL ORDER BY sort_order"
@@ -104,7 +158,7 @@ async fn site(state: &AppState, visit: &Visit) -> Result<(Profile, Vec<MenuEntry
     .fetch_all(&mut *tx)
     .await
     .map_err(db_error)?;
-    Ok((profile, menu))
+    Ok((profile, menu, look))
 }
 
 /// The banners of maintenance announced for this commune, its region or the

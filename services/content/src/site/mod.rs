@@ -10,7 +10,7 @@ mod contacts;
 mod documents;
 mod feeds;
 pub mod forms;
-mod home;
+pub(crate) mod home;
 pub mod http;
 mod images;
 mod items;
@@ -94,6 +94,8 @@ pub struct Visit {
     /// When the board previews an unpublished item: the workspace page to
     /// go back to, shown in a banner above the page.
     pub preview: Option<String>,
+    /// A look the board previews before applying it.
+    pub look: Option<congxa_site::look::Look>,
     /// The `Cache-Control` of this commune's public pages.
     pub cache_control: Arc<str>,
     headers: HeaderMap,
@@ -124,6 +126,7 @@ impl FromRequestParts<AppState> for Visit {
             client_ip,
             user_agent: text(header::USER_AGENT.as_str()),
             preview: None,
+            look: None,
             cache_control: state.page_cache_control.clone(),
             headers: parts.headers.clone(),
         })
@@ -197,7 +200,7 @@ impl<T: Serialize> Page<'_, T> {
         };
         let html = state
             .themes
-            .render(self.template, &frame)
+            .render(&chrome.look.theme, self.template, &frame)
             .map_err(ApiError::internal)?;
         let mut response = http::html(status, html, visit);
         // A public page shown to a visitor is a page view; a preview for

@@ -1,0 +1,188 @@
+//! The site's look in the workspace (/quan-tri/giao-dien): the head picks a
+//! built-in theme, the two brand colours (checked for contrast before they
+//! are kept), a font and the header's and footer's own lines, previews the
+//! home page with them, and applies them; applying purges the commune's
+//! cached pages (the database announces the change to every gateway).
+
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use congxa_board::{BoardError, Permission, settings};
+use congxa_site::look::{FONTS, Look, MIN_CONTRAST, THEMES};
+use serde::Serialize;
+use serde_json::json;
+
+use super::session::Member;
+use super::{board_error, record_change, refusal, render, see_other};
+use crate::AppState;
+use crate::site::params::Params;
+
+#[derive(Serialize)]
+struct Choice {
+    code: &'static str,
+    name: &'static str,
+    description: &'static str,
+}
+
+#[derive(Serialize)]
+struct LookPage {
+    look: Look,
+    themes: Vec<Choice>,
+    fonts: Vec<Choice>,
+    min_contrast: String,
+}
+
+fn may_change(member: &Member) -> Result<(), Response> {
+    if member.account.role.may(Permission::ChangeSettings) {
+        Ok(())
+    } else {
+        Err(board_error(BoardError::Forbidden))
+    }
+}
+
+async fn look_page(
+    state: &AppState,
+    member: &Member,
+    status: StatusCode,
+    typed: Option<Look>,
+    (message, error): (Option<&str>, Option<&str>),
+) -> Response {
+    let look = match typed {
+        Some(look) => look,
+        None => {
+            let loaded = async {
+                let mut tx = member.begin(state).await?;
+                settings::look(&mut tx).await
+            };
+            match loaded.await {
+                Ok(look) => look,
+                Err(error) => return board_error(error),
+            }
+        }
+    };
+    let page = LookPage {
+        look,
+        themes: THEMES
+            .iter()
+            .map(|t| Choice {
+                code: t.code,
+                name: t.name,
+                description: t.description,
+            })
+            .collect(),
+        fonts: FONTS
+            .iter()
+            .map(|f| Choice {
+                code: f.code,
+                name: f.name,
+                description: "",
+            })
+            .collect(),
+        min_contrast: congxa_locale::number::decimal(MIN_CONTRAST),
+    };
+    let mut frame = member.frame("Giao diện của trang", page);
+    frame.message = message;
+    frame.error = error;
+    render(state, status, "look.html", frame)
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    member: Member,
+    RawQuery(query): RawQuery,
+) -> Response {
+    if let Err(refused) = may_change(&member) {
+        return refused;
+    }
+    let message = Params::parse(query.as_deref())
+        .has("da-luu")
+        .then_some("Đã áp dụng giao diện mới; các trang của xã hiện theo giao diện này ngay.");
+    look_page(&state, &member, StatusCode::OK, None, (message, None)).await
+}
+
+/// The look a form asks for, as typed.
+fn typed(form: &Params) -> Look {
+    let colour = |name: &str| Some(form.raw(name).to_owned()).filter(|v| !v.trim().is_empty());
+    // A colour field left as the theme's own sends nothing to keep.
+    let own = form.has("mau-rieng");
+    Look {
+        theme: form.raw("theme").to_owned(),
+        primary: if own { colour("primary") } else { None },
+        primary_dark: if own { colour("primary_dark") } else { None },
+        font: form.raw("font").to_owned(),
+        header_text: form.raw("header_text").to_owned(),
+        footer_text: form.raw("footer_text").to_owned(),
+    }
+}
+
+pub async fn save(State(state): State<AppState>, member: Member, body: Bytes) -> Response {
+    let form = Params::parse_body(&body);
+    if let Err(refused) = member.check(&form) {
+        return refused;
+    }
+    let given = typed(&form);
+    let saved = async {
+        let mut tx = member.begin(&state).await?;
+        let look = settings::save_look(&mut tx, &member.account, &given).await?;
+        record_change(
+            &mut tx,
+            &member,
+            "site.look.save",
+            json!({ "theme": look.theme, "primary": look.primary, "primary_dark": look.primary_dark, "font": look.font }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok::<_, BoardError>(())
+    };
+    match saved.await {
+        Ok(()) => see_other("/quan-tri/giao-dien?da-luu"),
+        Err(error) => match refusal(error) {
+            Ok(reason) => {
+                look_page(
+                    &state,
+                    &member,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Some(given),
+                    (None, Some(&reason)),
+                )
+                .await
+            }
+            Err(response) => response,
+        },
+    }
+}
+
+/// The home page as it would look, nothing saved.
+pub async fn preview(
+    State(state): State<AppState>,
+    member: Member,
+    mut visit: crate::site::Visit,
+    body: Bytes,
+) -> Response {
+    if let Err(refused) = may_change(&member) {
+        return refused;
+    }
+    let form = Params::parse_body(&body);
+    if let Err(refused) = member.check(&form) {
+        return refused;
+    }
+    let given = typed(&form);
+    match congxa_site::look::checked(&given) {
+        Ok(look) => {
+            visit.preview = Some("/quan-tri/giao-dien".to_owned());
+            visit.look = Some(look);
+            crate::site::home::page(State(state), visit).await
+        }
+        Err(reason) => {
+            look_page(
+                &state,
+                &member,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(given),
+                (None, Some(&reason)),
+            )
+            .await
+        }
+    }
+}
