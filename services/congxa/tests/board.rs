@@ -506,6 +506,9 @@ async fn every_workspace_page_is_accessible_fits_a_phone_and_works_without_javas
         format!("{}/xem-truoc", to.split('?').next().unwrap()),
         "/quan-tri/thong-ke".to_owned(),
         "/quan-tri/bao-cao-nam".to_owned(),
+        "/quan-tri/giao-dien".to_owned(),
+        "/quan-tri/giao-dien/mau".to_owned(),
+        "/quan-tri/giao-dien/mau/home.html".to_owned(),
     ];
     let args: Vec<&str> = std::iter::once(base.as_str())
         .chain(paths.iter().map(String::as_str))

@@ -3,6 +3,7 @@
 mod admin;
 pub mod console;
 pub mod mailing;
+mod overrides;
 mod private_page;
 pub mod publishing;
 mod site;
@@ -45,6 +46,8 @@ pub struct AppState {
     /// The `Cache-Control` of public pages (`CONGXA_PAGE_FRESH_SECS`,
     /// `CONGXA_PAGE_STALE_SECS`).
     page_cache_control: Arc<str>,
+    /// Communes' own versions of their theme's templates, built once.
+    overrides: overrides::Cache,
 }
 
 impl FromRef<AppState> for InternalAuth {
@@ -74,6 +77,7 @@ pub async fn serve(
         },
         pool,
         themes: Arc::new(Themes::load()?),
+        overrides: overrides::Cache::default(),
         analytics: InternalClient::new(auth.clone())?,
         analytics_url: Arc::from(config.analytics_url.trim_end_matches('/')),
         public_scheme: Arc::from(config.public_scheme.as_str()),

@@ -20,9 +20,13 @@ pub fn render(
     match rendered {
         Ok(html) => {
             let mut response = (status, Html(html)).into_response();
-            response
-                .headers_mut()
-                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            let headers = response.headers_mut();
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            headers.insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(congxa_web::policy::PRIVATE),
+            );
+            headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
             response
         }
         Err(error) => congxa_web::ApiError::internal(error).into_page(),

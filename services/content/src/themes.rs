@@ -68,25 +68,42 @@ impl Themes {
         })
     }
 
-    /// Renders a page template of a theme with its context; an unknown
-    /// theme is the default one.
+    /// A theme's templates; an unknown theme is the default one (`load`
+    /// always makes it, first).
+    pub fn env(&self, theme: &str) -> &Environment<'static> {
+        let (_, env) = self
+            .envs
+            .iter()
+            .find(|(code, _)| *code == theme)
+            .unwrap_or(&self.envs[0]);
+        env
+    }
+
+    /// Renders a page template of a theme with its context.
     pub fn render(
         &self,
         theme: &str,
         template: &str,
         context: impl Serialize,
     ) -> Result<String, minijinja::Error> {
-        let env = self
-            .envs
-            .iter()
-            .find(|(code, _)| *code == theme)
-            .or(self.envs.first())
-            .map(|(_, env)| env)
-            .ok_or_else(|| {
-                minijinja::Error::new(minijinja::ErrorKind::TemplateNotFound, "no theme")
-            })?;
-        env.get_template(template)?
+        self.env(theme)
+            .get_template(template)?
             .render(minijinja::value::Serde(context))
+    }
+
+    /// A theme's templates with their sources: what a commune may replace
+    /// with a version of its own.
+    pub fn templates(&self, theme: &str) -> Vec<(&'static str, String)> {
+        let env = self.env(theme);
+        DEFAULT_THEME
+            .into_iter()
+            .chain(DEFAULT_THEME_MORE)
+            .filter_map(|(name, _)| {
+                env.get_template(name)
+                    .ok()
+                    .map(|t| (name, t.source().to_owned()))
+            })
+            .collect()
     }
 }
 

@@ -136,10 +136,7 @@ pub fn router(state: AppState, pool: sqlx::PgPool) -> Router {
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(
-                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
-                 object-src 'none'; base-uri 'self'; frame-ancestors 'self'",
-            ),
+            HeaderValue::from_static(congxa_web::policy::PUBLIC),
         ));
     congxa_web::serve::instrument(health.merge(site), "gateway")
 }

@@ -38,7 +38,13 @@ use crate::rows::{self, JsonRow, text_of, uuid_of};
 const QUESTIONS_PATH: &str = "hoi-dap";
 
 /// Tables whose rows stay with the old commune.
-const STAYS: &[&str] = &["site_profiles", "officials", "site_links", "yearly_reports"];
+const STAYS: &[&str] = &[
+    "site_profiles",
+    "officials",
+    "site_links",
+    "yearly_reports",
+    "template_overrides",
+];
 
 /// An old commune to merge, with the visits counted for it so far (in Redis,
 /// which the caller reads: this crate knows only PostgreSQL).

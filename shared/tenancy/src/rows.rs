@@ -42,6 +42,7 @@ pub const TABLES: &[&str] = &[
     "item_transitions",
     "board_notifications",
     "yearly_reports",
+    "template_overrides",
 ];
 
 /// Rows per INSERT, so that one statement's parameter stays reasonable.
@@ -152,7 +153,7 @@ pub async fn delete_all(conn: &mut PgConnection, table: &str) -> Result<u64, sql
 fn has_identity(table: &str) -> bool {
     matches!(
         table,
-        "item_revisions" | "item_transitions" | "board_notifications"
+        "item_revisions" | "item_transitions" | "board_notifications" | "template_overrides"
     )
 }
 

@@ -7,6 +7,7 @@ pub mod error;
 pub mod health;
 pub mod internal;
 pub mod notice;
+pub mod policy;
 pub mod serve;
 pub mod views;
 

@@ -22,8 +22,9 @@ use uuid::Uuid;
 /// What the first entry says the archive is.
 pub const FORMAT: &str = "congxa-export";
 /// Raised whenever a change to the layout would mislead an older reader.
-/// 2: the yearly reports (`yearly_reports`).
-pub const VERSION: u32 = 2;
+/// 2: the yearly reports (`yearly_reports`); 3: the commune's own
+/// templates (`template_overrides`).
+pub const VERSION: u32 = 3;
 pub const MANIFEST: &str = "congxa-export.json";
 
 #[derive(Debug, Serialize, Deserialize)]

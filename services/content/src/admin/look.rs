@@ -8,7 +8,7 @@ use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use congxa_board::{BoardError, Permission, settings};
+use congxa_board::{BoardError, settings};
 use congxa_site::look::{FONTS, Look, MIN_CONTRAST, THEMES};
 use serde::Serialize;
 use serde_json::json;
@@ -31,14 +31,6 @@ struct LookPage {
     themes: Vec<Choice>,
     fonts: Vec<Choice>,
     min_contrast: String,
-}
-
-fn may_change(member: &Member) -> Result<(), Response> {
-    if member.account.role.may(Permission::ChangeSettings) {
-        Ok(())
-    } else {
-        Err(board_error(BoardError::Forbidden))
-    }
 }
 
 async fn look_page(
@@ -92,7 +84,7 @@ pub async fn page(
     member: Member,
     RawQuery(query): RawQuery,
 ) -> Response {
-    if let Err(refused) = may_change(&member) {
+    if let Err(refused) = super::may_change_settings(&member) {
         return refused;
     }
     let message = Params::parse(query.as_deref())
@@ -160,7 +152,7 @@ pub async fn preview(
     mut visit: crate::site::Visit,
     body: Bytes,
 ) -> Response {
-    if let Err(refused) = may_change(&member) {
+    if let Err(refused) = super::may_change_settings(&member) {
         return refused;
     }
     let form = Params::parse_body(&body);

@@ -29,6 +29,7 @@ mod security;
 mod session;
 mod settings;
 mod statistics;
+mod templates;
 mod yearly_report;
 
 use axum::Router;
@@ -42,7 +43,9 @@ use serde::Serialize;
 
 use crate::AppState;
 
-const TEMPLATES: [(&str, &str); 29] = [
+const TEMPLATES: [(&str, &str); 31] = [
+    ("templates.html", include_str!("../../admin/templates.html")),
+    ("template.html", include_str!("../../admin/template.html")),
     ("look.html", include_str!("../../admin/look.html")),
     (
         "yearly_report.html",
@@ -155,6 +158,11 @@ pub fn router() -> Router<AppState> {
         .route("/lien-ket", get(links::page).post(links::add))
         .route("/giao-dien", get(look::page).post(look::save))
         .route("/giao-dien/xem-truoc", post(look::preview))
+        .route("/giao-dien/mau", get(templates::list))
+        .route(
+            "/giao-dien/mau/{name}",
+            get(templates::edit).post(templates::change),
+        )
         .route("/lien-ket/{id}", post(links::change))
         .route("/tin-bai/{id}/phien-ban/{revision}", post(items::restore))
         .route("/nhat-ky", get(audit::page))
@@ -238,6 +246,20 @@ async fn record_change(
     };
     congxa_tenancy::audit::record(conn, &actor, action, Some(member.tenant.id), details).await?;
     Ok(())
+}
+
+/// Refuses a member who may not change the site's settings (its look, its
+/// templates).
+fn may_change_settings(member: &session::Member) -> Result<(), Response> {
+    if member
+        .account
+        .role
+        .may(congxa_board::Permission::ChangeSettings)
+    {
+        Ok(())
+    } else {
+        Err(board_error(BoardError::Forbidden))
+    }
 }
 
 fn see_other(path: &str) -> Response {

@@ -27,6 +27,9 @@ pub struct Chrome {
     /// A board member's preview: where to go back to in the workspace.
     pub preview: Option<String>,
     pub look: LookView,
+    /// The newest version of the commune's own templates, if it has any.
+    #[serde(skip)]
+    pub overrides_rev: Option<String>,
 }
 
 /// The commune's look as the templates use it.
@@ -94,11 +97,12 @@ impl Chrome {
             visits(state, visit),
             maintenance_banners(state, visit)
         );
-        let (tenant, menu, look) = site?;
+        let (tenant, menu, look, overrides_rev) = site?;
         Ok(Self {
             tenant,
             menu,
             look: visit.look.clone().unwrap_or(look).into(),
+            overrides_rev,
             today: vn_time::long_date(vn_time::now()),
             visits,
             maintenance,
@@ -110,7 +114,7 @@ impl Chrome {
 async fn site(
     state: &AppState,
     visit: &Visit,
-) -> Result<(Profile, Vec<MenuEntry>, Look), ApiError> {
+) -> Result<(Profile, Vec<MenuEntry>, Look, Option<String>), ApiError> {
     let mut tx = visit.begin(&state.pool).await?;
     // The particulars and the look in one query: every page needs both.
     let row = sqlx::query!(
@@ -123,7 +127,12 @@ async fn site(
                   COALESCE(p.office_hours, '') AS "office_hours!",
                   COALESCE(p.theme, 'default') AS "theme!", p.primary_color, p.primary_dark_color,
                   COALESCE(p.font, 'he-thong') AS "font!", COALESCE(p.header_text, '') AS "header_text!",
-                  COALESCE(p.footer_text, '') AS "footer_text!"
+                  COALESCE(p.footer_text, '') AS "footer_text!",
+                  -- Which versions of its templates the commune has: the newest id
+                  -- and how many (a version committed after a newer one still
+                  -- changes the count).
+                  (SELECT max(o.id)::text || '-' || count(*) FROM template_overrides o
+                   WHERE o.tenant_id = t.id AND o.theme = COALESCE(p.theme, 'default')) AS overrides_rev
            FROM tenants t LEFT JOIN site_profiles p ON p.tenant_id = t.id
            WHERE t.id = $1"#,
         visit.tenant.id
@@ -158,7 +167,7 @@ async fn site(
     .fetch_all(&mut *tx)
     .await
     .map_err(db_error)?;
-    Ok((profile, menu, look))
+    Ok((profile, menu, look, row.overrides_rev))
 }
 
 /// The banners of maintenance announced for this commune, its region or the

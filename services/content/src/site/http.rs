@@ -23,6 +23,15 @@ pub fn html(status: StatusCode, body: String, visit: &Visit) -> Response {
     cacheable(status, body, html, &visit.cache_control, visit.headers())
 }
 
+/// A page for the board alone (a preview): kept by no cache, indexed by no
+/// search engine.
+pub fn private(response: &mut Response) {
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.remove(header::ETAG);
+    headers.insert("x-robots-tag", HeaderValue::from_static("noindex"));
+}
+
 pub fn xml(body: String, content_type: &'static str, visit: &Visit) -> Response {
     cacheable(
         StatusCode::OK,

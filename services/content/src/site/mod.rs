@@ -39,6 +39,7 @@ use serde::Serialize;
 use sqlx::{PgPool, Postgres, Transaction};
 
 use crate::AppState;
+use crate::overrides::{self, Commune, Fault};
 pub use chrome::Chrome;
 
 /// The site's routes. Fixed paths come first; everything else is a section
@@ -96,6 +97,8 @@ pub struct Visit {
     pub preview: Option<String>,
     /// A look the board previews before applying it.
     pub look: Option<congxa_site::look::Look>,
+    /// A version of one of the commune's templates the board previews.
+    pub candidate: Option<crate::overrides::Live>,
     /// The `Cache-Control` of this commune's public pages.
     pub cache_control: Arc<str>,
     headers: HeaderMap,
@@ -127,6 +130,7 @@ impl FromRequestParts<AppState> for Visit {
             user_agent: text(header::USER_AGENT.as_str()),
             preview: None,
             look: None,
+            candidate: None,
             cache_control: state.page_cache_control.clone(),
             headers: parts.headers.clone(),
         })
@@ -198,11 +202,43 @@ impl<T: Serialize> Page<'_, T> {
             canonical: visit.url(state, self.path),
             data: self.data,
         };
-        let html = state
-            .themes
-            .render(&chrome.look.theme, self.template, &frame)
-            .map_err(ApiError::internal)?;
+        let theme = chrome.look.theme.as_str();
+        let html = if chrome.overrides_rev.is_none() && visit.candidate.is_none() {
+            state
+                .themes
+                .render(theme, self.template, &frame)
+                .map_err(ApiError::internal)?
+        } else {
+            match commune_render(
+                state,
+                visit,
+                theme,
+                chrome.overrides_rev.clone(),
+                self.template,
+                &frame,
+            )
+            .await?
+            {
+                Ok(html) => html,
+                // A preview shows the board what is wrong.
+                Err(fault) if visit.preview.is_some() => {
+                    return Ok(congxa_web::notice_page(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "Mẫu chưa dùng được",
+                        &fault.message,
+                    ));
+                }
+                // Citizens get the theme's own template meanwhile.
+                Err(_) => state
+                    .themes
+                    .render(theme, self.template, &frame)
+                    .map_err(ApiError::internal)?,
+            }
+        };
         let mut response = http::html(status, html, visit);
+        if visit.preview.is_some() {
+            http::private(&mut response);
+        }
         // A public page shown to a visitor is a page view; a preview for
         // the board, a 404 or an error page is not.
         if status == StatusCode::OK && visit.preview.is_none() {
@@ -218,6 +254,76 @@ impl<T: Serialize> Page<'_, T> {
         }
         Ok(response)
     }
+}
+
+/// Renders with the commune's own versions of its templates; the fault
+/// when they fail. A preview (the board trying a look or a version, which
+/// `candidate` carries) builds its own environment, keeps and reports
+/// nothing, and shows its fault; a public page uses the commune's kept
+/// environment and reports a fault once, on the version at fault.
+async fn commune_render(
+    state: &AppState,
+    visit: &Visit,
+    theme: &str,
+    rev: Option<String>,
+    template: &str,
+    frame: &impl Serialize,
+) -> Result<Result<String, Fault>, ApiError> {
+    if visit.preview.is_some() {
+        let mut tx = visit.begin(&state.pool).await?;
+        let mut live = overrides::live(&mut tx, theme).await.map_err(db_error)?;
+        drop(tx);
+        if let Some(candidate) = &visit.candidate {
+            live.retain(|l| l.name != candidate.name);
+            live.push(candidate.clone());
+        }
+        let commune = Commune::build(state.themes.env(theme), live);
+        if let Some((_, message)) = commune.broken.first() {
+            return Ok(Err(Fault {
+                message: message.clone(),
+                template: None,
+            }));
+        }
+        return Ok(commune.render(template, frame));
+    }
+    let key = (visit.tenant.id, theme.to_owned(), rev.unwrap_or_default());
+    let commune = state
+        .overrides
+        .get_or_build(key, async {
+            let mut tx = congxa_db::begin_for_tenant(&state.pool, visit.tenant.id).await?;
+            let live = overrides::live(&mut tx, theme).await?;
+            let commune = Commune::build(state.themes.env(theme), live);
+            for (id, message) in &commune.broken {
+                overrides::report(&mut tx, *id, message).await?;
+            }
+            tx.commit().await?;
+            Ok(commune)
+        })
+        .await
+        .map_err(db_error)?;
+    if commune.has_failed(template) {
+        return Ok(Err(Fault {
+            message: String::new(),
+            template: Some(template.to_owned()),
+        }));
+    }
+    let rendered = commune.render(template, frame);
+    if let Err(fault) = &rendered
+        && let Some(id) = commune.blamed(fault, template)
+        && commune.first_report(id)
+    {
+        tracing::warn!(tenant = %visit.tenant.slug, template, fault = %fault.message,
+            "a commune's own template failed; the theme's serves");
+        let reported = async {
+            let mut tx = congxa_db::begin_for_tenant(&state.pool, visit.tenant.id).await?;
+            overrides::report(&mut tx, id, &fault.message).await?;
+            tx.commit().await
+        };
+        if let Err(error) = reported.await {
+            tracing::warn!(%error, "the template's fault could not be kept for the board");
+        }
+    }
+    Ok(rendered)
 }
 
 /// The themed "not found" page of a commune.

@@ -4,7 +4,6 @@
 //! calls this, for a signed-in member allowed to see the item; the answer is
 //! never cached and never indexed.
 
-use axum::http::{HeaderValue, header};
 use axum::response::Response;
 use uuid::Uuid;
 
@@ -26,9 +25,6 @@ pub async fn page(state: &AppState, mut visit: Visit, id: Uuid, params: &Params)
         browse::show(state, &visit, section, item, params).await
     };
     let mut response = finish(state, &visit, outcome.await).await;
-    let headers = response.headers_mut();
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.remove(header::ETAG);
-    headers.insert("x-robots-tag", HeaderValue::from_static("noindex"));
+    super::http::private(&mut response);
     response
 }

@@ -1,0 +1,337 @@
+//! A commune's own versions of its theme's templates, run in a sandbox:
+//! they see only the page's data (no file system, no network, no other
+//! commune: the environment has no loader and no functions beyond the
+//! theme's filters), a fuel limit bounds their work, and their output is
+//! cut at a size. A version that does not parse, or a render that fails,
+//! runs out of fuel or grows too large, is reported to the board and the
+//! theme's own template serves instead: a broken or hostile override never
+//! takes a page down.
+//!
+//! Each commune's environment (its theme's templates with its versions
+//! over them) is built once per set of versions and kept; a page renders
+//! with no template loading work after the first.
+
+use std::io::Write;
+use std::sync::Arc;
+
+use minijinja::Environment;
+use serde::Serialize;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+/// Work a commune's template may do for one page. The built-in pages use
+/// a few thousand units; a template that needs hundreds of times more is
+/// looping on purpose or by mistake.
+pub const FUEL: u64 = 500_000;
+/// The largest page a commune's templates may write.
+pub const MAX_OUTPUT: usize = 2 * 1024 * 1024;
+/// Communes whose environments are kept at once.
+const KEPT: u64 = 1_000;
+
+/// A live version of one template.
+#[derive(Debug, Clone)]
+pub struct Live {
+    pub id: i64,
+    pub name: String,
+    pub source: String,
+}
+
+/// The live versions of a theme's templates, for the commune the
+/// transaction acts for.
+pub async fn live(conn: &mut PgConnection, theme: &str) -> Result<Vec<Live>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT DISTINCT ON (name) id, name, source FROM template_overrides
+           WHERE theme = $1 ORDER BY name, version DESC"#,
+        theme
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            r.source.map(|source| Live {
+                id: r.id,
+                name: r.name,
+                source,
+            })
+        })
+        .collect())
+}
+
+/// A commune's templates: the theme's with its own over them.
+pub struct Commune {
+    env: Environment<'static>,
+    /// Versions that did not parse: (version id, the parser's message).
+    pub broken: Vec<(i64, String)>,
+    /// Which version each overridden template is.
+    versions: Vec<(String, i64)>,
+    /// Versions whose fault was already reported from this environment.
+    reported: std::sync::Mutex<std::collections::HashSet<i64>>,
+    /// Templates that failed here: the theme's serve them from then on
+    /// without trying again (a new version makes a new environment).
+    faulted: std::sync::Mutex<std::collections::HashSet<String>>,
+}
+
+/// Why a commune's template could not render, and which template failed.
+#[derive(Debug)]
+pub struct Fault {
+    pub message: String,
+    pub template: Option<String>,
+}
+
+impl Commune {
+    /// Builds a commune's environment from its theme's and its versions.
+    pub fn build(theme: &Environment<'static>, live: Vec<Live>) -> Self {
+        let mut env = theme.clone();
+        env.set_fuel(Some(FUEL));
+        let mut broken = Vec::new();
+        let mut versions = Vec::new();
+        for version in live {
+            match env.add_template_owned(version.name.clone(), version.source) {
+                Ok(()) => versions.push((version.name, version.id)),
+                Err(error) => broken.push((version.id, describe(&error))),
+            }
+        }
+        Self {
+            env,
+            broken,
+            versions,
+            reported: std::sync::Mutex::default(),
+            faulted: std::sync::Mutex::default(),
+        }
+    }
+
+    /// The version a fault is blamed on: the failing template's, else the
+    /// page's own, else the newest (a layout or macros all pages use).
+    pub fn blamed(&self, fault: &Fault, page: &str) -> Option<i64> {
+        fault
+            .template
+            .as_deref()
+            .and_then(|name| self.version_of(name))
+            .or_else(|| self.version_of(page))
+            .or_else(|| self.versions.iter().map(|(_, id)| *id).max())
+    }
+
+    /// Whether a page template failed here before.
+    pub fn has_failed(&self, page: &str) -> bool {
+        self.faulted
+            .lock()
+            .map(|faulted| faulted.contains(page))
+            .unwrap_or(false)
+    }
+
+    fn mark_failed(&self, page: &str) {
+        if let Ok(mut faulted) = self.faulted.lock() {
+            faulted.insert(page.to_owned());
+        }
+    }
+
+    /// Whether the version's fault is news: true once per environment.
+    pub fn first_report(&self, id: i64) -> bool {
+        self.reported
+            .lock()
+            .map(|mut reported| reported.insert(id))
+            .unwrap_or(false)
+    }
+
+    /// The version serving a template, if the commune has one.
+    pub fn version_of(&self, template: &str) -> Option<i64> {
+        self.versions
+            .iter()
+            .find(|(name, _)| name == template)
+            .map(|(_, id)| *id)
+    }
+
+    /// Renders within the fuel and the output limit; a page that fails is
+    /// remembered as failed.
+    pub fn render(&self, name: &str, context: impl Serialize) -> Result<String, Fault> {
+        let rendered = self.try_render(name, context);
+        if rendered.is_err() {
+            self.mark_failed(name);
+        }
+        rendered
+    }
+
+    fn try_render(&self, name: &str, context: impl Serialize) -> Result<String, Fault> {
+        let fault = |error: &minijinja::Error| Fault {
+            message: describe(error),
+            template: error.name().map(str::to_owned),
+        };
+        let template = self.env.get_template(name).map_err(|e| fault(&e))?;
+        let mut out = Bounded {
+            bytes: Vec::new(),
+            limit: MAX_OUTPUT,
+            overflowed: false,
+        };
+        let rendered = template
+            .render_captured_to(minijinja::value::Serde(context), &mut out)
+            .map(drop);
+        if let Err(error) = rendered {
+            return Err(if out.overflowed {
+                Fault {
+                    message: format!(
+                        "Trang viết ra quá {} MB nên mẫu bị dừng.",
+                        MAX_OUTPUT / 1024 / 1024
+                    ),
+                    template: Some(name.to_owned()),
+                }
+            } else {
+                fault(&error)
+            });
+        }
+        String::from_utf8(out.bytes).map_err(|e| Fault {
+            message: e.to_string(),
+            template: Some(name.to_owned()),
+        })
+    }
+}
+
+/// A template error as the board reads it: what and where.
+pub fn describe(error: &minijinja::Error) -> String {
+    let what = match error.kind() {
+        minijinja::ErrorKind::OutOfFuel => {
+            "Mẫu làm quá nhiều việc (có thể là vòng lặp quá lớn) nên bị dừng.".to_owned()
+        }
+        minijinja::ErrorKind::SyntaxError => {
+            format!("Lỗi cú pháp: {}", error.detail().unwrap_or_default())
+        }
+        minijinja::ErrorKind::TemplateNotFound => format!(
+            "Không có mẫu này ({}); mẫu chỉ dùng được các mẫu của giao diện.",
+            error.detail().unwrap_or_default()
+        ),
+        _ => error.to_string(),
+    };
+    match (error.name(), error.line()) {
+        (Some(name), Some(line)) => format!("{what} (mẫu {name}, dòng {line})"),
+        _ => what,
+    }
+}
+
+/// A writer that refuses to grow past its limit.
+struct Bounded {
+    bytes: Vec<u8>,
+    limit: usize,
+    overflowed: bool,
+}
+
+impl Write for Bounded {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > self.limit {
+            self.overflowed = true;
+            return Err(std::io::Error::other("output limit"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The communes' environments, by commune, theme and which versions it has
+/// (the newest id and their count): a new version, or another theme, makes
+/// a new one.
+#[derive(Clone)]
+pub struct Cache {
+    kept: moka::future::Cache<(Uuid, String, String), Arc<Commune>>,
+}
+
+impl Default for Cache {
+    fn default() -> Self {
+        Self {
+            kept: moka::future::Cache::new(KEPT),
+        }
+    }
+}
+
+impl Cache {
+    pub async fn get_or_build<F>(
+        &self,
+        key: (Uuid, String, String),
+        build: F,
+    ) -> Result<Arc<Commune>, sqlx::Error>
+    where
+        F: std::future::Future<Output = Result<Commune, sqlx::Error>>,
+    {
+        self.kept
+            .try_get_with(key, async { build.await.map(Arc::new) })
+            .await
+            .map_err(|error| sqlx::Error::Protocol(error.to_string()))
+    }
+}
+
+/// Reports a fault of a version for the board: kept on the version itself.
+pub async fn report(conn: &mut PgConnection, id: i64, message: &str) -> Result<(), sqlx::Error> {
+    let message: String = message.chars().take(2000).collect();
+    sqlx::query!(
+        "UPDATE template_overrides SET last_error = $2, last_error_at = now()
+         WHERE id = $1 AND last_error IS DISTINCT FROM $2",
+        id,
+        message
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn commune(source: &str) -> Commune {
+        let mut theme = Environment::new();
+        theme
+            .add_template("home.html", "Trang chủ {{ name }}")
+            .unwrap();
+        Commune::build(
+            &theme,
+            vec![Live {
+                id: 7,
+                name: "home.html".into(),
+                source: source.into(),
+            }],
+        )
+    }
+
+    #[test]
+    fn a_version_that_does_not_parse_is_set_aside_with_its_line() {
+        let c = commune("{% if %}");
+        assert_eq!(c.broken.len(), 1);
+        assert!(c.broken[0].1.contains("Lỗi cú pháp"), "{}", c.broken[0].1);
+        // The theme's own template serves.
+        assert_eq!(
+            c.render("home.html", serde_json::json!({"name": "A"}))
+                .unwrap(),
+            "Trang chủ A"
+        );
+        assert_eq!(c.version_of("home.html"), None);
+    }
+
+    #[test]
+    fn endless_work_runs_out_of_fuel_and_huge_output_is_cut() {
+        let c = commune(
+            "{% for a in range(100000) %}{% for b in range(100000) %}x{% endfor %}{% endfor %}",
+        );
+        let error = c.render("home.html", ()).unwrap_err().message;
+        assert!(error.contains("quá nhiều việc"), "{error}");
+        let c = commune(&format!(
+            "{{% for a in range(20000) %}}{}{{% endfor %}}",
+            "x".repeat(200)
+        ));
+        let error = c.render("home.html", ()).unwrap_err().message;
+        assert!(error.contains("quá 2 MB"), "{error}");
+    }
+
+    #[test]
+    fn no_file_and_no_template_beyond_the_themes() {
+        for source in [
+            r#"{% include "/etc/passwd" %}"#,
+            r#"{% extends "../../../etc/passwd" %}"#,
+        ] {
+            let error = commune(source).render("home.html", ()).unwrap_err().message;
+            assert!(error.contains("Không có mẫu này"), "{error}");
+        }
+    }
+}
