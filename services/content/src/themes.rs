@@ -15,8 +15,8 @@ macro_rules! theme {
 }
 
 /// The built-in default theme, one template per page type.
-const DEFAULT_THEME: [(&str, &str); 22] = theme!("default":
-    "base.html", "print.html", "macros.html", "home.html", "not_found.html",
+const DEFAULT_THEME: [(&str, &str); 23] = theme!("default":
+    "base.html", "chrome.html", "print.html", "macros.html", "home.html", "not_found.html",
     "section.html", "article.html", "documents.html", "document.html",
     "procedures.html", "procedure.html", "schedule.html", "projects.html", "project.html",
     "consultations.html", "consultation.html", "questions.html", "question.html",
