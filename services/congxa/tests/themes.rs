@@ -105,7 +105,10 @@ async fn the_head_previews_then_applies_a_look_and_bad_or_hostile_choices_change
     assert_eq!(status, StatusCode::OK, "{preview}");
     assert!(preview.contains(r#"data-giao-dien="sen""#), "{preview}");
     assert!(preview.contains("--primary:#0b5d4b"), "{preview}");
-    assert!(preview.contains("Bản xem trước"), "{preview}");
+    assert!(
+        preview.contains("Bản xem trước: giao diện này chưa được lưu"),
+        "{preview}"
+    );
     assert!(!preview.contains("<script>alert('đầu trang')"), "{preview}");
     assert_eq!(theme_of(&env).await, ("default".to_owned(), None));
     let (cache, still) = home(&platform).await;

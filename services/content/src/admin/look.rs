@@ -163,6 +163,7 @@ pub async fn preview(
     match congxa_site::look::checked(&given) {
         Ok(look) => {
             visit.preview = Some("/quan-tri/giao-dien".to_owned());
+            visit.preview_note = Some("giao diện này chưa được lưu, chỉ ban biên tập xem được");
             visit.look = Some(look);
             crate::site::home::page(State(state), visit).await
         }

@@ -345,6 +345,7 @@ pub async fn change(
             }
             let mut visit = visit;
             visit.preview = Some(format!("/quan-tri/giao-dien/mau/{name}"));
+            visit.preview_note = Some("trang chủ dựng bằng mẫu đang sửa, chưa được lưu");
             visit.candidate = Some(Live {
                 id: 0,
                 name: name.clone(),

@@ -26,6 +26,8 @@ pub struct Chrome {
     pub maintenance: Vec<String>,
     /// A board member's preview: where to go back to in the workspace.
     pub preview: Option<String>,
+    /// What the preview shows, when it is not an unpublished item.
+    pub preview_note: Option<&'static str>,
     pub look: LookView,
     /// The newest version of the commune's own templates, if it has any.
     #[serde(skip)]
@@ -107,6 +109,7 @@ impl Chrome {
             visits,
             maintenance,
             preview: visit.preview.clone(),
+            preview_note: visit.preview_note,
         })
     }
 }

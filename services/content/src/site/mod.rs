@@ -99,6 +99,8 @@ pub struct Visit {
     pub look: Option<congxa_site::look::Look>,
     /// A version of one of the commune's templates the board previews.
     pub candidate: Option<crate::overrides::Live>,
+    /// What a preview shows, for its banner, when it is not an item.
+    pub preview_note: Option<&'static str>,
     /// The `Cache-Control` of this commune's public pages.
     pub cache_control: Arc<str>,
     headers: HeaderMap,
@@ -131,6 +133,7 @@ impl FromRequestParts<AppState> for Visit {
             preview: None,
             look: None,
             candidate: None,
+            preview_note: None,
             cache_control: state.page_cache_control.clone(),
             headers: parts.headers.clone(),
         })
