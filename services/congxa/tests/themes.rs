@@ -14,14 +14,16 @@ use common::workspace::{Browser, field, head_of};
 use congxa_testing::TestEnv;
 use reqwest::StatusCode;
 
-async fn home(platform: &Platform) -> (String, String) {
+/// A commune's home page from the gateway, with whether it came from the
+/// page cache (`x-cache`).
+async fn home_at(platform: &Platform, host: &str) -> (String, String) {
     let gateway = std::net::SocketAddr::from(([127, 0, 0, 1], platform.port));
     let client = reqwest::Client::builder()
-        .resolve("quoctuan.localhost", gateway)
+        .resolve(host, gateway)
         .build()
         .unwrap();
     let response = client
-        .get(format!("http://quoctuan.localhost:{}/", platform.port))
+        .get(format!("http://{host}:{}/", platform.port))
         .send()
         .await
         .unwrap();
@@ -32,6 +34,10 @@ async fn home(platform: &Platform) -> (String, String) {
         .map(|v| v.to_str().unwrap().to_owned())
         .unwrap_or_default();
     (cache, response.text().await.unwrap())
+}
+
+async fn home(platform: &Platform) -> (String, String) {
+    home_at(platform, "quoctuan.localhost").await
 }
 
 async fn theme_of(env: &TestEnv) -> (String, Option<String>) {
@@ -148,18 +154,7 @@ async fn the_head_previews_then_applies_a_look_and_bad_or_hostile_choices_change
 }
 
 async fn home_of(platform: &Platform, host: &str) -> String {
-    let gateway = std::net::SocketAddr::from(([127, 0, 0, 1], platform.port));
-    let client = reqwest::Client::builder()
-        .resolve(host, gateway)
-        .build()
-        .unwrap();
-    let response = client
-        .get(format!("http://{host}:{}/", platform.port))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    response.text().await.unwrap()
+    home_at(platform, host).await.1
 }
 
 /// The home page once it says (or stops saying) `text`: purges reach the

@@ -112,6 +112,19 @@ async fn report_page(
     render(state, status, "yearly_report.html", frame)
 }
 
+/// The report's page again with why the head's submission was refused
+/// (and what was typed, when there is a draft to keep).
+async fn refused_with(
+    state: &AppState,
+    member: &Member,
+    year: i32,
+    typed: Option<Draft>,
+    reason: &str,
+) -> Response {
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    report_page(state, member, year, status, typed, (None, Some(reason))).await
+}
+
 pub async fn page(
     State(state): State<AppState>,
     member: Member,
@@ -186,15 +199,7 @@ pub async fn save(
     }
     let (draft, wrong_date) = draft_from(&form);
     if let Some(reason) = wrong_date {
-        return report_page(
-            &state,
-            &member,
-            year,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(draft),
-            (None, Some(&reason)),
-        )
-        .await;
+        return refused_with(&state, &member, year, Some(draft), &reason).await;
     }
     let version = form.raw("version").parse::<i32>().unwrap_or(0);
     let saved = async {
@@ -221,17 +226,7 @@ pub async fn save(
     match saved.await {
         Ok(()) => see_other(&format!("/quan-tri/bao-cao-nam?nam={year}&da-luu")),
         Err(error) => match refusal(error) {
-            Ok(reason) => {
-                report_page(
-                    &state,
-                    &member,
-                    year,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    Some(draft),
-                    (None, Some(&reason)),
-                )
-                .await
-            }
+            Ok(reason) => refused_with(&state, &member, year, Some(draft), &reason).await,
             Err(response) => response,
         },
     }
@@ -285,17 +280,7 @@ pub async fn issue(
     match issued.await {
         Ok(()) => see_other(&format!("/quan-tri/bao-cao-nam?nam={year}&da-ban-hanh")),
         Err(error) => match refusal(error) {
-            Ok(reason) => {
-                report_page(
-                    &state,
-                    &member,
-                    year,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    None,
-                    (None, Some(&reason)),
-                )
-                .await
-            }
+            Ok(reason) => refused_with(&state, &member, year, None, &reason).await,
             Err(response) => response,
         },
     }
