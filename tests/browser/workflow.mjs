@@ -169,7 +169,13 @@ async function run(browser) {
           if (!text.includes('An Lạc, Vĩnh Khê')) return 'the public page lacks the fixed text';
           const photo = page.locator(`main img[alt="${PHOTO_ALT}"]`);
           if ((await photo.count()) !== 1) return 'the public page lacks the photo';
-          const loaded = await photo.evaluate((el) => el.complete && el.naturalWidth > 0);
+          // Lazy-loaded: brought into view, it has ten seconds to arrive.
+          await photo.scrollIntoViewIfNeeded();
+          const loaded = await page
+            .waitForFunction((el) => el.complete && el.naturalWidth > 0, await photo.elementHandle(), {
+              timeout: 10_000,
+            })
+            .then(() => true, () => false);
           if (!loaded) return 'the photo does not load on the public page';
           return;
         }

@@ -508,6 +508,8 @@ async fn every_workspace_page_is_accessible_fits_a_phone_and_works_without_javas
         "/quan-tri/bao-cao-nam".to_owned(),
         "/quan-tri/giao-dien".to_owned(),
         "/quan-tri/giao-dien/mau".to_owned(),
+        "/quan-tri/giao-dien/trinh-don".to_owned(),
+        "/quan-tri/giao-dien/trang-chu".to_owned(),
         "/quan-tri/giao-dien/mau/home.html".to_owned(),
     ];
     let args: Vec<&str> = std::iter::once(base.as_str())

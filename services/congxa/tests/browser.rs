@@ -72,6 +72,37 @@ async fn every_page_type_in(theme: &str) {
             .await
             .unwrap();
     let platform = Platform::start(&env).await;
+    // With a logo, a banner and home blocks of the board's own.
+    let mut images = Vec::new();
+    for (name, width, height) in [("bieu-trung.png", 256, 256), ("dau-trang.png", 1600, 300)] {
+        let png = common::png(width, height);
+        let (status, body) = common::upload(&platform, &env, "quoctuan.localhost", png, name).await;
+        assert_eq!(status, reqwest::StatusCode::CREATED, "{body}");
+        images.push(uuid::Uuid::parse_str(body["id"].as_str().unwrap()).unwrap());
+    }
+    sqlx::query("UPDATE media_files SET alt_text = 'Cánh đồng lúa xã Quốc Tuấn' WHERE id = $1")
+        .bind(images[1])
+        .execute(&env.admin)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE site_profiles SET logo_id = $1, banner_id = $2")
+        .bind(images[0])
+        .bind(images[1])
+        .execute(&env.admin)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO home_blocks (tenant_id, position, kind, section_id, title, item_count, placement)
+         SELECT s.tenant_id, v.position, v.kind, CASE WHEN v.kind = 'section' THEN s.id END, '', v.n, v.placement
+         FROM sections s, (VALUES (1, 'featured', 3, 'main'), (2, 'section', 4, 'main'),
+                                  (3, 'latest', 6, 'main'), (4, 'section', 3, 'side'),
+                                  (5, 'documents', 3, 'side'), (6, 'services', 1, 'side'),
+                                  (7, 'portals', 1, 'main')) AS v (position, kind, n, placement)
+         WHERE s.path = 'tin-tuc/hdnd-ubnd'",
+    )
+    .execute(&env.admin)
+    .await
+    .unwrap();
 
     // Act: a browser visits every page type.
     let base = format!("http://quoctuan.localhost:{}/", platform.port);

@@ -12,10 +12,10 @@ use std::io::Cursor;
 use std::time::Duration;
 
 use common::browser::Platform;
+use common::upload;
 use common::workspace::{Browser, head_of, publish};
 use congxa_testing::TestEnv;
 use reqwest::StatusCode;
-use serde_json::Value;
 
 const QT: &str = "quoctuan.localhost";
 const AH: &str = "anhung.localhost";
@@ -34,28 +34,6 @@ fn client(platform: &Platform) -> reqwest::Client {
 
 fn url(platform: &Platform, host: &str, path: &str) -> String {
     format!("http://{host}:{}{path}", platform.port)
-}
-
-async fn upload(
-    platform: &Platform,
-    env: &TestEnv,
-    host: &str,
-    bytes: Vec<u8>,
-    name: &str,
-) -> (StatusCode, Value) {
-    let form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
-    );
-    let response = client(platform)
-        .post(url(platform, host, "/api/tep"))
-        .bearer_auth(&env.config.operator_token)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
 }
 
 async fn get(platform: &Platform, host: &str, path: &str) -> reqwest::Response {

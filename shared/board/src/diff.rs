@@ -1,5 +1,6 @@
-//! A readable difference between two versions of an item's text: words
-//! added and removed in the text people read, markup set aside.
+//! A readable difference between two versions: of an item's text, words
+//! added and removed in the text people read, markup set aside; of a
+//! template's source, lines added and removed.
 
 use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
@@ -73,6 +74,40 @@ pub fn between(before: &str, after: &str) -> Vec<Piece> {
     pieces
 }
 
+/// One line of a source, as kept, added or removed.
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct Line {
+    /// `same`, `added` or `removed`.
+    pub change: &'static str,
+    pub text: String,
+}
+
+/// What changed from `before` to `after` (a template's source), line by
+/// line, with `context` unchanged lines kept around each change and the
+/// rest left out (a `None` marks each gap).
+pub fn lines(before: &str, after: &str, context: usize) -> Vec<Option<Line>> {
+    let diff = TextDiff::from_lines(before, after);
+    let mut out = Vec::new();
+    for (n, group) in diff.grouped_ops(context).iter().enumerate() {
+        if n > 0 {
+            out.push(None);
+        }
+        for op in group {
+            for change in diff.iter_changes(op) {
+                out.push(Some(Line {
+                    change: match change.tag() {
+                        ChangeTag::Equal => "same",
+                        ChangeTag::Insert => "added",
+                        ChangeTag::Delete => "removed",
+                    },
+                    text: change.value().trim_end_matches(['\n', '\r']).to_owned(),
+                }));
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,6 +131,32 @@ mod tests {
         assert_eq!(added.concat().trim(), "1,5");
         assert_eq!(removed.concat().trim(), "1,2");
         assert!(pieces.iter().all(|p| !p.text.contains('<')));
+    }
+
+    #[test]
+    fn a_sources_changed_lines_come_with_their_context_only() {
+        let before: String = (1..=20).map(|n| format!("dòng {n}\n")).collect();
+        let after = before
+            .replace("dòng 3\n", "dòng ba\n")
+            .replace("dòng 18\n", "");
+        let shown = lines(&before, &after, 1);
+        let changed: Vec<(&str, &str)> = shown
+            .iter()
+            .flatten()
+            .filter(|l| l.change != "same")
+            .map(|l| (l.change, l.text.as_str()))
+            .collect();
+        assert_eq!(
+            changed,
+            [
+                ("removed", "dòng 3"),
+                ("added", "dòng ba"),
+                ("removed", "dòng 18")
+            ]
+        );
+        // Two changes far apart: two groups, one gap between them.
+        assert_eq!(shown.iter().filter(|l| l.is_none()).count(), 1);
+        assert!(lines(&before, &before, 3).is_empty());
     }
 
     #[test]

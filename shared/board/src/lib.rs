@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod diff;
 pub mod error;
 pub mod items;
+pub mod layout;
 pub mod links;
 pub mod password_reset;
 pub mod records;

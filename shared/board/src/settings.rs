@@ -178,7 +178,8 @@ pub async fn save_profile(
 /// The site's look (congxa_site::look), the theme's own when never set.
 pub async fn look(conn: &mut PgConnection) -> Result<Look, BoardError> {
     Ok(sqlx::query!(
-        "SELECT theme, primary_color, primary_dark_color, font, header_text, footer_text FROM site_profiles"
+        "SELECT theme, primary_color, primary_dark_color, font, header_text, footer_text, logo_id, banner_id
+         FROM site_profiles"
     )
     .fetch_optional(conn)
     .await?
@@ -189,8 +190,40 @@ pub async fn look(conn: &mut PgConnection) -> Result<Look, BoardError> {
         font: r.font,
         header_text: r.header_text,
         footer_text: r.footer_text,
+        logo: r.logo_id,
+        banner: r.banner_id,
     })
     .unwrap_or_default())
+}
+
+/// A look checked as [`congxa_site::look::checked`] does, and its logo and
+/// banner checked to be images of the commune's own library (the
+/// connection acts for the commune, so another commune's file is not found).
+pub async fn checked_look(conn: &mut PgConnection, given: &Look) -> Result<Look, BoardError> {
+    let look = congxa_site::look::checked(given).map_err(invalid)?;
+    for (id, what) in [(look.logo, "Biểu trưng"), (look.banner, "Ảnh đầu trang")] {
+        let Some(id) = id else { continue };
+        let is_image = sqlx::query_scalar!(
+            r#"SELECT kind = 'image' AS "image!" FROM media_files WHERE id = $1"#,
+            id
+        )
+        .fetch_optional(&mut *conn)
+        .await?;
+        match is_image {
+            Some(true) => {}
+            Some(false) => {
+                return Err(invalid(format!(
+                    "{what} phải là một ảnh của thư viện, không phải tệp tài liệu."
+                )));
+            }
+            None => {
+                return Err(invalid(format!(
+                    "{what} đã chọn không có trong thư viện ảnh của xã; hãy chọn lại."
+                )));
+            }
+        }
+    }
+    Ok(look)
 }
 
 /// Saves the look, checked (contrast, the theme and font lists). The row's
@@ -201,16 +234,18 @@ pub async fn save_look(
     given: &Look,
 ) -> Result<Look, BoardError> {
     allowed(actor, Permission::ChangeSettings)?;
-    let look = congxa_site::look::checked(given).map_err(invalid)?;
+    let look = checked_look(&mut *conn, given).await?;
     let updated = sqlx::query!(
         "UPDATE site_profiles SET theme = $1, primary_color = $2, primary_dark_color = $3, font = $4,
-                header_text = $5, footer_text = $6, updated_at = now()",
+                header_text = $5, footer_text = $6, logo_id = $7, banner_id = $8, updated_at = now()",
         look.theme,
         look.primary,
         look.primary_dark,
         look.font,
         look.header_text,
-        look.footer_text
+        look.footer_text,
+        look.logo,
+        look.banner
     )
     .execute(conn)
     .await?;

@@ -2,10 +2,12 @@
 //! colours, the font and the header's and footer's own lines. Colours are
 //! checked against white for WCAG 2.1 AA contrast before they are saved, so
 //! no choice can make the site's text unreadable, and they are six-digit hex
-//! codes, so nothing else can reach the page's CSS.
+//! codes, so nothing else can reach the page's CSS. The logo and banner are
+//! images of the commune's own library.
 
 use congxa_locale::number::decimal;
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 /// A built-in theme.
 pub struct Theme {
@@ -72,6 +74,11 @@ pub struct Look {
     pub font: String,
     pub header_text: String,
     pub footer_text: String,
+    /// The logo shown beside the commune's name in place of the emblem, and
+    /// the banner image across the header: images of the commune's library
+    /// (the workspace checks they are).
+    pub logo: Option<Uuid>,
+    pub banner: Option<Uuid>,
 }
 
 impl Default for Look {
@@ -83,6 +90,8 @@ impl Default for Look {
             font: FONTS[0].code.to_owned(),
             header_text: String::new(),
             footer_text: String::new(),
+            logo: None,
+            banner: None,
         }
     }
 }
@@ -174,6 +183,8 @@ pub fn checked(given: &Look) -> Result<Look, String> {
         font: given.font.clone(),
         header_text: line(&given.header_text, "Dòng chữ ở đầu trang", 200)?,
         footer_text: line(&given.footer_text, "Dòng chữ ở chân trang", 1000)?,
+        logo: given.logo,
+        banner: given.banner,
     })
 }
 

@@ -17,7 +17,9 @@
 //! - board accounts move as inactive accounts (their history stays theirs),
 //!   or join the new commune's account with the same e-mail address;
 //! - the old commune keeps its profile and officials, the record of who ran
-//!   it, its links to state portals, and its row, marked merged, so its slug keeps resolving.
+//!   it, its links to state portals, its look (templates, menu and home
+//!   page blocks, less the entries naming a section that moved), and its
+//!   row, marked merged, so its slug keeps resolving.
 //!
 //! Files stay where they are in the bucket: their keys are recorded with
 //! them, so moving the rows moves them.
@@ -44,6 +46,8 @@ const STAYS: &[&str] = &[
     "site_links",
     "yearly_reports",
     "template_overrides",
+    "menu_entries",
+    "home_blocks",
 ];
 
 /// An old commune to merge, with the visits counted for it so far (in Redis,

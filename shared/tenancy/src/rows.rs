@@ -43,6 +43,8 @@ pub const TABLES: &[&str] = &[
     "board_notifications",
     "yearly_reports",
     "template_overrides",
+    "menu_entries",
+    "home_blocks",
 ];
 
 /// Rows per INSERT, so that one statement's parameter stays reasonable.

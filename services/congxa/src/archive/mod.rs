@@ -23,8 +23,9 @@ use uuid::Uuid;
 pub const FORMAT: &str = "congxa-export";
 /// Raised whenever a change to the layout would mislead an older reader.
 /// 2: the yearly reports (`yearly_reports`); 3: the commune's own
-/// templates (`template_overrides`).
-pub const VERSION: u32 = 3;
+/// templates (`template_overrides`); 4: the menu and the home page's blocks
+/// (`menu_entries`, `home_blocks`).
+pub const VERSION: u32 = 4;
 pub const MANIFEST: &str = "congxa-export.json";
 
 #[derive(Debug, Serialize, Deserialize)]

@@ -153,6 +153,36 @@ pub async fn demo_commune(env: &TestEnv, slug: &str, name: &str) -> uuid::Uuid {
     tenant.id
 }
 
+/// Uploads a file to a commune's library through the gateway with the
+/// operators' API token; the status and the JSON answer.
+pub async fn upload(
+    platform: &browser::Platform,
+    env: &TestEnv,
+    host: &str,
+    bytes: Vec<u8>,
+    name: &str,
+) -> (reqwest::StatusCode, Value) {
+    let gateway = std::net::SocketAddr::from(([127, 0, 0, 1], platform.port));
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .resolve(host, gateway)
+        .build()
+        .unwrap();
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+    );
+    let response = client
+        .post(format!("http://{host}:{}/api/tep", platform.port))
+        .bearer_auth(&env.config.operator_token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
 /// A real PNG of `width` × `height`, a colour gradient: uploaded images are
 /// decoded and re-encoded, so test images must be images.
 pub fn png(width: u32, height: u32) -> Vec<u8> {

@@ -17,6 +17,7 @@ use uuid::Uuid;
 use super::session::Member;
 use super::{board_error, record_change, refusal, render, see_other};
 use crate::AppState;
+use crate::site::images::file_href as href;
 use crate::site::params::Params;
 
 const SCRIPT: &str = include_str!("../../admin/tai-len.js");
@@ -58,14 +59,6 @@ const KINDS: [(&str, &str); 3] = [
     ("document", "Tài liệu"),
     ("video", "Video"),
 ];
-
-/// The address a file is served at.
-fn href(id: Uuid, filename: &str) -> String {
-    format!(
-        "/tep/{id}/{}",
-        percent_encoding::utf8_percent_encode(filename, percent_encoding::NON_ALPHANUMERIC)
-    )
-}
 
 async fn library(
     state: &AppState,

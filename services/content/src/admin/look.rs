@@ -1,6 +1,7 @@
 //! The site's look in the workspace (/quan-tri/giao-dien): the head picks a
 //! built-in theme, the two brand colours (checked for contrast before they
-//! are kept), a font and the header's and footer's own lines, previews the
+//! are kept), a font, the header's and footer's own lines and the logo and
+//! banner from the commune's image library, previews the
 //! home page with them, and applies them; applying purges the commune's
 //! cached pages (the database announces the change to every gateway).
 
@@ -12,11 +13,17 @@ use congxa_board::{BoardError, settings};
 use congxa_site::look::{FONTS, Look, MIN_CONTRAST, THEMES};
 use serde::Serialize;
 use serde_json::json;
+use uuid::Uuid;
 
 use super::session::Member;
 use super::{board_error, record_change, refusal, render, see_other};
 use crate::AppState;
+use crate::site::images::{Picture, pictures};
 use crate::site::params::Params;
+
+/// How many of the library's newest images the logo and banner choices
+/// offer (the chosen ones are always among them).
+const IMAGE_CHOICES: i64 = 40;
 
 #[derive(Serialize)]
 struct Choice {
@@ -25,9 +32,18 @@ struct Choice {
     description: &'static str,
 }
 
+/// An image of the library the logo or banner may be.
+#[derive(Serialize)]
+struct ImageChoice {
+    id: Uuid,
+    filename: String,
+    picture: Picture,
+}
+
 #[derive(Serialize)]
 struct LookPage {
     look: Look,
+    images: Vec<ImageChoice>,
     themes: Vec<Choice>,
     fonts: Vec<Choice>,
     min_contrast: String,
@@ -40,21 +56,22 @@ async fn look_page(
     typed: Option<Look>,
     (message, error): (Option<&str>, Option<&str>),
 ) -> Response {
-    let look = match typed {
-        Some(look) => look,
-        None => {
-            let loaded = async {
-                let mut tx = member.begin(state).await?;
-                settings::look(&mut tx).await
-            };
-            match loaded.await {
-                Ok(look) => look,
-                Err(error) => return board_error(error),
-            }
-        }
+    let loaded = async {
+        let mut tx = member.begin(state).await?;
+        let look = match typed {
+            Some(look) => look,
+            None => settings::look(&mut tx).await?,
+        };
+        let images = image_choices(&mut tx, &look).await?;
+        Ok::<_, BoardError>((look, images))
+    };
+    let (look, images) = match loaded.await {
+        Ok(loaded) => loaded,
+        Err(error) => return board_error(error),
     };
     let page = LookPage {
         look,
+        images,
         themes: THEMES
             .iter()
             .map(|t| Choice {
@@ -77,6 +94,38 @@ async fn look_page(
     frame.message = message;
     frame.error = error;
     render(state, status, "look.html", frame)
+}
+
+/// The library's newest images, and the chosen logo and banner.
+async fn image_choices(
+    conn: &mut sqlx::PgConnection,
+    look: &Look,
+) -> Result<Vec<ImageChoice>, BoardError> {
+    let chosen: Vec<Uuid> = look.logo.into_iter().chain(look.banner).collect();
+    let rows = sqlx::query!(
+        "(SELECT id, filename, created_at FROM media_files WHERE kind = 'image'
+          ORDER BY created_at DESC LIMIT $1)
+         UNION
+         (SELECT id, filename, created_at FROM media_files WHERE kind = 'image' AND id = ANY($2))
+         ORDER BY created_at DESC",
+        IMAGE_CHOICES,
+        &chosen
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let ids: Vec<Uuid> = rows.iter().filter_map(|r| r.id).collect();
+    let mut pictures = pictures(conn, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let id = r.id?;
+            Some(ImageChoice {
+                id,
+                filename: r.filename?,
+                picture: pictures.remove(&id)?,
+            })
+        })
+        .collect())
 }
 
 pub async fn page(
@@ -105,6 +154,8 @@ fn typed(form: &Params) -> Look {
         font: form.raw("font").to_owned(),
         header_text: form.raw("header_text").to_owned(),
         footer_text: form.raw("footer_text").to_owned(),
+        logo: Uuid::parse_str(form.raw("logo")).ok(),
+        banner: Uuid::parse_str(form.raw("banner")).ok(),
     }
 }
 
@@ -160,22 +211,29 @@ pub async fn preview(
         return refused;
     }
     let given = typed(&form);
-    match congxa_site::look::checked(&given) {
+    let checked = async {
+        let mut tx = member.begin(&state).await?;
+        settings::checked_look(&mut tx, &given).await
+    };
+    match checked.await {
         Ok(look) => {
             visit.preview = Some("/quan-tri/giao-dien".to_owned());
             visit.preview_note = Some("giao diện này chưa được lưu, chỉ ban biên tập xem được");
             visit.look = Some(look);
             crate::site::home::page(State(state), visit).await
         }
-        Err(reason) => {
-            look_page(
-                &state,
-                &member,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(given),
-                (None, Some(&reason)),
-            )
-            .await
-        }
+        Err(error) => match refusal(error) {
+            Ok(reason) => {
+                look_page(
+                    &state,
+                    &member,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Some(given),
+                    (None, Some(&reason)),
+                )
+                .await
+            }
+            Err(response) => response,
+        },
     }
 }

@@ -16,14 +16,17 @@ mod corrections;
 mod dashboard;
 mod documents;
 mod files;
+mod home_blocks;
 mod item_forms;
 mod items;
 mod links;
 mod look;
 mod members;
+mod menu;
 mod procedures;
 mod projects;
 mod recovery;
+mod row_list;
 mod schedule;
 mod security;
 mod session;
@@ -43,10 +46,15 @@ use serde::Serialize;
 
 use crate::AppState;
 
-const TEMPLATES: [(&str, &str); 31] = [
+const TEMPLATES: [(&str, &str); 33] = [
     ("templates.html", include_str!("../../admin/templates.html")),
     ("template.html", include_str!("../../admin/template.html")),
     ("look.html", include_str!("../../admin/look.html")),
+    ("menu.html", include_str!("../../admin/menu.html")),
+    (
+        "home_blocks.html",
+        include_str!("../../admin/home_blocks.html"),
+    ),
     (
         "yearly_report.html",
         include_str!("../../admin/yearly_report.html"),
@@ -158,6 +166,11 @@ pub fn router() -> Router<AppState> {
         .route("/lien-ket", get(links::page).post(links::add))
         .route("/giao-dien", get(look::page).post(look::save))
         .route("/giao-dien/xem-truoc", post(look::preview))
+        .route("/giao-dien/trinh-don", get(menu::page).post(menu::change))
+        .route(
+            "/giao-dien/trang-chu",
+            get(home_blocks::page).post(home_blocks::change),
+        )
         .route("/giao-dien/mau", get(templates::list))
         .route(
             "/giao-dien/mau/{name}",

@@ -1,7 +1,7 @@
 //! The commune's own versions of its theme's templates
 //! (/quan-tri/giao-dien/mau): the head, or an operator in support mode,
 //! edits any template of the chosen theme with its syntax checked,
-//! previews the home page with it, saves it as a new version (purging the
+//! previews any public page with it, saves it as a new version (purging the
 //! commune's cached pages), reverts to an earlier version or gives the
 //! theme's own back. The templates run sandboxed (crate::overrides); a
 //! render that fails is shown here, never to citizens.
@@ -20,6 +20,7 @@ use super::{board_error, record_change, render, see_other};
 use crate::AppState;
 use crate::overrides::{Commune, Live};
 use crate::site::params::Params;
+use crate::site::preview::{self, Previewing};
 
 /// The largest template a commune may keep (the table's check).
 const MAX_SOURCE: usize = 200_000;
@@ -56,6 +57,99 @@ struct EditPage {
     newest: i32,
     last_error: Option<String>,
     versions: Vec<Version>,
+    /// The public page the preview shows: one that uses the template.
+    preview_at: String,
+    /// A version set beside the one before it, when asked for.
+    compared: Option<Compared>,
+}
+
+/// What a version changed from the one before it (or from the theme's own
+/// template, for the first).
+#[derive(Serialize)]
+struct Compared {
+    version: i32,
+    previous: Option<i32>,
+    /// Changed lines with three around each; `None` between groups.
+    lines: Vec<Option<congxa_board::diff::Line>>,
+}
+
+/// Lines of context around each change of a compared version.
+const COMPARE_CONTEXT: usize = 3;
+
+/// Version `wanted` beside the one before it; none if there is no such
+/// version. A version that gave the theme's own back compares as that.
+fn compared(stored: &[Stored], own_source: &str, wanted: i32) -> Option<Compared> {
+    let at = stored.iter().position(|v| v.version == wanted)?;
+    let source = |v: &Stored| v.source.clone().unwrap_or_else(|| own_source.to_owned());
+    let previous = stored.get(at + 1);
+    let before = previous.map_or_else(|| own_source.to_owned(), source);
+    Some(Compared {
+        version: wanted,
+        previous: previous.map(|v| v.version),
+        lines: congxa_board::diff::lines(&before, &source(&stored[at]), COMPARE_CONTEXT),
+    })
+}
+
+/// A public page of the commune that uses the template: its newest item
+/// of the page type, else the list it belongs to.
+async fn sample_path(conn: &mut sqlx::PgConnection, name: &str) -> Result<String, BoardError> {
+    let (kinds, otherwise): (&'static [&'static str], &str) = match name {
+        "article.html" => (
+            &[
+                "news",
+                "pages",
+                "plans",
+                "democracy",
+                "budget",
+                "access_info",
+            ],
+            "/tin-tuc",
+        ),
+        "print.html" => (&["news"], "/tin-tuc"),
+        "document.html" => (&["documents"], "/van-ban"),
+        "procedure.html" => (&["procedures"], "/thu-tuc-hanh-chinh"),
+        "project.html" => (&["projects"], "/du-an-dau-thau"),
+        "consultation.html" => (&["consultations"], "/lay-y-kien"),
+        "section.html" => return Ok("/tin-tuc".to_owned()),
+        "documents.html" => return Ok("/van-ban".to_owned()),
+        "procedures.html" => return Ok("/thu-tuc-hanh-chinh".to_owned()),
+        "projects.html" => return Ok("/du-an-dau-thau".to_owned()),
+        "consultations.html" => return Ok("/lay-y-kien".to_owned()),
+        "schedule.html" => return Ok("/lich-cong-tac".to_owned()),
+        "questions.html" => return Ok("/hoi-dap".to_owned()),
+        "ask.html" => return Ok("/hoi-dap/dat-cau-hoi".to_owned()),
+        "tracking.html" => return Ok("/hoi-dap/tra-cuu".to_owned()),
+        "contacts.html" => return Ok("/lien-he".to_owned()),
+        "search.html" => return Ok("/tim-kiem?q=x%C3%A3".to_owned()),
+        "sitemap.html" => return Ok("/so-do-trang".to_owned()),
+        "not_found.html" => return Ok("/khong-co-trang-nay".to_owned()),
+        "question.html" => {
+            let public = sqlx::query_scalar!(
+                r#"SELECT '/hoi-dap/' || slug AS "path!" FROM questions WHERE is_public
+                   ORDER BY created_at DESC LIMIT 1"#
+            )
+            .fetch_optional(conn)
+            .await?;
+            return Ok(public.unwrap_or_else(|| "/hoi-dap".to_owned()));
+        }
+        // The layout, the shared pieces and the home page show on "/".
+        _ => return Ok("/".to_owned()),
+    };
+    let kinds: Vec<String> = kinds.iter().map(|k| (*k).to_owned()).collect();
+    let newest = sqlx::query_scalar!(
+        r#"SELECT '/' || s.path || '/' || i.slug AS "path!" FROM items i
+           JOIN sections s ON s.id = i.section_id
+           WHERE i.status = 'published' AND i.published_at <= now() AND s.kind = ANY($1)
+           ORDER BY i.published_at DESC LIMIT 1"#,
+        &kinds
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(match (newest, name) {
+        (Some(path), "print.html") => format!("{path}?ban-in"),
+        (Some(path), _) => path,
+        (None, _) => otherwise.to_owned(),
+    })
 }
 
 /// What a template's versions say: (version, source, author, when, last
@@ -134,7 +228,8 @@ async fn editor(
     member: &Member,
     name: &str,
     status: StatusCode,
-    typed: Option<String>,
+    typed: Option<(String, String)>,
+    compare: Option<i32>,
     (message, error): (Option<&str>, Option<&str>),
 ) -> Response {
     let loaded = async {
@@ -151,10 +246,19 @@ async fn editor(
         let stored = versions(&mut tx, &look.theme, name).await?;
         let newest = stored.first();
         let live = newest.filter(|v| v.source.is_some());
+        let compared = compare.and_then(|wanted| compared(&stored, &own_source, wanted));
+        let (source, preview_at) = match typed {
+            Some(typed) => typed,
+            None => (
+                live.and_then(|v| v.source.clone()).unwrap_or(own_source),
+                sample_path(&mut tx, name).await?,
+            ),
+        };
         Ok::<_, BoardError>(EditPage {
             name: name.to_owned(),
-            source: typed
-                .unwrap_or_else(|| live.and_then(|v| v.source.clone()).unwrap_or(own_source)),
+            source,
+            preview_at,
+            compared,
             live: live.map(|v| v.version),
             newest: newest.map_or(0, |v| v.version),
             last_error: live.and_then(|v| {
@@ -193,15 +297,18 @@ pub async fn edit(
     if let Err(refused) = super::may_change_settings(&member) {
         return refused;
     }
-    let message = Params::parse(query.as_deref())
+    let query = Params::parse(query.as_deref());
+    let message = query
         .has("da-luu")
         .then_some("Đã áp dụng; các trang của xã dùng mẫu này ngay.");
+    let compare = query.raw("so-sanh").parse::<i32>().ok();
     editor(
         &state,
         &member,
         &name,
         StatusCode::OK,
         None,
+        compare,
         (message, None),
     )
     .await
@@ -324,15 +431,18 @@ pub async fn change(
     };
     let based_on = form.raw("based_on").parse::<i32>().unwrap_or(0);
     let source = form.raw("source").replace("\r\n", "\n");
+    let at = form.get("xem_tai").unwrap_or("/").trim().to_owned();
     let shown_again = |reason: String| {
-        let (state, member, name, source) = (&state, &member, &name, source.clone());
+        let (state, member, name) = (&state, &member, &name);
+        let typed = (source.clone(), at.clone());
         async move {
             editor(
                 state,
                 member,
                 name,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Some(source),
+                Some(typed),
+                None,
                 (None, Some(&reason)),
             )
             .await
@@ -343,15 +453,19 @@ pub async fn change(
             if let Err(error) = syntax(&state, &member, &name, &source).await {
                 return shown_again(error.to_string()).await;
             }
-            let mut visit = visit;
-            visit.preview = Some(format!("/quan-tri/giao-dien/mau/{name}"));
-            visit.preview_note = Some("trang chủ dựng bằng mẫu đang sửa, chưa được lưu");
-            visit.candidate = Some(Live {
-                id: 0,
-                name: name.clone(),
-                source,
-            });
-            return crate::site::home::page(State(state), visit).await;
+            let previewing = Previewing {
+                back: format!("/quan-tri/giao-dien/mau/{name}"),
+                note: "trang dựng bằng mẫu đang sửa, chưa được lưu",
+                candidate: Some(Live {
+                    id: 0,
+                    name: name.clone(),
+                    source: source.clone(),
+                }),
+            };
+            return match preview::page_at(&state, &visit, &at, previewing).await {
+                Ok(page) => page,
+                Err(reason) => shown_again(reason).await,
+            };
         }
         "luu" => match syntax(&state, &member, &name, &source).await {
             Ok(()) => {

@@ -6,10 +6,12 @@ use std::time::Duration;
 
 use congxa_locale::time as vn_time;
 use congxa_site::look::Look;
+use congxa_site::menu::{self, Shown};
 use congxa_tenancy::maintenance;
 use congxa_web::ApiError;
 use serde::{Deserialize, Serialize};
 
+use super::images::{Picture, pictures};
 use super::{Visit, db_error};
 use crate::AppState;
 
@@ -19,7 +21,8 @@ const COUNTER_WAIT: Duration = Duration::from_millis(300);
 #[derive(Serialize)]
 pub struct Chrome {
     pub tenant: Profile,
-    pub menu: Vec<MenuEntry>,
+    /// The entries between "Trang chủ" and "Sơ đồ trang".
+    pub menu: Vec<Shown>,
     pub today: String,
     pub visits: Option<Visits>,
     /// Announced maintenance, shown as banners until it is over.
@@ -45,12 +48,20 @@ pub struct LookView {
     pub font_stack: &'static str,
     pub header_text: String,
     pub footer_text: String,
+    /// The commune's logo, shown in place of the emblem.
+    pub logo: Option<Picture>,
+    /// The banner image across the header.
+    pub banner: Option<Picture>,
 }
 
-impl From<Look> for LookView {
-    fn from(look: Look) -> Self {
+impl LookView {
+    /// The look with its images as the library has them (one gone from the
+    /// library is simply not shown).
+    fn new(look: Look, mut images: std::collections::HashMap<uuid::Uuid, Picture>) -> Self {
         Self {
             font_stack: look.font_stack(),
+            logo: look.logo.and_then(|id| images.remove(&id)),
+            banner: look.banner.and_then(|id| images.remove(&id)),
             theme: look.theme,
             primary: look.primary,
             primary_dark: look.primary_dark,
@@ -72,12 +83,6 @@ pub struct Profile {
     pub responsible_title: String,
     pub licence: String,
     pub office_hours: String,
-}
-
-#[derive(Serialize)]
-pub struct MenuEntry {
-    pub path: String,
-    pub name: String,
 }
 
 /// The visit counter, as analytics reports it; parts it does not report
@@ -103,7 +108,7 @@ impl Chrome {
         Ok(Self {
             tenant,
             menu,
-            look: visit.look.clone().unwrap_or(look).into(),
+            look,
             overrides_rev,
             today: vn_time::long_date(vn_time::now()),
             visits,
@@ -117,7 +122,7 @@ impl Chrome {
 async fn site(
     state: &AppState,
     visit: &Visit,
-) -> Result<(Profile, Vec<MenuEntry>, Look, Option<String>), ApiError> {
+) -> Result<(Profile, Vec<Shown>, LookView, Option<String>), ApiError> {
     let mut tx = visit.begin(&state.pool).await?;
     // The particulars and the look in one query: every page needs both.
     let row = sqlx::query!(
@@ -130,7 +135,7 @@ async fn site(
                   COALESCE(p.office_hours, '') AS "office_hours!",
                   COALESCE(p.theme, 'default') AS "theme!", p.primary_color, p.primary_dark_color,
                   COALESCE(p.font, 'he-thong') AS "font!", COALESCE(p.header_text, '') AS "header_text!",
-                  COALESCE(p.footer_text, '') AS "footer_text!",
+                  COALESCE(p.footer_text, '') AS "footer_text!", p.logo_id, p.banner_id,
                   -- Which versions of its templates the commune has: the newest id
                   -- and how many (a version committed after a newer one still
                   -- changes the count).
@@ -151,7 +156,11 @@ async fn site(
         font: row.font,
         header_text: row.header_text,
         footer_text: row.footer_text,
+        logo: row.logo_id,
+        banner: row.banner_id,
     };
+    // A preview shows the look, or the menu, the board has not saved yet.
+    let look = visit.look.clone().unwrap_or(look);
     let profile = Profile {
         name: row.name,
         agency: row.agency,
@@ -163,14 +172,33 @@ async fn site(
         licence: row.licence,
         office_hours: row.office_hours,
     };
-    let menu = sqlx::query_as!(
-        MenuEntry,
-        "SELECT path, name FROM sections WHERE in_menu AND parent_id IS NULL ORDER BY sort_order"
+    let entries = match &visit.menu {
+        Some(entries) => entries.clone(),
+        None => menu::current(&mut tx).await.map_err(db_error)?,
+    };
+    let named: Vec<uuid::Uuid> = entries
+        .iter()
+        .filter_map(|e| match e.target {
+            menu::Target::Section(id) => Some(id),
+            menu::Target::Address(_) => None,
+        })
+        .collect();
+    let sections = sqlx::query_as!(
+        menu::SectionRef,
+        "SELECT id, path, name FROM sections WHERE id = ANY($1)",
+        &named
     )
     .fetch_all(&mut *tx)
     .await
     .map_err(db_error)?;
-    Ok((profile, menu, look, row.overrides_rev))
+    let images: Vec<uuid::Uuid> = look.logo.into_iter().chain(look.banner).collect();
+    let images = pictures(&mut tx, &images).await.map_err(db_error)?;
+    Ok((
+        profile,
+        menu::shown(&entries, &sections),
+        LookView::new(look, images),
+        row.overrides_rev,
+    ))
 }
 
 /// The banners of maintenance announced for this commune, its region or the

@@ -1,11 +1,13 @@
-//! Images in an item's text served at the size a screen needs: each image
-//! of the commune's library gets `srcset` from its renditions (WebP at the
+//! Images of the commune's library served at the size a screen needs: each
+//! image of an item's text gets `srcset` from its renditions (WebP at the
 //! standard widths), its width and height (no layout shift while it loads)
-//! and lazy loading. The stored text is left as the board wrote it.
+//! and lazy loading, and the logo and banner come as ready [`Picture`]s.
+//! The stored text is left as the board wrote it.
 
 use std::collections::HashMap;
 
 use lol_html::{RewriteStrSettings, element, rewrite_str};
+use serde::Serialize;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -13,17 +15,107 @@ use uuid::Uuid;
 /// text column beyond.
 const SIZES: &str = "(max-width: 48rem) 100vw, 48rem";
 
+/// The address a library file is served at.
+pub fn file_href(id: Uuid, filename: &str) -> String {
+    format!(
+        "/tep/{id}/{}",
+        percent_encoding::utf8_percent_encode(filename, percent_encoding::NON_ALPHANUMERIC)
+    )
+}
+
 struct Known {
+    src: String,
+    alt: String,
     width: Option<i32>,
     height: Option<i32>,
     /// `(width, address)` of the WebP renditions, narrowest first.
     renditions: Vec<(i32, String)>,
 }
 
+/// An image ready for an `<img>`: the original, its renditions as `srcset`
+/// (empty when it has none), its size and its description.
+#[derive(Debug, Serialize)]
+pub struct Picture {
+    pub src: String,
+    pub srcset: String,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub alt: String,
+}
+
 /// The library file an image address names: `/tep/<id>/<name>`.
 fn file_of(src: &str) -> Option<Uuid> {
     let rest = src.strip_prefix("/tep/")?;
     Uuid::parse_str(rest.split('/').next()?).ok()
+}
+
+/// What the library knows of these images (files that are not images, or
+/// not the commune's, are left out).
+async fn known(conn: &mut PgConnection, ids: &[Uuid]) -> sqlx::Result<HashMap<Uuid, Known>> {
+    let rows = sqlx::query!(
+        r#"SELECT f.id, f.filename, f.alt_text, f.width, f.height, r.width AS "rendition_width?"
+           FROM media_files f
+           LEFT JOIN media_renditions r ON r.file_id = f.id AND r.content_type = 'image/webp'
+           WHERE f.id = ANY($1) AND f.kind = 'image'
+           ORDER BY f.id, r.width"#,
+        ids
+    )
+    .fetch_all(conn)
+    .await?;
+    let mut known: HashMap<Uuid, Known> = HashMap::new();
+    for row in rows {
+        let entry = known.entry(row.id).or_insert_with(|| Known {
+            src: file_href(row.id, &row.filename),
+            alt: row.alt_text,
+            width: row.width,
+            height: row.height,
+            renditions: Vec::new(),
+        });
+        if let Some(width) = row.rendition_width {
+            entry
+                .renditions
+                .push((width, format!("/tep/{}/r/w{width}.webp", row.id)));
+        }
+    }
+    Ok(known)
+}
+
+/// `srcset` of an image: its renditions and, at its own width, the original
+/// at `src`.
+fn srcset(image: &Known, src: &str) -> String {
+    let mut set: Vec<String> = image
+        .renditions
+        .iter()
+        .map(|(width, href)| format!("{href} {width}w"))
+        .collect();
+    if let (Some(width), false) = (image.width, set.is_empty()) {
+        set.push(format!("{src} {width}w"));
+    }
+    set.join(", ")
+}
+
+/// The library's images of these ids as pictures.
+pub async fn pictures(
+    conn: &mut PgConnection,
+    ids: &[Uuid],
+) -> sqlx::Result<HashMap<Uuid, Picture>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(known(conn, ids)
+        .await?
+        .into_iter()
+        .map(|(id, image)| {
+            let picture = Picture {
+                srcset: srcset(&image, &image.src),
+                width: image.width,
+                height: image.height,
+                alt: image.alt,
+                src: image.src,
+            };
+            (id, picture)
+        })
+        .collect())
 }
 
 /// The text with its library images made responsive.
@@ -35,29 +127,7 @@ pub async fn responsive(conn: &mut PgConnection, html: &str) -> sqlx::Result<Str
     if ids.is_empty() {
         return Ok(html.to_owned());
     }
-    let rows = sqlx::query!(
-        r#"SELECT f.id, f.width, f.height, r.width AS "rendition_width?"
-           FROM media_files f
-           LEFT JOIN media_renditions r ON r.file_id = f.id AND r.content_type = 'image/webp'
-           WHERE f.id = ANY($1) AND f.kind = 'image'
-           ORDER BY f.id, r.width"#,
-        &ids
-    )
-    .fetch_all(conn)
-    .await?;
-    let mut known: HashMap<Uuid, Known> = HashMap::new();
-    for row in rows {
-        let entry = known.entry(row.id).or_insert_with(|| Known {
-            width: row.width,
-            height: row.height,
-            renditions: Vec::new(),
-        });
-        if let Some(width) = row.rendition_width {
-            entry
-                .renditions
-                .push((width, format!("/tep/{}/r/w{width}.webp", row.id)));
-        }
-    }
+    let known = known(conn, &ids).await?;
     Ok(rewrite(html, &known))
 }
 
@@ -71,15 +141,8 @@ fn rewrite(html: &str, known: &HashMap<Uuid, Known>) -> String {
                 return Ok(());
             };
             if !image.renditions.is_empty() {
-                let mut srcset: Vec<String> = image
-                    .renditions
-                    .iter()
-                    .map(|(width, href)| format!("{href} {width}w"))
-                    .collect();
-                if let (Some(width), Some(src)) = (image.width, img.get_attribute("src")) {
-                    srcset.push(format!("{src} {width}w"));
-                }
-                img.set_attribute("srcset", &srcset.join(", "))?;
+                let src = img.get_attribute("src").unwrap_or_default();
+                img.set_attribute("srcset", &srcset(image, &src))?;
                 img.set_attribute("sizes", SIZES)?;
             }
             if let (Some(width), Some(height)) = (image.width, image.height) {
@@ -109,6 +172,8 @@ mod tests {
         known.insert(
             id,
             Known {
+                src: format!("/tep/{id}/anh.jpg"),
+                alt: String::new(),
                 width: Some(1600),
                 height: Some(1200),
                 renditions: vec![

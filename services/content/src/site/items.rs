@@ -245,14 +245,7 @@ pub async fn attachments(conn: &mut PgConnection, item: Uuid) -> sqlx::Result<Ve
     Ok(rows
         .into_iter()
         .map(|r| Attachment {
-            href: format!(
-                "/tep/{}/{}",
-                r.id,
-                percent_encoding::utf8_percent_encode(
-                    &r.filename,
-                    percent_encoding::NON_ALPHANUMERIC
-                )
-            ),
+            href: super::images::file_href(r.id, &r.filename),
             label: if r.label.is_empty() {
                 r.filename.clone()
             } else {

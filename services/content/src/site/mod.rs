@@ -12,7 +12,7 @@ mod feeds;
 pub mod forms;
 pub(crate) mod home;
 pub mod http;
-mod images;
+pub mod images;
 mod items;
 mod paging;
 pub(crate) mod params;
@@ -97,6 +97,10 @@ pub struct Visit {
     pub preview: Option<String>,
     /// A look the board previews before applying it.
     pub look: Option<congxa_site::look::Look>,
+    /// A menu the board previews before applying it.
+    pub menu: Option<Vec<congxa_site::menu::Entry>>,
+    /// Home page blocks the board previews before applying them.
+    pub home_blocks: Option<Vec<congxa_site::home_blocks::Block>>,
     /// A version of one of the commune's templates the board previews.
     pub candidate: Option<crate::overrides::Live>,
     /// What a preview shows, for its banner, when it is not an item.
@@ -125,15 +129,19 @@ impl FromRequestParts<AppState> for Visit {
         // internal token checked above proves the gateway sent this request.
         let host = text("x-forwarded-host");
         let client_ip = text("x-forwarded-for").parse().ok();
+        // Set only by the workspace, which renders this page for the board.
+        let previewing = parts.extensions.remove::<preview::Previewing>();
         Ok(Self {
             tenant,
             host,
             client_ip,
             user_agent: text(header::USER_AGENT.as_str()),
-            preview: None,
+            preview: previewing.as_ref().map(|p| p.back.clone()),
             look: None,
-            candidate: None,
-            preview_note: None,
+            menu: None,
+            home_blocks: None,
+            preview_note: previewing.as_ref().map(|p| p.note),
+            candidate: previewing.and_then(|p| p.candidate),
             cache_control: state.page_cache_control.clone(),
             headers: parts.headers.clone(),
         })
@@ -169,6 +177,9 @@ struct Frame<'a, T> {
     title: &'a str,
     /// The canonical address of this page.
     canonical: String,
+    /// The page's own path, without its query (the menu marks the entry
+    /// that opens it).
+    here: &'a str,
     #[serde(flatten)]
     data: T,
 }
@@ -203,6 +214,7 @@ impl<T: Serialize> Page<'_, T> {
             page: self.page,
             title: self.title,
             canonical: visit.url(state, self.path),
+            here: self.path.split('?').next().unwrap_or(self.path),
             data: self.data,
         };
         let theme = chrome.look.theme.as_str();

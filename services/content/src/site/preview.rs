@@ -1,15 +1,101 @@
-//! The board's preview: an item that is not out yet (or a correction
-//! waiting for approval) shown exactly as its public page will show it, in
-//! the commune's own theme, with a banner that says so. Only the workspace
-//! calls this, for a signed-in member allowed to see the item; the answer is
-//! never cached and never indexed.
+//! The board's previews, shown exactly as the public pages will show them,
+//! in the commune's own theme, with a banner that says so: an item that is
+//! not out yet (or a correction waiting for approval), and any public page
+//! rendered with a version of a template not yet saved. Only the workspace
+//! calls these, for a signed-in member allowed to see what they show; the
+//! answer is never cached, never counted and never indexed.
 
+use axum::body::Body;
+use axum::http::{Method, Request, Uri, header};
 use axum::response::Response;
+use tower::ServiceExt;
 use uuid::Uuid;
 
 use super::params::Params;
 use super::{Outcome, Visit, browse, db_error, finish, items};
 use crate::AppState;
+use crate::overrides::Live;
+
+/// What the board previews on a public page of its choice. The workspace
+/// hands it to the page's own handler with the request, so every page type
+/// can show it; only this service makes one (a request's extensions never
+/// come from the client).
+#[derive(Debug, Clone)]
+pub struct Previewing {
+    /// The workspace page to go back to.
+    pub back: String,
+    /// What the preview shows, for its banner.
+    pub note: &'static str,
+    pub candidate: Option<Live>,
+}
+
+/// Paths that are not pages of the public site.
+const NOT_PAGES: [&str; 5] = ["/quan-tri", "/api", "/tep", "/danh-gia", "/gop-y"];
+
+/// A path of the public site, as typed: "/", "/tin-tuc/..." with a query.
+fn page_path(typed: &str) -> Result<Uri, String> {
+    let typed = typed.trim();
+    let refused = || {
+        format!(
+            "“{typed}” không phải đường dẫn một trang công khai của xã; ghi đường dẫn bắt đầu bằng /, ví dụ / hoặc /tin-tuc."
+        )
+    };
+    let is_page = typed.starts_with('/')
+        && !typed.starts_with("//")
+        && !NOT_PAGES.iter().any(|p| {
+            typed == *p
+                || typed.starts_with(&format!("{p}/"))
+                || typed.starts_with(&format!("{p}?"))
+        });
+    if !is_page {
+        return Err(refused());
+    }
+    // Vietnamese typed in a query ("?q=đất") goes as UTF-8, percent-encoded.
+    let mut encoded = String::with_capacity(typed.len());
+    for c in typed.chars() {
+        if c.is_ascii_graphic() {
+            encoded.push(c);
+        } else {
+            let mut bytes = [0; 4];
+            for byte in c.encode_utf8(&mut bytes).bytes() {
+                encoded.push_str(&format!("%{byte:02X}"));
+            }
+        }
+    }
+    encoded.parse::<Uri>().map_err(|_| refused())
+}
+
+/// The public page at `path` as it shows with what the board previews; the
+/// message when `path` is not a public page.
+pub async fn page_at(
+    state: &AppState,
+    visit: &Visit,
+    path: &str,
+    previewing: Previewing,
+) -> Result<Response, String> {
+    let uri = page_path(path)?;
+    let mut request = Request::new(Body::empty());
+    *request.method_mut() = Method::GET;
+    *request.uri_mut() = uri;
+    *request.headers_mut() = visit.headers().clone();
+    // The workspace's form is not the page's request, and a page the
+    // browser holds must not come back as "not modified".
+    for name in [
+        header::CONTENT_TYPE,
+        header::CONTENT_LENGTH,
+        header::IF_NONE_MATCH,
+        header::IF_MODIFIED_SINCE,
+    ] {
+        request.headers_mut().remove(name);
+    }
+    request.extensions_mut().insert(previewing);
+    let mut response = match super::router(state.clone()).oneshot(request).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    };
+    super::http::private(&mut response);
+    Ok(response)
+}
 
 pub async fn page(state: &AppState, mut visit: Visit, id: Uuid, params: &Params) -> Response {
     visit.preview = Some(format!("/quan-tri/tin-bai/{id}"));
