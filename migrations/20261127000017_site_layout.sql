@@ -65,9 +65,21 @@ CREATE POLICY tenant_isolation ON home_blocks
     WITH CHECK (tenant_id = congxa_current_tenant());
 GRANT SELECT, INSERT, DELETE ON home_blocks TO congxa_app;
 
--- The menu is on every page; the blocks are the home page's, and the home
--- page is also what a section's change purges, so all pages go.
+-- The menu is on every page: a change purges all of the commune's pages.
+-- The blocks show on the home page alone: a change purges that page.
 CREATE TRIGGER purge_pages AFTER INSERT OR UPDATE OR DELETE ON menu_entries
     FOR EACH ROW EXECUTE FUNCTION congxa_purge_tenant();
+CREATE FUNCTION congxa_purge_home() RETURNS trigger
+    LANGUAGE plpgsql
+AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM congxa_purge(OLD.tenant_id, ARRAY['home']);
+    ELSE
+        PERFORM congxa_purge(NEW.tenant_id, ARRAY['home']);
+    END IF;
+    RETURN NULL;
+END
+$$;
 CREATE TRIGGER purge_pages AFTER INSERT OR UPDATE OR DELETE ON home_blocks
-    FOR EACH ROW EXECUTE FUNCTION congxa_purge_tenant();
+    FOR EACH ROW EXECUTE FUNCTION congxa_purge_home();

@@ -264,7 +264,7 @@ async fn a_communes_own_template_serves_its_site_alone_and_a_broken_one_never_ta
             .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        page.contains("không phải đường dẫn một trang công khai"),
+        page.contains("không phải đường dẫn của một trang công khai"),
         "{page}"
     );
     assert_eq!(kept().await, 0);

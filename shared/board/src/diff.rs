@@ -86,7 +86,11 @@ pub struct Line {
 /// line, with `context` unchanged lines kept around each change and the
 /// rest left out (a `None` marks each gap).
 pub fn lines(before: &str, after: &str, context: usize) -> Vec<Option<Line>> {
-    let diff = TextDiff::from_lines(before, after);
+    // A template may be 200 KB: past the deadline the diff is coarser, not
+    // slower.
+    let diff = TextDiff::configure()
+        .timeout(std::time::Duration::from_millis(200))
+        .diff_lines(before, after);
     let mut out = Vec::new();
     for (n, group) in diff.grouped_ops(context).iter().enumerate() {
         if n > 0 {

@@ -213,7 +213,7 @@ pub async fn checked_look(conn: &mut PgConnection, given: &Look) -> Result<Look,
             Some(true) => {}
             Some(false) => {
                 return Err(invalid(format!(
-                    "{what} phải là một ảnh của thư viện, không phải tệp tài liệu."
+                    "{what} phải là một ảnh của thư viện (không phải tài liệu hay video)."
                 )));
             }
             None => {

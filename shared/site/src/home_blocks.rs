@@ -26,7 +26,7 @@ pub enum Kind {
     Featured,
     /// The newest news not shown in another block.
     Latest,
-    /// The newest items of one section and its sub-sections.
+    /// The newest items of one section and the sections directly below it.
     Section,
     /// The newest documents.
     Documents,
@@ -214,7 +214,7 @@ pub fn checked(blocks: &[Block], sections: &[SectionRef]) -> Result<Vec<Block>, 
     }
     if blocks.len() > MAX_BLOCKS {
         return Err(format!(
-            "Trang chủ có {} khối; nhiều nhất {MAX_BLOCKS} khối.",
+            "Trang chủ có {} khối; tối đa {MAX_BLOCKS} khối.",
             blocks.len()
         ));
     }
@@ -241,7 +241,7 @@ pub fn checked(blocks: &[Block], sections: &[SectionRef]) -> Result<Vec<Block>, 
         let count = if block.kind.counts() {
             if !(1..=MAX_ITEMS).contains(&block.count) {
                 return Err(format!(
-                    "Khối thứ {n} hiện từ 1 đến {MAX_ITEMS} mục (đang ghi {}).",
+                    "Khối thứ {n} hiện từ 1 đến {MAX_ITEMS} tin (đang ghi {}).",
                     block.count
                 ));
             }

@@ -52,6 +52,18 @@ pub struct Shown {
     pub path: Option<String>,
 }
 
+/// These sections of the commune (one gone, or another commune's, is not
+/// found).
+pub async fn sections_of(conn: &mut PgConnection, ids: &[Uuid]) -> sqlx::Result<Vec<SectionRef>> {
+    sqlx::query_as!(
+        SectionRef,
+        "SELECT id, path, name FROM sections WHERE id = ANY($1)",
+        ids
+    )
+    .fetch_all(conn)
+    .await
+}
+
 /// Every section of the commune, in the order of their addresses (a parent
 /// before its children).
 pub async fn sections(conn: &mut PgConnection) -> sqlx::Result<Vec<SectionRef>> {
@@ -164,7 +176,9 @@ pub async fn replace(conn: &mut PgConnection, tenant: Uuid, entries: &[Entry]) -
 }
 
 /// A path of the site ("/lich-cong-tac", "/tim-kiem?q=đất") or a web address
-/// (http or https, with a host), trimmed; the message says what is wrong.
+/// (http or https, with a host), trimmed, a web address as the URL standard
+/// writes it ("HTTPS://Haiphong.gov.vn" is kept as
+/// "https://haiphong.gov.vn/"); the message says what is wrong.
 pub fn address(raw: &str) -> Result<String, String> {
     let raw = raw.trim();
     let refused = || {
@@ -188,7 +202,7 @@ pub fn address(raw: &str) -> Result<String, String> {
     }
     match url::Url::parse(raw) {
         Ok(url) if matches!(url.scheme(), "http" | "https") && url.host_str().is_some() => {
-            Ok(raw.to_owned())
+            Ok(url.into())
         }
         _ => Err(refused()),
     }
@@ -209,7 +223,7 @@ pub fn is_online_services(address: &str) -> bool {
 fn label(raw: &str) -> Result<String, String> {
     let label = raw.trim();
     if label.is_empty() {
-        return Err("Mỗi mục của trình đơn cần có tên.".to_owned());
+        return Err("Mỗi mục của trình đơn cần có tên; mục dẫn tới một chuyên mục mà để trống tên thì lấy tên chuyên mục.".to_owned());
     }
     if label.chars().count() > MAX_LABEL {
         return Err(format!(
@@ -222,8 +236,9 @@ fn label(raw: &str) -> Result<String, String> {
     Ok(label.to_owned())
 }
 
-/// Checks the board's entries against the commune's sections; the message
-/// says what to change.
+/// Checks the board's entries against the commune's sections; an entry to
+/// a section left without a name takes the section's. The message says what
+/// to change.
 pub fn checked(entries: &[Entry], sections: &[SectionRef]) -> Result<Vec<Entry>, String> {
     if entries.is_empty() {
         return Err(
@@ -232,23 +247,28 @@ pub fn checked(entries: &[Entry], sections: &[SectionRef]) -> Result<Vec<Entry>,
     }
     if entries.len() > MAX_ENTRIES {
         return Err(format!(
-            "Trình đơn có {} mục; nhiều nhất {MAX_ENTRIES} mục để vừa màn hình điện thoại.",
+            "Trình đơn có {} mục; tối đa {MAX_ENTRIES} mục để vừa màn hình điện thoại.",
             entries.len()
         ));
     }
     let mut kept = Vec::with_capacity(entries.len());
     for entry in entries {
-        let label = label(&entry.label)?;
-        let target = match &entry.target {
+        let (label, target) = match &entry.target {
             Target::Section(id) => {
-                if !sections.iter().any(|s| s.id == *id) {
+                let Some(section) = sections.iter().find(|s| s.id == *id) else {
                     return Err(format!(
-                        "Mục “{label}” dẫn tới một chuyên mục không có trên trang của xã."
+                        "Mục “{}” dẫn tới một chuyên mục không có trên trang của xã.",
+                        entry.label.trim()
                     ));
-                }
-                Target::Section(*id)
+                };
+                let named = if entry.label.trim().is_empty() {
+                    &section.name
+                } else {
+                    &entry.label
+                };
+                (label(named)?, Target::Section(*id))
             }
-            Target::Address(raw) => Target::Address(address(raw)?),
+            Target::Address(raw) => (label(&entry.label)?, Target::Address(address(raw)?)),
         };
         kept.push(Entry { label, target });
     }
@@ -335,10 +355,19 @@ mod tests {
             "/lich-cong-tac",
             "/",
             "/tim-kiem?q=đất",
-            "https://haiphong.gov.vn",
+            "https://haiphong.gov.vn/x",
         ] {
             assert_eq!(address(good).unwrap(), good);
         }
+        // Kept as the standard writes it, which the database's check reads.
+        assert_eq!(
+            address("HTTPS://DichVuCong.gov.vn").unwrap(),
+            "https://dichvucong.gov.vn/"
+        );
+        assert_eq!(
+            address("https:dichvucong.gov.vn").unwrap(),
+            "https://dichvucong.gov.vn/"
+        );
         for hostile in [
             "javascript:alert(1)",
             "//evil.example/",
@@ -365,9 +394,15 @@ mod tests {
         assert!(refused.contains("không có trên trang của xã"), "{refused}");
         let long = entry(&"a".repeat(MAX_LABEL + 1), Target::Section(s[0].id));
         assert!(
-            checked(&[long, services], &s)
+            checked(&[long, services.clone()], &s)
                 .unwrap_err()
                 .contains("dài quá")
+        );
+        // A section's entry left unnamed takes the section's name.
+        let unnamed = entry(" ", Target::Section(s[0].id));
+        assert_eq!(
+            checked(&[unnamed, services], &s).unwrap()[0].label,
+            "gioi-thieu"
         );
     }
 

@@ -17,9 +17,10 @@
 //! - board accounts move as inactive accounts (their history stays theirs),
 //!   or join the new commune's account with the same e-mail address;
 //! - the old commune keeps its profile and officials, the record of who ran
-//!   it, its links to state portals, its look (templates, menu and home
-//!   page blocks, less the entries naming a section that moved), and its
-//!   row, marked merged, so its slug keeps resolving.
+//!   it, its links to state portals, its own templates, and its row, marked
+//!   merged, so its slug keeps resolving; its menu and home page blocks
+//!   mostly name its sections, and go with them, as its logo and banner go
+//!   with its files (its site is no longer shown: its addresses redirect).
 //!
 //! Files stay where they are in the bucket: their keys are recorded with
 //! them, so moving the rows moves them.

@@ -203,13 +203,10 @@ pub async fn preview(
     mut visit: crate::site::Visit,
     body: Bytes,
 ) -> Response {
-    if let Err(refused) = super::may_change_settings(&member) {
-        return refused;
-    }
-    let form = Params::parse_body(&body);
-    if let Err(refused) = member.check(&form) {
-        return refused;
-    }
+    let form = match super::settings_form(&member, &body) {
+        Ok(form) => form,
+        Err(refused) => return refused,
+    };
     let given = typed(&form);
     let checked = async {
         let mut tx = member.begin(&state).await?;

@@ -1,24 +1,19 @@
 //! The site's menu in the workspace (/quan-tri/giao-dien/trinh-don): the
 //! head orders the entries, renames them and points each at a section of
 //! the commune or an address, previews the home page with the menu and
-//! applies it; or gives the default menu back. "Trang chủ" and "Sơ đồ
-//! trang" stay first and last, and the entries the rules require cannot be
-//! left out (`congxa_site::menu::checked`).
+//! applies it; or gives the default menu back (the flow is
+//! `list_editor`'s). "Trang chủ" and "Sơ đồ trang" stay first and last,
+//! and the entries the rules require cannot be left out
+//! (`congxa_site::menu::checked`).
 
-use axum::body::Bytes;
-use axum::extract::{RawQuery, State};
-use axum::http::StatusCode;
-use axum::response::Response;
 use congxa_board::{BoardError, layout};
-use congxa_site::menu::{self, Entry, MAX_ENTRIES, SectionRef, Target};
+use congxa_site::menu::{self, Entry, MAX_ENTRIES, MAX_LABEL, SectionRef, Target};
 use serde::Serialize;
 use serde_json::json;
-use uuid::Uuid;
+use sqlx::PgConnection;
 
-use super::row_list::{self, Edit};
+use super::list_editor::{ListEditor, chosen_section, section_choice};
 use super::session::Member;
-use super::{board_error, record_change, refusal, render, see_other};
-use crate::AppState;
 use crate::site::Visit;
 use crate::site::params::Params;
 
@@ -27,9 +22,9 @@ const ADDRESS: &str = "dia-chi";
 
 /// A row of the form, as typed.
 #[derive(Debug, Clone, Default, Serialize)]
-struct Row {
+pub struct Row {
     label: String,
-    /// `muc:<section id>` or [`ADDRESS`].
+    /// A section's choice, or [`ADDRESS`].
     target: String,
     address: String,
 }
@@ -39,7 +34,7 @@ impl Row {
         match &entry.target {
             Target::Section(id) => Self {
                 label: entry.label.clone(),
-                target: format!("muc:{id}"),
+                target: section_choice(*id),
                 address: String::new(),
             },
             Target::Address(url) => Self {
@@ -50,18 +45,17 @@ impl Row {
         }
     }
 
+    /// Nothing typed and no section chosen.
     fn is_blank(&self) -> bool {
-        self.label.trim().is_empty() && self.address.trim().is_empty()
+        chosen_section(&self.target).is_none()
+            && self.label.trim().is_empty()
+            && self.address.trim().is_empty()
     }
 
     fn entry(&self) -> Entry {
-        let section = self
-            .target
-            .strip_prefix("muc:")
-            .and_then(|id| Uuid::parse_str(id).ok());
         Entry {
             label: self.label.clone(),
-            target: match section {
+            target: match chosen_section(&self.target) {
                 Some(id) => Target::Section(id),
                 None => Target::Address(self.address.clone()),
             },
@@ -69,181 +63,82 @@ impl Row {
     }
 }
 
-fn typed(form: &Params) -> Vec<Row> {
-    row_list::rows(form, MAX_ENTRIES + 1, |form, i| Row {
-        label: form.raw(&format!("ten_{i}")).to_owned(),
-        target: form.raw(&format!("dich_{i}")).to_owned(),
-        address: form.raw(&format!("dia_chi_{i}")).to_owned(),
-    })
-}
-
-/// The entries of the typed rows, blank rows left out.
-fn entries(rows: &[Row]) -> Vec<Entry> {
-    rows.iter()
-        .filter(|r| !r.is_blank())
-        .map(Row::entry)
-        .collect()
-}
-
+/// The limit of a label, for its field.
 #[derive(Serialize)]
-struct MenuPage {
-    rows: Vec<Row>,
-    sections: Vec<SectionRef>,
-    /// Whether the board has a menu of its own (else the default shows).
-    own: bool,
-    /// Whether the rows shown differ from what is kept.
-    unsaved: bool,
-    max: usize,
+pub struct Limits {
+    max_label: usize,
 }
 
-async fn menu_page(
-    state: &AppState,
-    member: &Member,
-    status: StatusCode,
-    typed: Option<Vec<Row>>,
-    (message, error): (Option<&str>, Option<&str>),
-) -> Response {
-    let loaded = async {
-        let mut tx = member.begin(state).await?;
-        let sections = menu::sections(&mut tx).await?;
-        let own = menu::stored(&mut tx).await?;
-        let current = if own.is_empty() {
-            menu::defaults(&mut tx).await?
-        } else {
-            own.clone()
-        };
-        Ok::<_, BoardError>((sections, !own.is_empty(), current))
-    };
-    let (sections, own, current) = match loaded.await {
-        Ok(loaded) => loaded,
-        Err(error) => return board_error(error),
-    };
-    let unsaved = typed.is_some();
-    let page = MenuPage {
-        rows: typed.unwrap_or_else(|| current.iter().map(Row::of).collect()),
-        sections,
-        own,
-        unsaved,
-        max: MAX_ENTRIES,
-    };
-    let mut frame = member.frame("Trình đơn của trang", page);
-    frame.message = message;
-    frame.error = error;
-    render(state, status, "menu.html", frame)
-}
+/// The menu's editor.
+pub struct Menu;
 
-pub async fn page(
-    State(state): State<AppState>,
-    member: Member,
-    RawQuery(query): RawQuery,
-) -> Response {
-    if let Err(refused) = super::may_change_settings(&member) {
-        return refused;
-    }
-    let query = Params::parse(query.as_deref());
-    let message = if query.has("da-luu") {
-        Some("Đã áp dụng trình đơn mới cho mọi trang của xã.")
-    } else if query.has("mac-dinh") {
-        Some("Trang dùng lại trình đơn mặc định.")
-    } else {
-        None
-    };
-    menu_page(&state, &member, StatusCode::OK, None, (message, None)).await
-}
+impl ListEditor for Menu {
+    type Row = Row;
+    type Item = Entry;
+    type Page = Limits;
+    const PATH: &'static str = "/quan-tri/giao-dien/trinh-don";
+    const TITLE: &'static str = "Trình đơn của trang";
+    const TEMPLATE: &'static str = "menu.html";
+    const MAX: usize = MAX_ENTRIES;
+    const ACTION: &'static str = "site.menu";
+    const SAVED: &'static str = "Đã áp dụng trình đơn mới cho mọi trang của xã.";
+    const RESET: &'static str = "Trang dùng lại trình đơn mặc định.";
+    const UNSAVED: &'static str = "Chưa lưu: bấm “Lưu và áp dụng” để trang đổi theo.";
+    const PREVIEW_NOTE: &'static str = "trình đơn này chưa được lưu, chỉ ban biên tập xem được";
 
-/// Every button of the form: a row edit, a preview, saving, or the default
-/// menu back.
-pub async fn change(
-    State(state): State<AppState>,
-    member: Member,
-    mut visit: Visit,
-    body: Bytes,
-) -> Response {
-    if let Err(refused) = super::may_change_settings(&member) {
-        return refused;
+    fn row(form: &Params, i: usize) -> Row {
+        Row {
+            label: form.raw(&format!("ten_{i}")).to_owned(),
+            target: form.raw(&format!("dich_{i}")).to_owned(),
+            address: form.raw(&format!("dia_chi_{i}")).to_owned(),
+        }
     }
-    let form = Params::parse_body(&body);
-    if let Err(refused) = member.check(&form) {
-        return refused;
+
+    fn items(rows: &[Row]) -> Result<Vec<Entry>, String> {
+        Ok(rows
+            .iter()
+            .filter(|r| !r.is_blank())
+            .map(Row::entry)
+            .collect())
     }
-    let mut rows = typed(&form);
-    let refused = |rows: Vec<Row>, reason: String| {
-        let (state, member) = (&state, &member);
-        async move {
-            menu_page(
-                state,
-                member,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(rows),
-                (None, Some(&reason)),
-            )
-            .await
-        }
-    };
-    let action = form.raw("thao_tac");
-    if let Some(edit) = Edit::parse(action) {
-        edit.apply(&mut rows, MAX_ENTRIES);
-        let note = Some("Chưa lưu: bấm “Lưu và áp dụng” để trang đổi theo.");
-        return menu_page(&state, &member, StatusCode::OK, Some(rows), (note, None)).await;
+
+    fn checked(items: &[Entry], sections: &[SectionRef]) -> Result<Vec<Entry>, String> {
+        menu::checked(items, sections)
     }
-    match action {
-        "xem-truoc" => {
-            let checked = async {
-                let mut tx = member.begin(&state).await?;
-                let sections = menu::sections(&mut tx).await?;
-                Ok::<_, BoardError>(menu::checked(&entries(&rows), &sections))
-            };
-            match checked.await {
-                Ok(Ok(entries)) => {
-                    visit.preview = Some("/quan-tri/giao-dien/trinh-don".to_owned());
-                    visit.preview_note =
-                        Some("trình đơn này chưa được lưu, chỉ ban biên tập xem được");
-                    visit.menu = Some(entries);
-                    crate::site::home::page(State(state), visit).await
-                }
-                Ok(Err(reason)) => refused(rows, reason).await,
-                Err(error) => board_error(error),
-            }
+
+    async fn stored(conn: &mut PgConnection) -> sqlx::Result<Vec<Entry>> {
+        menu::stored(conn).await
+    }
+
+    async fn defaults(conn: &mut PgConnection) -> sqlx::Result<Vec<Entry>> {
+        menu::defaults(conn).await
+    }
+
+    fn row_of(entry: &Entry) -> Row {
+        Row::of(entry)
+    }
+
+    fn page() -> Limits {
+        Limits {
+            max_label: MAX_LABEL,
         }
-        "luu" => {
-            let saved = async {
-                let mut tx = member.begin(&state).await?;
-                let kept =
-                    layout::save_menu(&mut tx, member.tenant.id, &member.account, &entries(&rows))
-                        .await?;
-                let labels: Vec<&str> = kept.iter().map(|e| e.label.as_str()).collect();
-                record_change(
-                    &mut tx,
-                    &member,
-                    "site.menu.save",
-                    json!({ "entries": labels }),
-                )
-                .await?;
-                tx.commit().await?;
-                Ok::<_, BoardError>(())
-            };
-            match saved.await {
-                Ok(()) => see_other("/quan-tri/giao-dien/trinh-don?da-luu"),
-                Err(error) => match refusal(error) {
-                    Ok(reason) => refused(rows, reason).await,
-                    Err(response) => response,
-                },
-            }
-        }
-        "mac-dinh" => {
-            let reset = async {
-                let mut tx = member.begin(&state).await?;
-                layout::reset_menu(&mut tx, member.tenant.id, &member.account).await?;
-                record_change(&mut tx, &member, "site.menu.reset", json!({})).await?;
-                tx.commit().await?;
-                Ok::<_, BoardError>(())
-            };
-            match reset.await {
-                Ok(()) => see_other("/quan-tri/giao-dien/trinh-don?mac-dinh"),
-                Err(error) => board_error(error),
-            }
-        }
-        // Enter in a field: the form again, as typed.
-        _ => menu_page(&state, &member, StatusCode::OK, Some(rows), (None, None)).await,
+    }
+
+    async fn save(
+        conn: &mut PgConnection,
+        member: &Member,
+        items: &[Entry],
+    ) -> Result<serde_json::Value, BoardError> {
+        let kept = layout::save_menu(conn, member.tenant.id, &member.account, items).await?;
+        let labels: Vec<&str> = kept.iter().map(|e| e.label.as_str()).collect();
+        Ok(json!({ "entries": labels }))
+    }
+
+    async fn reset(conn: &mut PgConnection, member: &Member) -> Result<(), BoardError> {
+        layout::reset_menu(conn, member.tenant.id, &member.account).await
+    }
+
+    fn preview(visit: &mut Visit, items: Vec<Entry>) {
+        visit.menu = Some(items);
     }
 }

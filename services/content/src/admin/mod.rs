@@ -20,13 +20,13 @@ mod home_blocks;
 mod item_forms;
 mod items;
 mod links;
+mod list_editor;
 mod look;
 mod members;
 mod menu;
 mod procedures;
 mod projects;
 mod recovery;
-mod row_list;
 mod schedule;
 mod security;
 mod session;
@@ -45,6 +45,7 @@ use minijinja::Environment;
 use serde::Serialize;
 
 use crate::AppState;
+use crate::site::params::Params;
 
 const TEMPLATES: [(&str, &str); 33] = [
     ("templates.html", include_str!("../../admin/templates.html")),
@@ -166,10 +167,14 @@ pub fn router() -> Router<AppState> {
         .route("/lien-ket", get(links::page).post(links::add))
         .route("/giao-dien", get(look::page).post(look::save))
         .route("/giao-dien/xem-truoc", post(look::preview))
-        .route("/giao-dien/trinh-don", get(menu::page).post(menu::change))
+        .route(
+            "/giao-dien/trinh-don",
+            get(list_editor::page::<menu::Menu>).post(list_editor::change::<menu::Menu>),
+        )
         .route(
             "/giao-dien/trang-chu",
-            get(home_blocks::page).post(home_blocks::change),
+            get(list_editor::page::<home_blocks::HomeBlocks>)
+                .post(list_editor::change::<home_blocks::HomeBlocks>),
         )
         .route("/giao-dien/mau", get(templates::list))
         .route(
@@ -273,6 +278,15 @@ fn may_change_settings(member: &session::Member) -> Result<(), Response> {
     } else {
         Err(board_error(BoardError::Forbidden))
     }
+}
+
+/// A form that changes the site's settings, read once the member may send
+/// it (the role, then the form's CSRF token).
+fn settings_form(member: &session::Member, body: &[u8]) -> Result<Params, Response> {
+    may_change_settings(member)?;
+    let form = Params::parse_body(body);
+    member.check(&form)?;
+    Ok(form)
 }
 
 fn see_other(path: &str) -> Response {

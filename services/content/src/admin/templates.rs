@@ -404,13 +404,10 @@ pub async fn change(
     Path(name): Path<String>,
     body: Bytes,
 ) -> Response {
-    if let Err(refused) = super::may_change_settings(&member) {
-        return refused;
-    }
-    let form = Params::parse_body(&body);
-    if let Err(refused) = member.check(&form) {
-        return refused;
-    }
+    let form = match super::settings_form(&member, &body) {
+        Ok(form) => form,
+        Err(refused) => return refused,
+    };
     // Only the chosen theme's own templates may be replaced.
     let theme = async {
         let mut tx = member.begin(&state).await?;

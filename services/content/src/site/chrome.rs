@@ -183,14 +183,7 @@ async fn site(
             menu::Target::Address(_) => None,
         })
         .collect();
-    let sections = sqlx::query_as!(
-        menu::SectionRef,
-        "SELECT id, path, name FROM sections WHERE id = ANY($1)",
-        &named
-    )
-    .fetch_all(&mut *tx)
-    .await
-    .map_err(db_error)?;
+    let sections = menu::sections_of(&mut tx, &named).await.map_err(db_error)?;
     let images: Vec<uuid::Uuid> = look.logo.into_iter().chain(look.banner).collect();
     let images = pictures(&mut tx, &images).await.map_err(db_error)?;
     Ok((

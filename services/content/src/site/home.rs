@@ -10,6 +10,7 @@ use axum::extract::State;
 use axum::response::Response;
 use congxa_site::home_blocks::{self, Block, Kind, Placement};
 use congxa_site::links::Link;
+use congxa_site::menu;
 use congxa_web::ApiError;
 use serde::Serialize;
 use sqlx::PgConnection;
@@ -81,12 +82,7 @@ async fn newest_documents(conn: &mut PgConnection, count: i16) -> sqlx::Result<V
 /// first, so that the latest news leaves out what they already show.
 async fn blocks(conn: &mut PgConnection, wanted: &[Block]) -> sqlx::Result<Vec<Shown>> {
     let section_ids: Vec<Uuid> = wanted.iter().filter_map(|b| b.section).collect();
-    let sections = sqlx::query!(
-        "SELECT id, path, name FROM sections WHERE id = ANY($1)",
-        &section_ids
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+    let sections = menu::sections_of(&mut *conn, &section_ids).await?;
     let mut shown: Vec<Option<Shown>> = Vec::with_capacity(wanted.len());
     let mut seen_ids: HashSet<&'static str> = HashSet::new();
     let mut listed: HashSet<Uuid> = HashSet::new();
@@ -148,7 +144,8 @@ async fn blocks(conn: &mut PgConnection, wanted: &[Block]) -> sqlx::Result<Vec<S
         listed.extend(view.entries.iter().map(|e| e.id));
         shown.push(Some(view));
     }
-    // The latest news, less what the other blocks list.
+    // The latest news, less what the other blocks list (an earlier block of
+    // the latest news included).
     for (view, block) in shown.iter_mut().zip(wanted) {
         let Some(view) = view.as_mut().filter(|v| v.kind == Kind::Latest) else {
             continue;
@@ -160,6 +157,7 @@ async fn blocks(conn: &mut PgConnection, wanted: &[Block]) -> sqlx::Result<Vec<S
                 .await?;
         latest.retain(|e| !listed.contains(&e.id));
         latest.truncate(usize::try_from(block.count).unwrap_or(0));
+        listed.extend(latest.iter().map(|e| e.id));
         view.entries = latest;
     }
     // Featured news and links show only when there are some.

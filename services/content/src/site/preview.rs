@@ -29,40 +29,44 @@ pub struct Previewing {
     pub candidate: Option<Live>,
 }
 
-/// Paths that are not pages of the public site.
-const NOT_PAGES: [&str; 5] = ["/quan-tri", "/api", "/tep", "/danh-gia", "/gop-y"];
+/// Paths the site's router serves that are not pages of the public site
+/// (the workspace, the open data, forms' targets, feeds, the theme's script).
+const NOT_PAGES: [&str; 8] = [
+    "/quan-tri",
+    "/api",
+    "/danh-gia",
+    "/gop-y",
+    "/rss",
+    "/sitemap.xml",
+    "/giao-dien",
+    "/tep",
+];
 
-/// A path of the public site, as typed: "/", "/tin-tuc/..." with a query.
+/// What of a typed path is percent-encoded besides anything not ASCII.
+const TYPED: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS.add(b' ');
+
+/// A path of the public site, as typed: "/", "/tin-tuc/..." with a query;
+/// Vietnamese typed in it goes as UTF-8, percent-encoded. The check reads
+/// the path as the router will, so nothing typed reaches another route.
 fn page_path(typed: &str) -> Result<Uri, String> {
     let typed = typed.trim();
     let refused = || {
         format!(
-            "“{typed}” không phải đường dẫn một trang công khai của xã; ghi đường dẫn bắt đầu bằng /, ví dụ / hoặc /tin-tuc."
+            "“{typed}” không phải đường dẫn của một trang công khai của xã; ghi đường dẫn bắt đầu bằng /, ví dụ / hoặc /tin-tuc."
         )
     };
-    let is_page = typed.starts_with('/')
-        && !typed.starts_with("//")
-        && !NOT_PAGES.iter().any(|p| {
-            typed == *p
-                || typed.starts_with(&format!("{p}/"))
-                || typed.starts_with(&format!("{p}?"))
-        });
-    if !is_page {
-        return Err(refused());
-    }
-    // Vietnamese typed in a query ("?q=đất") goes as UTF-8, percent-encoded.
-    let mut encoded = String::with_capacity(typed.len());
-    for c in typed.chars() {
-        if c.is_ascii_graphic() {
-            encoded.push(c);
-        } else {
-            let mut bytes = [0; 4];
-            for byte in c.encode_utf8(&mut bytes).bytes() {
-                encoded.push_str(&format!("%{byte:02X}"));
-            }
-        }
-    }
-    encoded.parse::<Uri>().map_err(|_| refused())
+    let encoded = percent_encoding::utf8_percent_encode(typed, TYPED).to_string();
+    let uri = encoded.parse::<Uri>().map_err(|_| refused())?;
+    let path = uri.path();
+    let is_page = uri.scheme().is_none()
+        && uri.authority().is_none()
+        && !encoded.contains('#')
+        && path.starts_with('/')
+        && !path.starts_with("//")
+        && !NOT_PAGES
+            .iter()
+            .any(|p| path == *p || path.starts_with(&format!("{p}/")));
+    if is_page { Ok(uri) } else { Err(refused()) }
 }
 
 /// The public page at `path` as it shows with what the board previews; the
@@ -113,4 +117,39 @@ pub async fn page(state: &AppState, mut visit: Visit, id: Uuid, params: &Params)
     let mut response = finish(state, &visit, outcome.await).await;
     super::http::private(&mut response);
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_public_pages_can_be_previewed() {
+        for page in [
+            "/",
+            "/tin-tuc",
+            "/tim-kiem?q=đất đai",
+            "/hoi-dap/tra-cuu?ma=HD-1",
+        ] {
+            assert!(page_path(page).is_ok(), "{page}");
+        }
+        assert_eq!(
+            page_path("/tim-kiem?q=đất").unwrap().query(),
+            Some("q=%C4%91%E1%BA%A5t")
+        );
+        for not_a_page in [
+            "/quan-tri",
+            "/quan-tri/giao-dien",
+            "/quan-tri#x",
+            "/tin-tuc#x",
+            "/api/openapi.json",
+            "/rss/tin-tuc",
+            "//evil.example/",
+            "http://evil.example/",
+            "tin-tuc",
+            "",
+        ] {
+            assert!(page_path(not_a_page).is_err(), "{not_a_page}");
+        }
+    }
 }
