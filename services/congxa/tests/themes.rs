@@ -17,13 +17,19 @@ use reqwest::StatusCode;
 /// A commune's home page from the gateway, with whether it came from the
 /// page cache (`x-cache`).
 async fn home_at(platform: &Platform, host: &str) -> (String, String) {
+    page_at(platform, host, "/").await
+}
+
+/// A commune's page from the gateway, with whether it came from the page
+/// cache (`x-cache`).
+async fn page_at(platform: &Platform, host: &str, path: &str) -> (String, String) {
     let gateway = std::net::SocketAddr::from(([127, 0, 0, 1], platform.port));
     let client = reqwest::Client::builder()
         .resolve(host, gateway)
         .build()
         .unwrap();
     let response = client
-        .get(format!("http://{host}:{}/", platform.port))
+        .get(format!("http://{host}:{}{path}", platform.port))
         .send()
         .await
         .unwrap();
@@ -691,6 +697,10 @@ async fn the_boards_logo_banner_menu_and_home_blocks_are_previewed_then_applied_
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.contains("từ 1 đến 20"), "{refused}");
+    // A page other than the home page, kept by the gateway.
+    page_at(&platform, "quoctuan.localhost", "/tin-tuc").await;
+    let (cache, _) = page_at(&platform, "quoctuan.localhost", "/tin-tuc").await;
+    assert_eq!(cache, "hit");
     let (status, preview) = post_pairs(
         &mut head,
         "/quan-tri/giao-dien/trang-chu",
@@ -731,6 +741,9 @@ async fn the_boards_logo_banner_menu_and_home_blocks_are_previewed_then_applied_
         .filter(|href| href.contains("hdnd-ubnd") && latest.contains(href))
         .count();
     assert_eq!(shown_twice, 0, "{latest}");
+    // The blocks are the home page's: the other pages stay in the cache.
+    let (cache, _) = page_at(&platform, "quoctuan.localhost", "/tin-tuc").await;
+    assert_eq!(cache, "hit");
     let side = between(main, r#"aria-labelledby="van-ban-moi""#, "</section>");
     assert_eq!(side.matches("<li>").count(), 1, "{side}");
     assert!(!main.contains("Tin nổi bật") && !main.contains(r#"id="lien-ket""#));
