@@ -582,6 +582,19 @@ async fn the_boards_logo_banner_menu_and_home_blocks_are_previewed_then_applied_
         "{shown}"
     );
 
+    // The library keeps the logo while the site shows it.
+    let (status, refused) = head
+        .post(
+            &format!("/quan-tri/tep/{logo}"),
+            &[("csrf", &csrf), ("thao_tac", "xoa")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+    assert!(
+        refused.contains("Ảnh đang là biểu trưng của trang"),
+        "{refused}"
+    );
+
     // The menu: entries edited in the form keep nothing until saved.
     let (status, page) = head.get("/quan-tri/giao-dien/trinh-don").await;
     assert_eq!(status, StatusCode::OK);

@@ -216,6 +216,19 @@ pub async fn change(
                         "Tệp đang được dùng trong {used} tin bài; hãy gỡ tệp khỏi các tin bài đó trước khi xóa."
                     )));
                 }
+                // The site's logo or banner would go from every page at once.
+                let on_every_page = sqlx::query_scalar!(
+                    r#"SELECT CASE WHEN logo_id = $1 THEN 'biểu trưng' ELSE 'ảnh đầu trang' END AS "role!"
+                       FROM site_profiles WHERE logo_id = $1 OR banner_id = $1"#,
+                    id
+                )
+                .fetch_optional(&mut *tx)
+                .await?;
+                if let Some(role) = on_every_page {
+                    return Err(BoardError::Invalid(format!(
+                        "Ảnh đang là {role} của trang; hãy chọn ảnh khác ở mục Giao diện trước khi xóa."
+                    )));
+                }
                 sqlx::query_scalar!(
                     "DELETE FROM media_files WHERE id = $1 RETURNING filename",
                     id
