@@ -200,6 +200,35 @@ impl Calendar {
         day
     }
 
+    /// The first day on which something with `n` working days to be done
+    /// can have begun and not be late on `today`: begun on `d`, it is late
+    /// exactly when `d` is before this day, as
+    /// `working_days_between(d, today) > n` says. Lets a query find the late
+    /// ones with one date.
+    pub fn late_if_begun_before(&self, today: Date, n: u32) -> Date {
+        // The (n + 1)-th working day counting back from today, today
+        // included when it is one.
+        let today_counts = u32::from(self.is_working_day(today));
+        self.subtract_working_days(today, n + 1 - today_counts)
+    }
+
+    /// The `n`-th working day before `date` (a Monday minus 2 is the
+    /// Thursday before); `date` itself for `n = 0`.
+    pub fn subtract_working_days(&self, date: Date, n: u32) -> Date {
+        let mut day = date;
+        let mut left = n;
+        while left > 0 {
+            match day.previous_day() {
+                Some(previous) => day = previous,
+                None => return day,
+            }
+            if self.is_working_day(day) {
+                left -= 1;
+            }
+        }
+        day
+    }
+
     /// How many working days come after `from` up to and including `to`;
     /// negative when `to` is before `from`. For a deadline of `n` working
     /// days, a result above `n` means late, and
@@ -360,6 +389,30 @@ mod tests {
     fn a_misspelt_field_is_refused() {
         let json = r#"{"kind": "day_off", "date": "2025-05-02", "lable": "x"}"#;
         assert!(serde_json::from_str::<Override>(json).is_err());
+    }
+
+    #[test]
+    fn working_days_count_back_over_weekends_and_tet() {
+        let calendar = Calendar::default();
+        // Monday 30 November 2026, minus two: Thursday 26.
+        assert_eq!(
+            calendar.subtract_working_days(date!(2026 - 11 - 30), 2),
+            date!(2026 - 11 - 26)
+        );
+        // Across Tết 2026 and on every kind of day, "begun before" says late
+        // exactly when the count of working days does.
+        let mut today = date!(2026 - 02 - 01);
+        while today <= date!(2026 - 03 - 10) {
+            for n in [0, 2, 5, 15] {
+                let first = calendar.late_if_begun_before(today, n);
+                for back in 0..40 {
+                    let begun = today - time::Duration::days(back);
+                    let late = calendar.working_days_between(begun, today) > i64::from(n);
+                    assert_eq!(begun < first, late, "{begun} → {today}, {n} days");
+                }
+            }
+            today = today.next_day().unwrap();
+        }
     }
 
     #[test]

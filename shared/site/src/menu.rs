@@ -13,6 +13,8 @@ use uuid::Uuid;
 /// longer than this no longer fits a phone's screen.
 pub const MAX_ENTRIES: usize = 15;
 pub const MAX_LABEL: usize = 60;
+/// The longest address an entry keeps (the table's check says the same).
+pub const MAX_ADDRESS: usize = 2000;
 /// The introduction section the rules ask the menu for.
 pub const INTRODUCTION: &str = "gioi-thieu";
 /// The default entry for the online public services.
@@ -186,7 +188,7 @@ pub fn address(raw: &str) -> Result<String, String> {
             "Địa chỉ “{raw}” không dùng được: ghi đường dẫn trong trang bắt đầu bằng / (ví dụ: /lich-cong-tac) hoặc địa chỉ trang khác bắt đầu bằng https:// (ví dụ: https://haiphong.gov.vn)."
         )
     };
-    if raw.is_empty() || raw.len() > 2000 || raw.contains(char::is_whitespace) {
+    if raw.is_empty() || raw.len() > MAX_ADDRESS || raw.contains(char::is_whitespace) {
         return Err(refused());
     }
     if let Some(rest) = raw.strip_prefix('/') {
@@ -201,6 +203,10 @@ pub fn address(raw: &str) -> Result<String, String> {
         };
     }
     match url::Url::parse(raw) {
+        // Written out, Vietnamese letters take several bytes each.
+        Ok(url) if url.as_str().len() > MAX_ADDRESS => Err(format!(
+            "Địa chỉ “{raw}” dài quá; địa chỉ viết theo chuẩn (chữ có dấu thành mã %) không được quá {MAX_ADDRESS} ký tự."
+        )),
         Ok(url) if matches!(url.scheme(), "http" | "https") && url.host_str().is_some() => {
             Ok(url.into())
         }
@@ -252,20 +258,22 @@ pub fn checked(entries: &[Entry], sections: &[SectionRef]) -> Result<Vec<Entry>,
         ));
     }
     let mut kept = Vec::with_capacity(entries.len());
-    for entry in entries {
+    for (n, entry) in (1..).zip(entries) {
         let (label, target) = match &entry.target {
             Target::Section(id) => {
                 let Some(section) = sections.iter().find(|s| s.id == *id) else {
                     return Err(format!(
-                        "Mục “{}” dẫn tới một chuyên mục không có trên trang của xã.",
-                        entry.label.trim()
+                        "Mục thứ {n} dẫn tới một chuyên mục không có trên trang của xã."
                     ));
                 };
-                let named = if entry.label.trim().is_empty() {
-                    &section.name
-                } else {
-                    &entry.label
-                };
+                let unnamed = entry.label.trim().is_empty();
+                if unnamed && section.name.chars().count() > MAX_LABEL {
+                    return Err(format!(
+                        "Mục thứ {n} để trống tên, mà tên chuyên mục “{}” dài quá {MAX_LABEL} ký tự; hãy ghi một tên ngắn hơn.",
+                        section.name
+                    ));
+                }
+                let named = if unnamed { &section.name } else { &entry.label };
                 (label(named)?, Target::Section(*id))
             }
             Target::Address(raw) => (label(&entry.label)?, Target::Address(address(raw)?)),
@@ -359,6 +367,9 @@ mod tests {
         ] {
             assert_eq!(address(good).unwrap(), good);
         }
+        // A long Vietnamese path written out grows past what is kept.
+        let long = format!("https://haiphong.gov.vn/{}", "đ".repeat(400));
+        assert!(address(&long).unwrap_err().contains("dài quá"));
         // Kept as the standard writes it, which the database's check reads.
         assert_eq!(
             address("HTTPS://DichVuCong.gov.vn").unwrap(),

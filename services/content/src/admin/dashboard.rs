@@ -13,6 +13,10 @@ use super::session::Member;
 use super::{board_error, render};
 use crate::AppState;
 
+/// Working days an item submitted for approval may wait before the
+/// dashboard lists it as late.
+const LATE_AFTER_WORKING_DAYS: u32 = 5;
+
 #[derive(Serialize)]
 pub struct Row {
     pub id: Uuid,
@@ -91,15 +95,21 @@ pub async fn page(State(state): State<AppState>, member: Member) -> Response {
         .map(|r| Row::new(r.id, r.title, r.status, r.name, r.updated_at, r.target_date))
         .collect();
         // Late: past the date it should be out by, or submitted more than 5
-        // working days (about a week) ago and still not out (Law 104/2016
-        // Art. 18.4).
+        // working days ago, as the commune's calendar counts them (holidays,
+        // announced days off and make-up days), and still not out (Law
+        // 104/2016 Art. 18.4).
+        let calendar = congxa_calendar::stored::load(&mut tx).await?;
+        let today = congxa_locale::time::now().date();
+        let submitted_by = calendar.late_if_begun_before(today, LATE_AFTER_WORKING_DAYS);
         let late = sqlx::query!(
             r#"SELECT i.id, i.title, i.status, s.name, i.updated_at, i.target_date
                FROM items i JOIN sections s ON s.id = i.section_id
                WHERE i.status NOT IN ('published', 'withdrawn', 'scheduled')
-                 AND (i.target_date < (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
-                      OR i.submitted_at < now() - interval '7 days')
-               ORDER BY i.target_date NULLS LAST LIMIT 50"#
+                 AND (i.target_date < $1
+                      OR (i.submitted_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date < $2)
+               ORDER BY i.target_date NULLS LAST LIMIT 50"#,
+            today,
+            submitted_by
         )
         .fetch_all(&mut *tx)
         .await?

@@ -69,36 +69,58 @@ fn page_path(typed: &str) -> Result<Uri, String> {
     if is_page { Ok(uri) } else { Err(refused()) }
 }
 
+/// How many of the site's own redirects (an item that moved section, an
+/// old address) a preview follows.
+const REDIRECTS_FOLLOWED: usize = 3;
+
 /// The public page at `path` as it shows with what the board previews; the
-/// message when `path` is not a public page.
+/// message when `path` is not a public page. A redirect to another page of
+/// the site is followed, so the board sees the page, not the redirect.
 pub async fn page_at(
     state: &AppState,
     visit: &Visit,
     path: &str,
     previewing: Previewing,
 ) -> Result<Response, String> {
-    let uri = page_path(path)?;
-    let mut request = Request::new(Body::empty());
-    *request.method_mut() = Method::GET;
-    *request.uri_mut() = uri;
-    *request.headers_mut() = visit.headers().clone();
-    // The workspace's form is not the page's request, and a page the
-    // browser holds must not come back as "not modified".
-    for name in [
-        header::CONTENT_TYPE,
-        header::CONTENT_LENGTH,
-        header::IF_NONE_MATCH,
-        header::IF_MODIFIED_SINCE,
-    ] {
-        request.headers_mut().remove(name);
+    let mut uri = page_path(path)?;
+    let mut followed = 0;
+    loop {
+        let mut request = Request::new(Body::empty());
+        *request.method_mut() = Method::GET;
+        *request.uri_mut() = uri;
+        *request.headers_mut() = visit.headers().clone();
+        // The workspace's form is not the page's request, and a page the
+        // browser holds must not come back as "not modified".
+        for name in [
+            header::CONTENT_TYPE,
+            header::CONTENT_LENGTH,
+            header::IF_NONE_MATCH,
+            header::IF_MODIFIED_SINCE,
+        ] {
+            request.headers_mut().remove(name);
+        }
+        request.extensions_mut().insert(previewing.clone());
+        let mut response = match super::router(state.clone()).oneshot(request).await {
+            Ok(response) => response,
+            Err(never) => match never {},
+        };
+        let next = response
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|to| to.to_str().ok())
+            .filter(|_| response.status().is_redirection() && followed < REDIRECTS_FOLLOWED)
+            .and_then(|to| page_path(to).ok());
+        match next {
+            Some(to) => {
+                uri = to;
+                followed += 1;
+            }
+            None => {
+                super::http::private(&mut response);
+                return Ok(response);
+            }
+        }
     }
-    request.extensions_mut().insert(previewing);
-    let mut response = match super::router(state.clone()).oneshot(request).await {
-        Ok(response) => response,
-        Err(never) => match never {},
-    };
-    super::http::private(&mut response);
-    Ok(response)
 }
 
 pub async fn page(state: &AppState, mut visit: Visit, id: Uuid, params: &Params) -> Response {
