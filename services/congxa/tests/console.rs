@@ -1066,6 +1066,47 @@ async fn operators_see_each_communes_checklist_and_reports_and_set_the_working_d
         );
     }
 
+    // The lists of many communes are a few minutes old at most; one
+    // commune's own page is checked afresh and brings them up to date.
+    let footer_failed = || async {
+        let feed: serde_json::Value =
+            serde_json::from_str(&setup.browser.get("/api/giam-sat").await.body).unwrap();
+        let quoctuan = feed["communes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["slug"] == "quoctuan")
+            .unwrap()
+            .clone();
+        quoctuan["compliance"]["failed"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("footer"))
+    };
+    assert!(footer_failed().await);
+    sqlx::query(
+        "UPDATE site_profiles p SET address = 'Thôn An Lạc, xã Quốc Tuấn', phone = '0225 3 868 868',
+                email = 'ubnd@quoctuan.vn', responsible_person = 'Nguyễn Văn Hùng'
+         FROM tenants t WHERE t.id = p.tenant_id AND t.slug = 'quoctuan'",
+    )
+    .execute(&setup.env.admin)
+    .await
+    .unwrap();
+    assert!(
+        footer_failed().await,
+        "the feed's checklists are kept a while"
+    );
+    let one = setup.browser.get("/tuan-thu/quoctuan").await;
+    assert!(
+        !one.body.contains("<strong>Chưa đạt:</strong> Chân trang"),
+        "{}",
+        one.body
+    );
+    assert!(
+        !footer_failed().await,
+        "the commune's own page refreshed it"
+    );
+
     // Every commune's yearly report, one by one and all at once.
     let year = congxa_locale::time::now().year();
     let reports = setup.browser.get("/bao-cao").await;

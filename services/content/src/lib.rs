@@ -74,6 +74,7 @@ pub async fn serve(
             analytics: InternalClient::new(auth.clone())?,
             analytics_url: Arc::from(config.analytics_url.trim_end_matches('/')),
             operator_token: Arc::from(config.operator_token.as_str()),
+            checked: console::compliance::Checked::default(),
         },
         pool,
         themes: Arc::new(Themes::load()?),

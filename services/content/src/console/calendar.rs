@@ -231,6 +231,8 @@ pub async fn add(
         )
         .await?;
         tx.commit().await?;
+        // What counts as a working day changed: every kept checklist may.
+        state.checked.forget_all();
         Ok::<_, sqlx::Error>(Ok(()))
     };
     match saved.await {
@@ -272,6 +274,8 @@ pub async fn remove(
             .await?;
         }
         tx.commit().await?;
+        // What counts as a working day changed: every kept checklist may.
+        state.checked.forget_all();
         Ok::<_, sqlx::Error>(())
     };
     match removed.await {

@@ -2,6 +2,15 @@
 //! (/_console/tuan-thu): how many checks each passes and which fail, with
 //! one commune's whole checklist a click away. The province's monitoring
 //! feed carries the same.
+//!
+//! The lists of many communes come from [`Checked`], a few minutes old at
+//! most: the feed may be polled often and a province has hundreds of
+//! communes. One commune's own page is always checked afresh (and refreshes
+//! the kept one), and a change of the working-day calendar forgets them
+//! all.
+
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -19,6 +28,31 @@ use super::{ConsoleState, Frame, page_not_found, render};
 
 /// Communes checked at once: each check is a few short queries.
 const AT_ONCE: usize = 4;
+
+/// How long a commune's checklist is kept for the lists of many communes.
+const KEPT_FOR: Duration = Duration::from_secs(5 * 60);
+
+/// Checklists lately made, by commune and day.
+#[derive(Clone)]
+pub struct Checked(moka::future::Cache<(Uuid, Date), Arc<Checklist>>);
+
+impl Default for Checked {
+    fn default() -> Self {
+        Self(
+            moka::future::Cache::builder()
+                .max_capacity(20_000)
+                .time_to_live(KEPT_FOR)
+                .build(),
+        )
+    }
+}
+
+impl Checked {
+    /// Forgets every kept checklist (the working days changed).
+    pub fn forget_all(&self) {
+        self.0.invalidate_all();
+    }
+}
 
 /// A commune as the operators' lists name it.
 #[derive(Debug, Clone, Serialize)]
@@ -60,12 +94,14 @@ pub async fn checklist_of(
     congxa_compliance::check(&mut tx, calendar, today).await
 }
 
-/// The checklists of many communes, in their order.
+/// The checklists of many communes, in their order: those kept, the others
+/// made and kept.
 pub async fn checklists(
     pool: &PgPool,
+    checked: &Checked,
     communes: &[CommuneRef],
     today: Date,
-) -> Result<Vec<Checklist>, sqlx::Error> {
+) -> Result<Vec<Arc<Checklist>>, sqlx::Error> {
     let calendar = {
         let mut conn = pool.acquire().await?;
         congxa_calendar::stored::load(&mut conn).await?
@@ -75,7 +111,14 @@ pub async fn checklists(
     // which the handlers' futures need to be Send.
     let ids: Vec<Uuid> = communes.iter().map(|c| c.id).collect();
     futures::stream::iter(ids)
-        .map(|id| checklist_of(pool, calendar, id, today))
+        .map(|id| async move {
+            if let Some(kept) = checked.0.get(&(id, today)).await {
+                return Ok(kept);
+            }
+            let made = Arc::new(checklist_of(pool, calendar, id, today).await?);
+            checked.0.insert((id, today), made.clone()).await;
+            Ok(made)
+        })
         .buffered(AT_ONCE)
         .try_collect()
         .await
@@ -101,7 +144,7 @@ pub async fn page(signed: Signed, State(state): State<ConsoleState>) -> Response
     let today = vn_time::now().date();
     let loaded = async {
         let communes = communes_of(&state.pool, signed.operator.region_id).await?;
-        let lists = checklists(&state.pool, &communes, today).await?;
+        let lists = checklists(&state.pool, &state.checked, &communes, today).await?;
         Ok::<_, sqlx::Error>((communes, lists))
     };
     let (communes, lists) = match loaded.await {
@@ -167,6 +210,11 @@ pub async fn commune(
             congxa_calendar::stored::load(&mut conn).await?
         };
         let checklist = checklist_of(&state.pool, &calendar, commune.id, today).await?;
+        state
+            .checked
+            .0
+            .insert((commune.id, today), Arc::new(checklist.clone()))
+            .await;
         Ok::<_, sqlx::Error>(Some((commune, checklist)))
     };
     let (commune, checklist) = match loaded.await {

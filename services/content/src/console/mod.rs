@@ -11,7 +11,7 @@
 
 mod audit_log;
 mod calendar;
-mod compliance;
+pub mod compliance;
 mod maintenance_notices;
 mod merges;
 mod reports;
@@ -47,6 +47,8 @@ pub struct ConsoleState {
     pub analytics_url: Arc<str>,
     /// The operators' API token, which the monitoring feed accepts.
     pub operator_token: Arc<str>,
+    /// Communes' checklists lately made, for the lists of many communes.
+    pub checked: compliance::Checked,
 }
 
 impl FromRef<ConsoleState> for InternalAuth {

@@ -280,8 +280,13 @@ pub async fn feed(
         let communes = province::communes(&mut conn, first, last, region).await?;
         drop(conn);
         let checked = super::compliance::communes_of(&state.pool, region).await?;
-        let lists =
-            super::compliance::checklists(&state.pool, &checked, vn_time::now().date()).await?;
+        let lists = super::compliance::checklists(
+            &state.pool,
+            &state.checked,
+            &checked,
+            vn_time::now().date(),
+        )
+        .await?;
         let compliance: std::collections::HashMap<String, FeedCompliance> = checked
             .into_iter()
             .zip(lists)
