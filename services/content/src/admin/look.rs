@@ -180,19 +180,19 @@ pub async fn save(State(state): State<AppState>, member: Member, body: Bytes) ->
     };
     match saved.await {
         Ok(()) => see_other("/quan-tri/giao-dien?da-luu"),
-        Err(error) => match refusal(error) {
-            Ok(reason) => {
-                look_page(
-                    &state,
-                    &member,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    Some(given),
-                    (None, Some(&reason)),
-                )
-                .await
-            }
-            Err(response) => response,
-        },
+        Err(error) => refused(&state, &member, given, error).await,
+    }
+}
+
+/// The form again, as typed, with why it was refused; or the error's page
+/// when it is not the form's fault.
+async fn refused(state: &AppState, member: &Member, given: Look, error: BoardError) -> Response {
+    match refusal(error) {
+        Ok(reason) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            look_page(state, member, status, Some(given), (None, Some(&reason))).await
+        }
+        Err(response) => response,
     }
 }
 
@@ -219,18 +219,6 @@ pub async fn preview(
             visit.look = Some(look);
             crate::site::home::page(State(state), visit).await
         }
-        Err(error) => match refusal(error) {
-            Ok(reason) => {
-                look_page(
-                    &state,
-                    &member,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    Some(given),
-                    (None, Some(&reason)),
-                )
-                .await
-            }
-            Err(response) => response,
-        },
+        Err(error) => refused(&state, &member, given, error).await,
     }
 }

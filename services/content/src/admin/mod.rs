@@ -47,11 +47,15 @@ use serde::Serialize;
 use crate::AppState;
 use crate::site::params::Params;
 
-const TEMPLATES: [(&str, &str); 33] = [
+const TEMPLATES: [(&str, &str); 34] = [
     ("templates.html", include_str!("../../admin/templates.html")),
     ("template.html", include_str!("../../admin/template.html")),
     ("look.html", include_str!("../../admin/look.html")),
     ("menu.html", include_str!("../../admin/menu.html")),
+    (
+        "list_editor.html",
+        include_str!("../../admin/list_editor.html"),
+    ),
     (
         "home_blocks.html",
         include_str!("../../admin/home_blocks.html"),
