@@ -719,13 +719,8 @@ async fn the_board_reads_its_own_figures_and_operators_compare_every_commune() {
         .to_owned();
     let platform = common::browser::Platform::start(&env).await;
 
-    let mut head = Browser::new(&platform, "quoctuan.localhost");
-    head.sign_in(
-        "tb@quoctuan.vn",
-        &password,
-        "câu mật khẩu mới của trưởng ban",
-    )
-    .await;
+    let mut head =
+        common::workspace::signed_in_head(&platform, "quoctuan.localhost", &password).await;
     let (status, page) = head.get("/quan-tri/thong-ke").await;
     assert_eq!(status, StatusCode::OK);
     // 30 days of 40 + 3d views: 40·30 + 3·(0 + … + 29) = 2,505, exact for

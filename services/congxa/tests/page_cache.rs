@@ -249,13 +249,7 @@ async fn a_signed_in_board_member_is_never_served_from_the_cache_nor_fills_it() 
     let password =
         common::workspace::head_of(&env, "quoctuan", "Xã Quốc Tuấn", "tb@quoctuan.vn").await;
     let platform = common::browser::Platform::start(&env).await;
-    let mut head = common::workspace::Browser::new(&platform, HOST);
-    head.sign_in(
-        "tb@quoctuan.vn",
-        &password,
-        "câu mật khẩu mới của trưởng ban",
-    )
-    .await;
+    let head = common::workspace::signed_in_head(&platform, HOST, &password).await;
     let gateway = SocketAddr::from(([127, 0, 0, 1], platform.port));
     let visitor = Visitor {
         http: reqwest::Client::builder()

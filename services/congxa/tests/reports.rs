@@ -415,7 +415,7 @@ async fn scalar(env: &TestEnv, sql: &str, year: i32) -> i64 {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_yearly_report_states_the_databases_figures_opens_in_libreoffice_and_stays_as_issued() {
-    use common::workspace::{Browser, field, head_of};
+    use common::workspace::{field, head_of};
     let env = TestEnv::new().await;
     let password = head_of(&env, "quoctuan", "Xã Quốc Tuấn", "tb@quoctuan.vn").await;
     common::visits_of_a_month(&env, "quoctuan").await;
@@ -516,13 +516,8 @@ async fn the_yearly_report_states_the_databases_figures_opens_in_libreoffice_and
     assert_eq!(news_in_year, 3);
 
     let platform = common::browser::Platform::start(&env).await;
-    let mut head = Browser::new(&platform, "quoctuan.localhost");
-    head.sign_in(
-        "tb@quoctuan.vn",
-        &password,
-        "câu mật khẩu mới của trưởng ban",
-    )
-    .await;
+    let mut head =
+        common::workspace::signed_in_head(&platform, "quoctuan.localhost", &password).await;
     let (status, page) = head.get("/quan-tri/bao-cao-nam").await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains("Chưa ban hành được"), "{page}");

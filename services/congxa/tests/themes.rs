@@ -71,13 +71,8 @@ async fn the_head_previews_then_applies_a_look_and_bad_or_hostile_choices_change
     let env = TestEnv::new().await;
     let password = head_of(&env, "quoctuan", "Xã Quốc Tuấn", "tb@quoctuan.vn").await;
     let platform = Platform::start(&env).await;
-    let mut head = Browser::new(&platform, "quoctuan.localhost");
-    head.sign_in(
-        "tb@quoctuan.vn",
-        &password,
-        "câu mật khẩu mới của trưởng ban",
-    )
-    .await;
+    let mut head =
+        common::workspace::signed_in_head(&platform, "quoctuan.localhost", &password).await;
     let (status, page) = head.get("/quan-tri/giao-dien").await;
     assert_eq!(status, StatusCode::OK, "{page}");
     let csrf = field(&page, "csrf");
@@ -191,13 +186,8 @@ async fn a_communes_own_template_serves_its_site_alone_and_a_broken_one_never_ta
         .await
         .assert_ok();
     let platform = Platform::start(&env).await;
-    let mut head = Browser::new(&platform, "quoctuan.localhost");
-    head.sign_in(
-        "tb@quoctuan.vn",
-        &password,
-        "câu mật khẩu mới của trưởng ban",
-    )
-    .await;
+    let mut head =
+        common::workspace::signed_in_head(&platform, "quoctuan.localhost", &password).await;
     let (status, list) = head.get("/quan-tri/giao-dien/mau").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
@@ -485,13 +475,8 @@ async fn the_boards_logo_banner_menu_and_home_blocks_are_previewed_then_applied_
         .unwrap();
     tx.commit().await.unwrap();
     let platform = Platform::start(&env).await;
-    let mut head = Browser::new(&platform, "quoctuan.localhost");
-    head.sign_in(
-        "tb@quoctuan.vn",
-        &password,
-        "câu mật khẩu mới của trưởng ban",
-    )
-    .await;
+    let mut head =
+        common::workspace::signed_in_head(&platform, "quoctuan.localhost", &password).await;
     let anhung_before = home_of(&platform, "anhung.localhost").await;
 
     // The logo and banner: images of the commune's own library.

@@ -119,6 +119,16 @@ impl Browser {
     }
 }
 
+/// A browser signed in as a commune's head (`tb@<slug>.vn` with its
+/// one-time password, replaced on the way) on `host`.
+pub async fn signed_in_head(platform: &Platform, host: &'static str, password: &str) -> Browser {
+    let email = format!("tb@{}.vn", host.split('.').next().unwrap_or_default());
+    let mut head = Browser::new(platform, host);
+    head.sign_in(&email, password, "câu mật khẩu mới của trưởng ban")
+        .await;
+    head
+}
+
 pub fn field(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let start = html

@@ -38,18 +38,6 @@ impl Default for Row {
 }
 
 impl Row {
-    fn of(block: &Block) -> Self {
-        Self {
-            what: match block.section {
-                Some(id) => section_choice(id),
-                None => block.kind.code().to_owned(),
-            },
-            count: block.count.to_string(),
-            placement: block.placement.code().to_owned(),
-            title: block.title.clone(),
-        }
-    }
-
     /// The block the row asks for; the message when it names no kind.
     fn block(&self, n: usize) -> Result<Block, String> {
         let section = chosen_section(&self.what);
@@ -133,7 +121,15 @@ impl ListEditor for HomeBlocks {
     }
 
     fn row_of(block: &Block) -> Row {
-        Row::of(block)
+        Row {
+            what: match block.section {
+                Some(id) => section_choice(id),
+                None => block.kind.code().to_owned(),
+            },
+            count: block.count.to_string(),
+            placement: block.placement.code().to_owned(),
+            title: block.title.clone(),
+        }
     }
 
     fn page() -> Choices {

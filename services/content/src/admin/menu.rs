@@ -30,21 +30,6 @@ pub struct Row {
 }
 
 impl Row {
-    fn of(entry: &Entry) -> Self {
-        match &entry.target {
-            Target::Section(id) => Self {
-                label: entry.label.clone(),
-                target: section_choice(*id),
-                address: String::new(),
-            },
-            Target::Address(url) => Self {
-                label: entry.label.clone(),
-                target: ADDRESS.to_owned(),
-                address: url.clone(),
-            },
-        }
-    }
-
     /// Nothing typed and no section chosen.
     fn is_blank(&self) -> bool {
         chosen_section(&self.target).is_none()
@@ -115,7 +100,18 @@ impl ListEditor for Menu {
     }
 
     fn row_of(entry: &Entry) -> Row {
-        Row::of(entry)
+        match &entry.target {
+            Target::Section(id) => Row {
+                label: entry.label.clone(),
+                target: section_choice(*id),
+                address: String::new(),
+            },
+            Target::Address(url) => Row {
+                label: entry.label.clone(),
+                target: ADDRESS.to_owned(),
+                address: url.clone(),
+            },
+        }
     }
 
     fn page() -> Limits {
