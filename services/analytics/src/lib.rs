@@ -3,6 +3,7 @@
 //! lost its data, and reports the counter every commune site shows
 //! (README, "Visits: what is counted").
 
+pub mod batch_check;
 pub mod flush;
 pub mod ingest;
 pub mod keys;
@@ -138,6 +139,26 @@ async fn record_views(
     _: Internal,
     Json(batch): Json<Batch>,
 ) -> Result<Json<Recorded>, ApiError> {
+    let refused = |refusal: batch_check::Refusal| {
+        ApiError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_batch",
+            refusal.message(),
+        )
+    };
+    batch_check::shape(&batch, time::OffsetDateTime::now_utc()).map_err(refused)?;
+    match batch_check::tenants(&state.pool, &batch).await {
+        Ok(()) => {}
+        Err(batch_check::CheckError::Refused(refusal)) => return Err(refused(refusal)),
+        // Not known now: the gateway sends the batch again.
+        Err(batch_check::CheckError::Database(error)) => {
+            return Err(ApiError::unavailable(
+                "database_unavailable",
+                "Cơ sở dữ liệu tạm thời không trả lời.",
+            )
+            .with_source(error));
+        }
+    }
     let mut connection = state.redis.get().await.map_err(redis_down)?;
     let applied = tokio::time::timeout(
         REDIS_WAIT * 4,

@@ -311,9 +311,12 @@ async fn every_page_view_is_counted_per_commune() {
         .await
         .unwrap();
     assert_eq!(other["total"], "< 10");
-    // The home page was cached at the first view; another address is
+    // The home page was cached at the first view, and a parameter no page
+    // reads names the same page; another page number is another page,
     // rendered now (the counter on a cached page lags by its freshness).
-    let page = platform.get(QT, "/?lan=cuoi").await.text().await.unwrap();
+    let kept = platform.get(QT, "/?lan=cuoi").await;
+    assert_eq!(kept.headers()["x-cache"], "hit");
+    let page = platform.get(QT, "/?trang=2").await.text().await.unwrap();
     assert!(page.contains("<dt>Tổng số:</dt><dd>12</dd>"), "{page}");
     assert!(page.contains("<dt>Tháng này:</dt><dd>12</dd>"), "{page}");
     assert!(page.contains("<dt>Hôm nay:</dt><dd>12</dd>"), "{page}");
@@ -321,7 +324,7 @@ async fn every_page_view_is_counted_per_commune() {
         page.contains("<dt>Đang trực tuyến:</dt><dd>&lt; 10</dd>"),
         "{page}"
     );
-    let page = platform.get(AH, "/?lan=cuoi").await.text().await.unwrap();
+    let page = platform.get(AH, "/?trang=2").await.text().await.unwrap();
     assert!(page.contains("<dt>Tổng số:</dt><dd>&lt; 10</dd>"), "{page}");
     platform.stop().await;
 }
@@ -682,4 +685,132 @@ fn operator() -> congxa_tenancy::audit::Actor {
         name: "op".to_owned(),
         origin: "test".to_owned(),
     }
+}
+
+/// Sends a request line exactly as written (no client tidies the path) and
+/// returns the whole answer.
+async fn raw_answer(gateway: SocketAddr, host: &str, target: &str) -> String {
+    let mut stream = tokio::net::TcpStream::connect(gateway).await.unwrap();
+    let request = format!("GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer))
+        .await
+        .unwrap()
+        .unwrap();
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_spelling_of_a_path_reaches_an_internal_route_through_the_gateway() {
+    let env = TestEnv::new().await;
+    env.create_tenant("quoctuan", "Xã Quốc Tuấn").await;
+    let platform = Platform::start(env.config.clone(), &[QT]).await;
+    let today = time::OffsetDateTime::now_utc().date();
+
+    let spellings = [
+        format!("/api/thong-ke/../../internal/salt/{today}"),
+        format!("/api/thong-ke/%2e%2e/%2e%2e/internal/salt/{today}"),
+        format!("/api/thong-ke/%2E%2e/%2e%2E/internal/salt/{today}"),
+        format!("/api/thong-ke/.%2e/.%2E/internal/salt/{today}"),
+        "/api/thong-ke/../../internal/counter".to_owned(),
+        "/api/thong-ke/..\\..\\internal/counter".to_owned(),
+        "/api/thong-ke/..%5c..%5cinternal/counter".to_owned(),
+        "/api/thong-ke/%2f..%2f..%2finternal/counter".to_owned(),
+        "/api/thong-ke/%252e%252e/%252e%252e/internal/counter".to_owned(),
+        "/api/thong-ke//../internal/counter".to_owned(),
+        "//internal/counter".to_owned(),
+        "/tep/../internal/salt".to_owned(),
+        "/./api/thong-ke".to_owned(),
+        format!("http://{QT}/api/thong-ke/../../internal/salt/{today}"),
+    ];
+    for target in &spellings {
+        let answer = raw_answer(platform.gateway, QT, target).await;
+        let status = answer.lines().next().unwrap_or_default();
+        assert!(status.contains(" 400 "), "{target}: {status}");
+        assert!(
+            answer.contains("Địa chỉ không hợp lệ"),
+            "{target}: {answer}"
+        );
+        assert!(!answer.contains("\"salt\""), "{target}: {answer}");
+    }
+    // The console's host as well.
+    let console = raw_answer(platform.gateway, "localhost", "/../internal/counter").await;
+    assert!(console.starts_with("HTTP/1.1 400"), "{console}");
+    // The public counter itself still answers, with small numbers hidden.
+    let counter = raw_answer(platform.gateway, QT, "/api/thong-ke").await;
+    assert!(counter.starts_with("HTTP/1.1 200"), "{counter}");
+    platform.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn analytics_refuses_batches_no_gateway_sends() {
+    use congxa_web::internal::{InternalAuth, InternalClient};
+    use congxa_web::views::{Batch, Device, VIEWS_PATH, View};
+
+    let env = TestEnv::new().await;
+    let qt = env.create_tenant("quoctuan", "Xã Quốc Tuấn").await;
+    let mut config = env.config.clone();
+    let analytics = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    config.analytics_listen = analytics;
+    let platform = Platform::start(config.clone(), &[QT]).await;
+    let client = InternalClient::new(InternalAuth::new(&config.internal_token).unwrap()).unwrap();
+    let view = |tenant: uuid::Uuid, count: u64| View {
+        tenant_id: tenant,
+        path: "/".to_owned(),
+        item: None,
+        at: time::OffsetDateTime::now_utc(),
+        visitor: "ab".repeat(32),
+        referrer: None,
+        device: Device::Desktop,
+        count,
+    };
+    let send = |views: Vec<View>| {
+        let request = client
+            .request(
+                reqwest::Method::POST,
+                &format!("http://{analytics}{VIEWS_PATH}"),
+            )
+            .json(&Batch {
+                id: uuid::Uuid::new_v4(),
+                views,
+            });
+        async move { request.send().await.unwrap() }
+    };
+
+    // The gateway's own route to it carries no service proof.
+    let forwarded = client
+        .forward(
+            reqwest::Method::POST,
+            &format!("http://{analytics}{VIEWS_PATH}"),
+        )
+        .json(&Batch {
+            id: uuid::Uuid::new_v4(),
+            views: vec![view(qt, 1)],
+        })
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forwarded.status(), StatusCode::UNAUTHORIZED);
+    let inflated = send(vec![view(qt, 1_000_000)]).await;
+    assert_eq!(inflated.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: serde_json::Value = inflated.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "invalid_batch");
+    let nobody = send(vec![view(uuid::Uuid::new_v4(), 1)]).await;
+    assert_eq!(nobody.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Redis may still be restoring for this platform's first batch.
+    let mut honest = send(vec![view(qt, 12)]).await;
+    for _ in 0..50 {
+        if honest.status() == StatusCode::OK {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        honest = send(vec![view(qt, 12)]).await;
+    }
+    assert_eq!(honest.status(), StatusCode::OK);
+    assert_eq!(total_views(&platform, QT).await, 12);
+    platform.stop().await;
 }

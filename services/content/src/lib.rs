@@ -135,10 +135,20 @@ pub fn router(state: AppState) -> Router {
             }),
         )],
     );
+    // Three applications side by side, none inside another: each reads
+    // bodies within its own limits.
     let console = console::router(state.console.clone());
+    let workspace = Router::new()
+        .nest("/quan-tri", admin::router())
+        .with_state(state.clone());
     let site = site::router(state)
         .layer(DefaultBodyLimit::max(site::MAX_FORM_BYTES))
-        .layer(CompressionLayer::new())
-        .nest("/_console", console);
-    congxa_web::serve::instrument(health.merge(site), "content")
+        .layer(CompressionLayer::new());
+    let apps = site
+        .merge(workspace)
+        .nest("/_console", console)
+        .layer(axum::middleware::from_fn(
+            congxa_web::notice::vietnamese_refusals,
+        ));
+    congxa_web::serve::instrument(health.merge(apps), "content")
 }

@@ -1,7 +1,6 @@
 //! Answering a public page from the page cache, or from content while
 //! keeping its answer (README, "The page cache").
 
-use std::net::IpAddr;
 use std::time::Instant;
 
 use axum::body::Body;
@@ -11,7 +10,7 @@ use axum::response::Response;
 use congxa_web::TenantContext;
 
 use crate::AppState;
-use crate::forward::{self, Audience, CacheTags, ForwardError, PageView};
+use crate::forward::{self, Audience, CacheTags, Caller, ForwardError, PageView};
 use crate::page_cache::{self, Age, Encoding, Entry, Key};
 
 /// Tells whoever looks (and the tests) how the cache answered.
@@ -21,21 +20,21 @@ const CACHE_STATUS: HeaderName = HeaderName::from_static("x-cache");
 pub struct Origin<'a> {
     pub state: &'a AppState,
     pub tenant: &'a TenantContext,
-    pub client_addr: Option<IpAddr>,
-    pub host: &'a str,
+    pub caller: Caller<'a>,
 }
 
 /// Answers a cacheable request (see `page_cache::request_is_cacheable`).
-pub async fn serve(origin: Origin<'_>, request: Request) -> Result<Response, ForwardError> {
+/// `key` names the page as `page_cache::key_path` reads it.
+pub async fn serve(
+    origin: Origin<'_>,
+    path_and_query: String,
+    request: Request,
+) -> Result<Response, ForwardError> {
     let encoding = Encoding::of(request.headers());
     let key = Key {
         tenant: origin.tenant.id,
-        host: origin.host.to_owned(),
-        path_and_query: request
-            .uri()
-            .path_and_query()
-            .map_or("/", |p| p.as_str())
-            .to_owned(),
+        host: origin.caller.host.to_owned(),
+        path_and_query,
         encoding,
     };
     let method = request.method().clone();
@@ -51,15 +50,18 @@ pub async fn serve(origin: Origin<'_>, request: Request) -> Result<Response, For
                     let (state, tenant, host) = (
                         origin.state.clone(),
                         origin.tenant.clone(),
-                        origin.host.to_owned(),
+                        origin.caller.host.to_owned(),
                     );
-                    let (key, client_addr) = (key.clone(), origin.client_addr);
+                    let (key, addr, https) = (key.clone(), origin.caller.addr, origin.caller.https);
                     tokio::spawn(async move {
                         let origin = Origin {
                             state: &state,
                             tenant: &tenant,
-                            client_addr,
-                            host: &host,
+                            caller: Caller {
+                                addr,
+                                host: &host,
+                                https,
+                            },
                         };
                         if let Err(ForwardError::Unreachable(error)) = fetch(&origin, &key).await {
                             tracing::warn!(%error, "a stale page could not be fetched anew");
@@ -90,8 +92,7 @@ pub async fn serve(origin: Origin<'_>, request: Request) -> Result<Response, For
             &origin.state.client,
             &origin.state.config.content_url,
             Audience::Tenant(origin.tenant),
-            origin.client_addr,
-            origin.host,
+            origin.caller,
             request,
         )
         .await?;
@@ -122,15 +123,14 @@ async fn fetch(origin: &Origin<'_>, key: &Key) -> Result<Fetched, ForwardError> 
         .unwrap_or_else(|_| axum::http::Uri::from_static("/"));
     let headers = request.headers_mut();
     headers.insert(header::ACCEPT_ENCODING, key.encoding.header());
-    if let Ok(host) = HeaderValue::from_str(origin.host) {
+    if let Ok(host) = HeaderValue::from_str(origin.caller.host) {
         headers.insert(header::HOST, host);
     }
     let response = forward::forward(
         &origin.state.client,
         &origin.state.config.content_url,
         Audience::Tenant(origin.tenant),
-        origin.client_addr,
-        origin.host,
+        origin.caller,
         request,
     )
     .await?;

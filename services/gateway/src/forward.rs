@@ -65,10 +65,27 @@ pub struct PageView {
 #[derive(Debug, Clone)]
 pub struct CacheTags(pub Option<HeaderValue>);
 
+/// Who a forwarded request is from, as the gateway established it: what
+/// the services may believe of the client, whatever its headers said.
+#[derive(Debug, Clone, Copy)]
+pub struct Caller<'a> {
+    /// The visitor's address (behind the trusted proxies).
+    pub addr: Option<IpAddr>,
+    /// The commune's canonical host, with the port the client used.
+    pub host: &'a str,
+    /// Whether the client reached the platform over HTTPS: said by a
+    /// trusted proxy, or by the configured public scheme.
+    pub https: bool,
+}
+
 /// What went wrong reaching the service.
 pub enum ForwardError {
     /// The service did not answer (down, refused, timed out).
     Unreachable(reqwest::Error),
+    /// The path is not one the gateway forwards (see `path::check`). The
+    /// gateway refuses such paths before it gets here; this guards every
+    /// other caller.
+    RefusedPath,
 }
 
 /// Sends `request` to `base` (a service's internal URL) for `audience` and
@@ -77,11 +94,13 @@ pub async fn forward(
     client: &InternalClient,
     base: &str,
     audience: Audience<'_>,
-    client_addr: Option<IpAddr>,
-    host: &str,
+    caller: Caller<'_>,
     request: Request,
 ) -> Result<Response, ForwardError> {
     let (parts, body) = request.into_parts();
+    if crate::path::check(parts.uri.path()).is_err() {
+        return Err(ForwardError::RefusedPath);
+    }
     let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
     let url = upstream_url(base, path);
 
@@ -93,18 +112,25 @@ pub async fn forward(
             headers.insert(CONSOLE_HEADER, HeaderValue::from_static("1"));
         }
     }
-    if let Some(addr) = client_addr
+    // What the client said of itself in these headers is replaced by what
+    // the gateway established.
+    headers.remove("x-forwarded-for");
+    if let Some(addr) = caller.addr
         && let Ok(value) = HeaderValue::from_str(&addr.to_string())
     {
         headers.insert("x-forwarded-for", value);
     }
-    if let Ok(value) = HeaderValue::from_str(host) {
+    if let Ok(value) = HeaderValue::from_str(caller.host) {
         headers.insert("x-forwarded-host", value);
     }
+    headers.insert(
+        "x-forwarded-proto",
+        HeaderValue::from_static(if caller.https { "https" } else { "http" }),
+    );
 
     let has_body = headers.contains_key(header::CONTENT_LENGTH)
         || !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
-    let mut outgoing = client.request(parts.method, &url).headers(headers);
+    let mut outgoing = client.forward(parts.method, &url).headers(headers);
     if has_body {
         outgoing = outgoing.body(reqwest::Body::wrap_stream(body.into_data_stream()));
     }

@@ -7,6 +7,7 @@ pub mod forward;
 pub mod host;
 pub mod page_cache;
 pub mod pages;
+pub mod path;
 pub mod tenants;
 pub mod views;
 pub mod visitors;
@@ -27,7 +28,7 @@ use http_body_util::Limited;
 use tokio::net::TcpListener;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::forward::Audience;
+use crate::forward::{Audience, Caller};
 use crate::host::Site;
 use crate::tenants::Resolver;
 use crate::views::{Sighting, ViewReporter};
@@ -142,6 +143,42 @@ pub fn router(state: AppState, pool: sqlx::PgPool) -> Router {
 }
 
 async fn handle(State(state): State<AppState>, request: Request) -> Response {
+    let https = client_https(&state.config, request.headers());
+    let mut response = answer(&state, https, request).await;
+    if https {
+        // Browsers that came once over HTTPS never try plain HTTP again
+        // for a year (the province provides TLS in front of every name).
+        response.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    response
+}
+
+/// Whether the client reached the platform over HTTPS: what the trusted
+/// proxy in front says, or, with none configured, the public scheme. A
+/// client's own `X-Forwarded-Proto` is believed only from a trusted proxy.
+fn client_https(config: &Config, headers: &axum::http::HeaderMap) -> bool {
+    let said = (config.trusted_proxy_hops > 0)
+        .then(|| {
+            headers
+                .get("x-forwarded-proto")
+                .and_then(|v| v.to_str().ok())
+        })
+        .flatten();
+    match said {
+        Some(scheme) => scheme.eq_ignore_ascii_case("https"),
+        None => config.public_scheme == "https",
+    }
+}
+
+async fn answer(state: &AppState, https: bool, request: Request) -> Response {
+    // Before anything reads the path: a path that could resolve elsewhere
+    // in a later reader is refused here, whatever the host.
+    if path::check(request.uri().path()).is_err() {
+        return pages::bad_path();
+    }
     // Absent when the router is driven without a socket (as in unit tests).
     let peer = request
         .extensions()
@@ -164,7 +201,12 @@ async fn handle(State(state): State<AppState>, request: Request) -> Response {
         return pages::bad_host();
     };
     if host.site == Site::Platform {
-        return to_console(&state, client_addr, &raw_host, request).await;
+        let caller = Caller {
+            addr: client_addr,
+            host: &raw_host,
+            https,
+        };
+        return to_console(state, caller, request).await;
     }
     let tenant = match state.tenants.resolve(&host.site).await {
         Ok(Some(tenant)) => tenant,
@@ -184,8 +226,8 @@ async fn handle(State(state): State<AppState>, request: Request) -> Response {
         // looked up).
         let path = request.uri().path().to_owned();
         return match state.tenants.moved_path(old, path.trim_matches('/')).await {
-            Ok(Some(to)) => redirect_to(&canonical, host.port, &format!("/{to}"), &request),
-            Ok(None) => redirect_to(&canonical, host.port, &path, &request),
+            Ok(Some(to)) => redirect_to(&canonical, host.port, &format!("/{to}"), https, &request),
+            Ok(None) => redirect_to(&canonical, host.port, &path, https, &request),
             Err(error) => {
                 tracing::error!(%error, "cannot look up a merged commune's old address");
                 pages::unavailable()
@@ -193,7 +235,7 @@ async fn handle(State(state): State<AppState>, request: Request) -> Response {
         };
     }
     if host.name.as_str() != canonical {
-        return redirect_to(&canonical, host.port, request.uri().path(), &request);
+        return redirect_to(&canonical, host.port, request.uri().path(), https, &request);
     }
     // The name content builds its links from (and the page cache keeps
     // pages under): the canonical one, never the bytes the client sent
@@ -208,6 +250,12 @@ async fn handle(State(state): State<AppState>, request: Request) -> Response {
     let upstream = upstream_for(&path);
     let limit = match upstream {
         Upstream::Media => usize::try_from(state.config.max_upload_bytes).unwrap_or(usize::MAX),
+        // The workspace's forms carry long articles; content holds each
+        // form to its own limit within this one.
+        Upstream::Content if is_workspace(&path) => state
+            .config
+            .max_body_bytes
+            .max(congxa_web::body_limit::WORKSPACE_BYTES),
         Upstream::Content | Upstream::Analytics => state.config.max_body_bytes,
     };
     if too_large(&request, limit) {
@@ -244,24 +292,29 @@ async fn handle(State(state): State<AppState>, request: Request) -> Response {
         slug: tenant.slug.clone(),
         visits_offset: tenant.visits_offset,
     };
-    let cacheable = upstream == Upstream::Content
+    let caller = Caller {
+        addr: client_addr,
+        host: &raw_host,
+        https,
+    };
+    let kept_as = (upstream == Upstream::Content
         && state.config.page_cache_bytes > 0
-        && page_cache::request_is_cacheable(request.method(), &path, request.headers());
-    let answered = if cacheable {
+        && page_cache::request_is_cacheable(request.method(), &path, request.headers()))
+    .then(|| page_cache::key_path(&path, request.uri().query()))
+    .flatten();
+    let answered = if let Some(kept_as) = kept_as {
         let origin = cached::Origin {
-            state: &state,
+            state,
             tenant: &context,
-            client_addr,
-            host: &raw_host,
+            caller,
         };
-        cached::serve(origin, request).await
+        cached::serve(origin, kept_as, request).await
     } else {
         forward::forward(
             &state.client,
             base,
             Audience::Tenant(&context),
-            client_addr,
-            &raw_host,
+            caller,
             request,
         )
         .await
@@ -272,6 +325,7 @@ async fn handle(State(state): State<AppState>, request: Request) -> Response {
             tracing::error!(%error, ?upstream, "service unreachable");
             return pages::bad_gateway();
         }
+        Err(forward::ForwardError::RefusedPath) => return pages::bad_path(),
     };
 
     // A revalidated page (304) was still viewed.
@@ -296,12 +350,7 @@ async fn handle(State(state): State<AppState>, request: Request) -> Response {
 
 /// The platform domain serves the operators' console, which content renders
 /// under `/_console`. Console pages are never counted as visits.
-async fn to_console(
-    state: &AppState,
-    client_addr: Option<std::net::IpAddr>,
-    raw_host: &str,
-    request: Request,
-) -> Response {
+async fn to_console(state: &AppState, caller: Caller<'_>, request: Request) -> Response {
     if too_large(&request, state.config.max_body_bytes) {
         return pages::too_large();
     }
@@ -311,22 +360,19 @@ async fn to_console(
         "{}/_console",
         state.config.content_url.trim_end_matches('/')
     );
-    match forward::forward(
-        &state.client,
-        &base,
-        Audience::Console,
-        client_addr,
-        raw_host,
-        request,
-    )
-    .await
-    {
+    match forward::forward(&state.client, &base, Audience::Console, caller, request).await {
         Ok(response) => response,
         Err(forward::ForwardError::Unreachable(error)) => {
             tracing::error!(%error, "content unreachable for the console");
             pages::bad_gateway()
         }
+        Err(forward::ForwardError::RefusedPath) => pages::bad_path(),
     }
+}
+
+/// Whether a (checked) path is the board's workspace.
+fn is_workspace(path: &str) -> bool {
+    path == "/quan-tri" || path.starts_with("/quan-tri/")
 }
 
 /// Whether a request declares a body longer than `limit`.
@@ -341,16 +387,14 @@ fn too_large(request: &Request, limit: usize) -> bool {
 
 /// 301 to `path` and the same query on the commune's canonical name: old
 /// addresses and aliases keep working, and search engines learn the new one.
-fn redirect_to(canonical: &str, port: Option<u16>, path: &str, request: &Request) -> Response {
-    // Behind an ingress the client's scheme arrives in X-Forwarded-Proto.
-    let scheme = match request
-        .headers()
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-    {
-        Some("https") => "https",
-        _ => "http",
-    };
+fn redirect_to(
+    canonical: &str,
+    port: Option<u16>,
+    path: &str,
+    https: bool,
+    request: &Request,
+) -> Response {
+    let scheme = if https { "https" } else { "http" };
     let port = port.map(|p| format!(":{p}")).unwrap_or_default();
     let query = request
         .uri()

@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
+use congxa_web::public_query::{self, Bearing};
 use moka::future::Cache;
 use serde::Deserialize;
 use sqlx::PgPool;
@@ -175,6 +176,37 @@ impl Entry {
     }
 }
 
+/// The name a public page is kept under: its path and the query parameters
+/// pages read, in a fixed order, each once (the first, as pages read it);
+/// `None` when the page depends on a value without end (a search, a
+/// filter) and is not kept.
+pub fn key_path(path: &str, query: Option<&str>) -> Option<String> {
+    let mut kept: Vec<(String, String)> = Vec::new();
+    for (name, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        if kept.iter().any(|(k, _)| *k == name) {
+            continue;
+        }
+        match public_query::bearing(&name, &value) {
+            Bearing::Unread => {}
+            Bearing::Kept => kept.push((name.into_owned(), value.into_owned())),
+            Bearing::Open => return None,
+        }
+    }
+    if kept.is_empty() {
+        return Some(path.to_owned());
+    }
+    kept.sort();
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in &kept {
+        if value.is_empty() {
+            query.append_key_only(name);
+        } else {
+            query.append_pair(name, value);
+        }
+    }
+    Some(format!("{path}?{}", query.finish()))
+}
+
 /// Whether a request may be answered from the cache (and its answer kept).
 pub fn request_is_cacheable(method: &Method, path: &str, headers: &HeaderMap) -> bool {
     if method != Method::GET && method != Method::HEAD {
@@ -194,7 +226,10 @@ pub fn request_is_cacheable(method: &Method, path: &str, headers: &HeaderMap) ->
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .any(|pair| pair.trim().starts_with(PLATFORM_COOKIE_PREFIX));
+        .map(|pair| pair.trim())
+        // Over HTTPS the cookies' names carry the `__Host-` prefix.
+        .map(|pair| pair.strip_prefix("__Host-").unwrap_or(pair))
+        .any(|pair| pair.starts_with(PLATFORM_COOKIE_PREFIX));
     !signed_in
 }
 
@@ -456,9 +491,42 @@ mod tests {
     }
 
     #[test]
+    fn a_page_is_kept_under_what_pages_read_of_its_query() {
+        assert_eq!(key_path("/tin-tuc", None).as_deref(), Some("/tin-tuc"));
+        assert_eq!(
+            key_path("/tin-tuc", Some("x=1")).as_deref(),
+            Some("/tin-tuc")
+        );
+        assert_eq!(
+            key_path("/tin-tuc", Some("x=2&utm_source=a")).as_deref(),
+            Some("/tin-tuc")
+        );
+        assert_eq!(
+            key_path("/tin-tuc", Some("trang=2&x=1&trang=3")).as_deref(),
+            Some("/tin-tuc?trang=2")
+        );
+        assert_eq!(
+            key_path("/lich-cong-tac", Some("tuan=2026-11-23&ban-in")).as_deref(),
+            Some("/lich-cong-tac?ban-in&tuan=2026-11-23")
+        );
+        assert_eq!(key_path("/van-ban", Some("q=quy%E1%BA%BFt")), None);
+        assert_eq!(key_path("/van-ban", Some("loai=abc")), None);
+        assert_eq!(key_path("/tin-tuc", Some("trang=99999")), None);
+        assert_eq!(
+            key_path("/van-ban", Some("q=")).as_deref(),
+            Some("/van-ban")
+        );
+    }
+
+    #[test]
     fn board_members_and_their_pages_are_never_cached() {
         let get = Method::GET;
         assert!(request_is_cacheable(&get, "/", &headers(&[])));
+        assert!(!request_is_cacheable(
+            &get,
+            "/",
+            &headers(&[("cookie", "a=b; __Host-congxa_quan_tri=x")])
+        ));
         assert!(request_is_cacheable(
             &get,
             "/",

@@ -22,6 +22,17 @@ pub fn bad_host() -> Response {
     )
 }
 
+/// A path that could be read as another (dot segments, backslashes,
+/// encoded slashes): no page of the platform has one.
+pub fn bad_path() -> Response {
+    page(
+        StatusCode::BAD_REQUEST,
+        "Địa chỉ không hợp lệ",
+        "Đường dẫn trong địa chỉ này không hợp lệ (có “..”, dấu “\\” hoặc ký tự không được phép). \
+         Vui lòng kiểm tra lại địa chỉ đã nhập.",
+    )
+}
+
 pub fn suspended() -> Response {
     page(
         StatusCode::SERVICE_UNAVAILABLE,

@@ -19,7 +19,7 @@ use crate::visitors;
 /// Most sightings waiting. While analytics is down the queue fills; views
 /// beyond it are dropped (and logged) rather than slowing pages.
 const QUEUE: usize = 50_000;
-const BATCH: usize = 500;
+const BATCH: usize = congxa_web::views::MAX_BATCH_VIEWS;
 /// How long a batch may fill before it is sent.
 const INTERVAL: Duration = Duration::from_millis(250);
 /// Between two tries of a batch analytics did not take.

@@ -8,6 +8,8 @@ use std::time::Duration;
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
@@ -17,7 +19,14 @@ use crate::ApiError;
 /// The gateway removes all of them from outside requests, so nobody outside
 /// can pose as a tenant or as a service.
 pub const INTERNAL_PREFIX: &str = "x-congxa-";
+/// Carries the proof of a call from one service to another (the internal
+/// routes: counting views, the day's salt, the exact counter).
 pub const TOKEN_HEADER: &str = "x-congxa-internal-token";
+/// Carries the proof that the gateway forwarded a client's request. It is a
+/// different secret from [`TOKEN_HEADER`]'s: whatever path a client manages
+/// to send through the gateway, the request arrives with this one only, and
+/// internal routes refuse it.
+pub const FORWARDED_TOKEN_HEADER: &str = "x-congxa-forwarded-token";
 pub const TENANT_ID_HEADER: &str = "x-congxa-tenant-id";
 pub const TENANT_SLUG_HEADER: &str = "x-congxa-tenant-slug";
 pub const VISITS_OFFSET_HEADER: &str = "x-congxa-visits-offset";
@@ -44,10 +53,15 @@ pub fn bearer_matches(headers: &HeaderMap, expected: &str) -> bool {
     !expected.is_empty() && bool::from(presented.as_bytes().ct_eq(expected.as_bytes()))
 }
 
-/// The shared secret that proves a request comes from another service.
+/// The secrets that prove a request comes from the platform's own services.
+/// Both are derived from the one configured secret, under different labels,
+/// so that a forwarded client request can never carry the service proof.
 #[derive(Clone)]
 pub struct InternalAuth {
-    token: Arc<str>,
+    /// A service calling another's internal routes.
+    service: Arc<str>,
+    /// The gateway forwarding a client's request.
+    forwarded: Arc<str>,
 }
 
 impl InternalAuth {
@@ -57,20 +71,36 @@ impl InternalAuth {
             "CONGXA_INTERNAL_TOKEN must be set to a secret of at least 16 characters"
         );
         Ok(Self {
-            token: Arc::from(token),
+            service: Arc::from(derive(token, "congxa service call")),
+            forwarded: Arc::from(derive(token, "congxa forwarded request")),
         })
     }
 
-    /// Whether the headers carry the secret (compared in constant time).
-    pub fn verify(&self, headers: &HeaderMap) -> bool {
-        headers
-            .get(TOKEN_HEADER)
-            .is_some_and(|v| v.as_bytes().ct_eq(self.token.as_bytes()).into())
+    /// Whether the headers carry the proof of a call between services
+    /// (compared in constant time). Internal routes ask for this one.
+    pub fn verify_service(&self, headers: &HeaderMap) -> bool {
+        carries(headers, TOKEN_HEADER, &self.service)
     }
 
-    fn header_value(&self) -> Option<HeaderValue> {
-        HeaderValue::from_str(&self.token).ok()
+    /// Whether the request comes from the platform: forwarded by the gateway
+    /// for a client, or a call between services. What public routes of a
+    /// service behind the gateway ask for.
+    pub fn verify(&self, headers: &HeaderMap) -> bool {
+        self.verify_service(headers) || carries(headers, FORWARDED_TOKEN_HEADER, &self.forwarded)
     }
+}
+
+fn derive(token: &str, label: &str) -> String {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(token.as_bytes())
+        .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
+    mac.update(label.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+fn carries(headers: &HeaderMap, name: &str, secret: &str) -> bool {
+    headers
+        .get(name)
+        .is_some_and(|v| v.as_bytes().ct_eq(secret.as_bytes()).into())
 }
 
 /// The commune a request is for, as resolved by the gateway.
@@ -135,7 +165,7 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        if InternalAuth::from_ref(state).verify(&parts.headers) {
+        if InternalAuth::from_ref(state).verify_service(&parts.headers) {
             Ok(Internal)
         } else {
             Err(ApiError::unauthorized())
@@ -162,13 +192,57 @@ impl InternalClient {
         Ok(Self { http, auth })
     }
 
-    /// Starts a request to another service, authenticated and traced.
+    /// Starts a call to another service's internal routes, authenticated
+    /// and traced.
     pub fn request(&self, method: reqwest::Method, url: &str) -> reqwest::RequestBuilder {
+        self.with_proof(method, url, TOKEN_HEADER, &self.auth.service)
+    }
+
+    /// Starts the gateway's forwarding of a client's request: it proves the
+    /// request came through the gateway, and nothing more.
+    pub fn forward(&self, method: reqwest::Method, url: &str) -> reqwest::RequestBuilder {
+        self.with_proof(method, url, FORWARDED_TOKEN_HEADER, &self.auth.forwarded)
+    }
+
+    fn with_proof(
+        &self,
+        method: reqwest::Method,
+        url: &str,
+        header: &'static str,
+        secret: &str,
+    ) -> reqwest::RequestBuilder {
         let mut headers = HeaderMap::new();
-        if let Some(token) = self.auth.header_value() {
-            headers.insert(TOKEN_HEADER, token);
+        if let Ok(value) = HeaderValue::from_str(secret) {
+            headers.insert(header, value);
         }
         congxa_telemetry::inject_context(&mut headers);
         self.http.request(method, url).headers(headers)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(name: &'static str, value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(name, HeaderValue::from_str(value).unwrap());
+        headers
+    }
+
+    #[test]
+    fn a_forwarded_request_never_proves_a_service_call() {
+        let auth = InternalAuth::new("a secret of the platform").unwrap();
+        let forwarded = with(FORWARDED_TOKEN_HEADER, &auth.forwarded);
+        let service = with(TOKEN_HEADER, &auth.service);
+        assert!(auth.verify(&forwarded));
+        assert!(!auth.verify_service(&forwarded));
+        assert!(auth.verify(&service));
+        assert!(auth.verify_service(&service));
+        // The forwarded secret under the service's header proves nothing.
+        assert!(!auth.verify_service(&with(TOKEN_HEADER, &auth.forwarded)));
+        // Nor does the configured secret itself.
+        assert!(!auth.verify(&with(TOKEN_HEADER, "a secret of the platform")));
+        assert_ne!(auth.service, auth.forwarded);
     }
 }

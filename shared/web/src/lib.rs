@@ -2,12 +2,14 @@
 //! routes, tenant context passed between services, and serving with graceful
 //! shutdown.
 
+pub mod body_limit;
 pub mod chart;
 pub mod error;
 pub mod health;
 pub mod internal;
 pub mod notice;
 pub mod policy;
+pub mod public_query;
 pub mod serve;
 pub mod views;
 

@@ -42,6 +42,58 @@ h1{{font-size:1.5rem;color:#7a0c0c}}
     response
 }
 
+/// Middleware: the framework's own refusals (a body it cannot read, a form
+/// it cannot parse, a method a route does not take) come as English plain
+/// text; people get the Vietnamese page for the same status instead.
+pub async fn vietnamese_refusals(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    if !status.is_client_error() {
+        return response;
+    }
+    let plain = match response.headers().get(header::CONTENT_TYPE) {
+        None => true,
+        Some(kind) => kind.as_bytes().starts_with(b"text/plain"),
+    };
+    if !plain {
+        return response;
+    }
+    let (title, message) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "Nội dung gửi lên quá lớn",
+            "Biểu mẫu gửi lên dài hơn mức cho phép. Bấm “Quay lại” trên trình duyệt để trở về \
+             biểu mẫu với nội dung đã nhập.",
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "Thao tác không được hỗ trợ",
+            "Địa chỉ này không nhận thao tác vừa gửi. Vui lòng quay lại trang trước.",
+        ),
+        StatusCode::NOT_FOUND => (
+            "Không tìm thấy trang",
+            "Trang bạn tìm không có hoặc đã được chuyển đi.",
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE
+        | StatusCode::BAD_REQUEST
+        | StatusCode::UNPROCESSABLE_ENTITY => (
+            "Biểu mẫu không hợp lệ",
+            "Không đọc được nội dung biểu mẫu vừa gửi (thiếu trường hoặc sai định dạng). \
+             Vui lòng tải lại trang và thử lại.",
+        ),
+        _ => (
+            "Yêu cầu không hợp lệ",
+            "Yêu cầu vừa gửi không hợp lệ. Vui lòng quay lại trang trước.",
+        ),
+    };
+    let mut page = notice_page(status, title, message);
+    if let Some(allow) = response.headers().get(header::ALLOW) {
+        page.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    page
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -63,6 +63,10 @@ fn one() -> u64 {
     1
 }
 
+/// The most sightings a gateway sends in one batch: the views of a batch,
+/// their counts added up, never exceed it.
+pub const MAX_BATCH_VIEWS: usize = 500;
+
 /// Views sent together. Analytics applies a batch once: the gateway resends
 /// one whose answer it did not get under the same id.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -36,11 +36,14 @@ mod templates;
 mod yearly_report;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use congxa_board::BoardError;
 use congxa_board::accounts::Account;
+use congxa_web::body_limit;
 use minijinja::Environment;
 use serde::Serialize;
 
@@ -123,7 +126,64 @@ pub fn templates() -> anyhow::Result<Environment<'static>> {
 }
 
 /// The workspace's routes, nested under `/quan-tri`.
+/// The workspace's routes, each group reading its forms within the limit
+/// its content needs (`congxa_web::body_limit`): an item's text up to the
+/// 1 MB the editor promises, a template's source, every other form small.
 pub fn router() -> Router<AppState> {
+    let limit = |bytes: usize| middleware::from_fn_with_state(bytes, body_limit::within);
+    forms()
+        .route_layer(limit(body_limit::FORM_BYTES))
+        .merge(texts().route_layer(limit(body_limit::ITEM_FORM_BYTES)))
+        .merge(
+            Router::new()
+                .route(
+                    "/giao-dien/mau/{name}",
+                    get(templates::edit).post(templates::change),
+                )
+                .route_layer(limit(body_limit::TEMPLATE_FORM_BYTES)),
+        )
+        // The groups' own limits apply; the extractors need not cut again.
+        .layer(DefaultBodyLimit::max(body_limit::WORKSPACE_BYTES))
+}
+
+/// Forms that carry an item's text, an answer or a report: long texts.
+fn texts() -> Router<AppState> {
+    Router::new()
+        .route("/tin-bai/moi", get(items::new_form).post(items::create))
+        .route("/tin-bai/{id}", get(items::show).post(items::save))
+        .route("/tin-bai/{id}/thao-tac", post(items::act))
+        .route(
+            "/tin-bai/{id}/thong-tin",
+            get(corrections::form).post(corrections::save),
+        )
+        .route(
+            "/tiep-can-thong-tin/moi",
+            get(access_info::new_form).post(access_info::create),
+        )
+        .route(
+            "/van-ban/moi",
+            get(documents::new_form).post(documents::create),
+        )
+        .route("/ngan-sach/moi", get(budget::new_form).post(budget::create))
+        .route("/du-an/moi", get(projects::new_form).post(projects::create))
+        .route(
+            "/lay-y-kien/moi",
+            get(consultations::new_form).post(consultations::create),
+        )
+        .route(
+            "/lich-cong-tac/moi",
+            get(schedule::new_form).post(schedule::create),
+        )
+        .route(
+            "/thu-tuc/moi",
+            get(procedures::new_form).post(procedures::create),
+        )
+        .route("/hoi-dap/{id}", post(citizens::answer))
+        .route("/bao-cao-nam/{year}", post(yearly_report::save))
+}
+
+/// Every other page and form of the workspace.
+fn forms() -> Router<AppState> {
     Router::new()
         .route("/", get(dashboard::page))
         .route(
@@ -155,19 +215,8 @@ pub fn router() -> Router<AppState> {
             get(recovery::reset_form).post(recovery::reset),
         )
         .route("/tin-bai", get(items::list))
-        .route("/tin-bai/moi", get(items::new_form).post(items::create))
-        .route("/tin-bai/{id}", get(items::show).post(items::save))
-        .route("/tin-bai/{id}/thao-tac", post(items::act))
         .route("/tin-bai/{id}/phien-ban", get(items::revisions))
         .route("/tin-bai/{id}/xem-truoc", get(items::preview))
-        .route(
-            "/tin-bai/{id}/thong-tin",
-            get(corrections::form).post(corrections::save),
-        )
-        .route(
-            "/tiep-can-thong-tin/moi",
-            get(access_info::new_form).post(access_info::create),
-        )
         .route("/lien-ket", get(links::page).post(links::add))
         .route("/giao-dien", get(look::page).post(look::save))
         .route("/giao-dien/xem-truoc", post(look::preview))
@@ -181,44 +230,20 @@ pub fn router() -> Router<AppState> {
                 .post(list_editor::change::<home_blocks::HomeBlocks>),
         )
         .route("/giao-dien/mau", get(templates::list))
-        .route(
-            "/giao-dien/mau/{name}",
-            get(templates::edit).post(templates::change),
-        )
         .route("/lien-ket/{id}", post(links::change))
         .route("/tin-bai/{id}/phien-ban/{revision}", post(items::restore))
         .route("/nhat-ky", get(audit::page))
         .route("/thong-ke", get(statistics::page))
         .route("/thong-ke/nam/{year}", get(statistics::yearly))
         .route("/bao-cao-nam", get(yearly_report::page))
-        .route("/bao-cao-nam/{year}", post(yearly_report::save))
         .route("/bao-cao-nam/{year}/ban-hanh", post(yearly_report::issue))
         .route("/bao-cao-nam/{year}/{file}", get(yearly_report::download))
         .route("/tep", get(files::list))
         .route("/tep/{id}", post(files::change))
-        .route(
-            "/van-ban/moi",
-            get(documents::new_form).post(documents::create),
-        )
-        .route("/ngan-sach/moi", get(budget::new_form).post(budget::create))
-        .route("/du-an/moi", get(projects::new_form).post(projects::create))
-        .route(
-            "/lay-y-kien/moi",
-            get(consultations::new_form).post(consultations::create),
-        )
-        .route(
-            "/lich-cong-tac/moi",
-            get(schedule::new_form).post(schedule::create),
-        )
-        .route(
-            "/thu-tuc/moi",
-            get(procedures::new_form).post(procedures::create),
-        )
         .route("/tai-len.js", get(files::script))
         .route("/bien-tap.js", get(files::editor_script))
         .route("/tep/anh.json", get(files::images))
         .route("/hoi-dap", get(citizens::inbox))
-        .route("/hoi-dap/{id}", post(citizens::answer))
         .route("/gop-y/{id}", post(citizens::moderate))
         .route("/thanh-vien", get(members::list).post(members::create))
         .route(

@@ -131,6 +131,10 @@ pub fn router(state: ConsoleState) -> Router {
             get(maintenance_notices::page).post(maintenance_notices::announce),
         )
         .route("/bao-tri/{id}/huy", post(maintenance_notices::cancel))
+        .route_layer(axum::middleware::from_fn_with_state(
+            congxa_web::body_limit::FORM_BYTES,
+            congxa_web::body_limit::within,
+        ))
         .fallback(|| async { page_not_found() })
         .with_state(state)
 }

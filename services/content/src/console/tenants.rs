@@ -413,19 +413,31 @@ pub(super) async fn tenant_page(
     error: Option<&str>,
 ) -> Response {
     match find_visible(state, signed, slug).await {
-        Ok(Some(tenant)) => render(
-            state,
-            status,
-            "tenant.html",
-            Frame {
-                title: &tenant.name.clone(),
-                operator: Some(&signed.operator),
-                csrf: &signed.csrf,
-                message,
-                error,
-                page: TenantPage { tenant },
-            },
-        ),
+        Ok(Some(tenant)) => {
+            // The support form hands over to the commune's own address.
+            let policy = congxa_web::policy::private_posting_to(
+                tenants::primary_of(&tenant).unwrap_or(&tenant.automatic_domain),
+            );
+            let mut response = render(
+                state,
+                status,
+                "tenant.html",
+                Frame {
+                    title: &tenant.name.clone(),
+                    operator: Some(&signed.operator),
+                    csrf: &signed.csrf,
+                    message,
+                    error,
+                    page: TenantPage { tenant },
+                },
+            );
+            if let Ok(policy) = axum::http::HeaderValue::from_str(&policy) {
+                response
+                    .headers_mut()
+                    .insert(axum::http::header::CONTENT_SECURITY_POLICY, policy);
+            }
+            response
+        }
         Ok(None) => super::page_not_found(),
         Err(error) => database_down(error),
     }

@@ -61,7 +61,6 @@ pub fn router(state: AppState) -> Router {
         .route("/danh-gia/{item}", post(rating::rate))
         .route("/giao-dien/hien-thi.js", get(display_script))
         .merge(api::router())
-        .nest("/quan-tri", crate::admin::router())
         .route("/{*path}", get(browse::page))
         .fallback(browse::not_found)
         .with_state(state)
