@@ -505,3 +505,506 @@ async fn an_exported_commune_is_the_same_after_import_on_another_platform() {
     before.stop().await;
     after.stop().await;
 }
+
+/// An entry of an archive, to be rewritten as a hostile archive would.
+#[derive(Clone)]
+struct Item {
+    name: Vec<u8>,
+    kind: tar::EntryType,
+    link: Option<Vec<u8>>,
+    data: Data,
+}
+
+#[derive(Clone)]
+enum Data {
+    Bytes(Vec<u8>),
+    /// That many spaces, never held in memory: a decompression bomb.
+    Spaces(u64),
+}
+
+fn read_archive(path: &std::path::Path) -> Vec<Item> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).unwrap();
+    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
+    archive
+        .entries()
+        .unwrap()
+        .map(|entry| {
+            let mut entry = entry.unwrap();
+            let name = entry.path_bytes().into_owned();
+            let mut data = Vec::new();
+            entry.read_to_end(&mut data).unwrap();
+            Item {
+                name,
+                kind: tar::EntryType::Regular,
+                link: None,
+                data: Data::Bytes(data),
+            }
+        })
+        .collect()
+}
+
+/// Writes the entries with headers made by hand: the tar crate's own
+/// builder refuses the names a hostile archive uses.
+fn write_archive(path: &std::path::Path, items: &[Item]) {
+    use std::io::Read;
+    let file = std::fs::File::create(path).unwrap();
+    let gz = flate2::write::GzEncoder::new(file, flate2::Compression::fast());
+    let mut builder = tar::Builder::new(gz);
+    for item in items {
+        let mut header = tar::Header::new_gnu();
+        let gnu = header.as_gnu_mut().unwrap();
+        gnu.name[..item.name.len()].copy_from_slice(&item.name);
+        if let Some(link) = &item.link {
+            gnu.linkname[..link.len()].copy_from_slice(link);
+        }
+        header.set_mode(0o644);
+        header.set_entry_type(item.kind);
+        header.set_mtime(0);
+        match &item.data {
+            Data::Bytes(bytes) => {
+                header.set_size(bytes.len() as u64);
+                header.set_cksum();
+                builder.append(&header, bytes.as_slice()).unwrap();
+            }
+            Data::Spaces(n) => {
+                header.set_size(*n);
+                header.set_cksum();
+                builder
+                    .append(&header, std::io::repeat(b' ').take(*n))
+                    .unwrap();
+            }
+        }
+    }
+    builder.into_inner().unwrap().finish().unwrap();
+}
+
+fn entry<'a>(items: &'a mut [Item], name: &str) -> &'a mut Item {
+    items
+        .iter_mut()
+        .find(|item| item.name == name.as_bytes())
+        .unwrap_or_else(|| panic!("no entry {name}"))
+}
+
+fn json_of(items: &mut [Item], name: &str) -> serde_json::Value {
+    match &entry(items, name).data {
+        Data::Bytes(bytes) => serde_json::from_slice(bytes).unwrap(),
+        Data::Spaces(_) => panic!("{name} is not JSON"),
+    }
+}
+
+fn set_json(items: &mut [Item], name: &str, value: &serde_json::Value) {
+    entry(items, name).data = Data::Bytes(serde_json::to_vec(value).unwrap());
+}
+
+/// Rewrites a table's rows, and the manifest's count of them.
+fn edit_rows(items: &mut [Item], table: &str, edit: impl FnOnce(&mut Vec<serde_json::Value>)) {
+    let name = format!("rows/{table}.json");
+    let mut rows = json_of(items, &name);
+    let list = rows.as_array_mut().unwrap();
+    edit(list);
+    let count = list.len();
+    set_json(items, &name, &rows);
+    let mut manifest = json_of(items, "congxa-export.json");
+    manifest["rows"][table] = count.into();
+    set_json(items, "congxa-export.json", &manifest);
+}
+
+/// Replaces a file's bytes, and its size and hash in the manifest, so that
+/// only what the bytes are can give them away.
+fn set_file(items: &mut [Item], id: &str, bytes: &[u8]) {
+    use sha2::Digest;
+    entry(items, &format!("files/{id}")).data = Data::Bytes(bytes.to_vec());
+    let mut manifest = json_of(items, "congxa-export.json");
+    for file in manifest["files"].as_array_mut().unwrap() {
+        if file["id"] == id {
+            file["size_bytes"] = bytes.len().into();
+            file["sha256"] = hex::encode(sha2::Sha256::digest(bytes)).into();
+        }
+    }
+    set_json(items, "congxa-export.json", &manifest);
+}
+
+fn set_row_field(items: &mut [Item], table: &str, id: &str, column: &str, value: &str) {
+    edit_rows(items, table, |rows| {
+        for row in rows.iter_mut().filter(|row| row["id"] == id) {
+            row[column] = value.into();
+        }
+    });
+}
+
+/// A commune of the demo exported: its archive's entries, its first file
+/// and the folder the archive is in.
+async fn exported_demo(env: &TestEnv) -> (Vec<Item>, String, tempfile::TempDir) {
+    demo_commune(env, "quoctuan", "Xã Quốc Tuấn").await;
+    let folder = tempfile::tempdir().unwrap();
+    let archive = folder.path().join("quoctuan.congxa.tar.gz");
+    congxa(
+        env,
+        &[
+            "tenant",
+            "export",
+            "quoctuan",
+            "--output",
+            archive.to_str().unwrap(),
+            "--json",
+        ],
+    )
+    .await
+    .assert_ok();
+    let mut items = read_archive(&archive);
+    let files = json_of(&mut items, "rows/media_files.json");
+    let file = files[0]["id"].as_str().unwrap().to_owned();
+    (items, file, folder)
+}
+
+fn template(tenant: &serde_json::Value, name: &str, source: &str) -> serde_json::Value {
+    serde_json::json!({
+        "tenant_id": tenant,
+        "theme": "default",
+        "name": name,
+        "version": 1,
+        "source": source,
+        "author": "Kẻ gian <kegian@example.com>",
+    })
+}
+
+#[tokio::test]
+async fn an_archive_that_cannot_be_made_safe_is_refused_whole_and_leaves_nothing_behind() {
+    let source = TestEnv::new().await;
+    let (original, file, folder) = exported_demo(&source).await;
+    let tenant = json_of(&mut original.clone(), "congxa-export.json")["tenant"]["id"].clone();
+    let first_item = json_of(&mut original.clone(), "rows/items.json")[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    type Rewrite<'a> = Box<dyn Fn(&mut Vec<Item>) + 'a>;
+    let page = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>";
+    let cases: Vec<(&str, Rewrite, &str, String)> = vec![
+        (
+            "a page labelled as a JPEG",
+            Box::new(|items: &mut Vec<Item>| {
+                set_row_field(items, "media_files", &file, "content_type", "image/jpeg");
+                set_file(items, &file, page);
+            }),
+            "archive_refused",
+            format!("tệp {file}"),
+        ),
+        (
+            "an SVG with a script",
+            Box::new(|items: &mut Vec<Item>| {
+                set_row_field(items, "media_files", &file, "content_type", "image/svg+xml");
+                set_file(
+                    items,
+                    &file,
+                    br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#,
+                );
+            }),
+            "archive_refused",
+            "không phải loại tệp nền tảng nhận".to_owned(),
+        ),
+        (
+            "a template that does not parse",
+            Box::new(|items: &mut Vec<Item>| {
+                let t = template(&tenant, "article.html", "{% for x in %}{{ x }}");
+                edit_rows(items, "template_overrides", |rows| *rows = vec![t]);
+            }),
+            "archive_refused",
+            "mẫu giao diện “article.html”".to_owned(),
+        ),
+        (
+            "a template the theme does not have",
+            Box::new(|items: &mut Vec<Item>| {
+                let t = template(&tenant, "quan_tri.html", "{{ 1 }}");
+                edit_rows(items, "template_overrides", |rows| *rows = vec![t]);
+            }),
+            "archive_refused",
+            "không có mẫu “quan_tri.html”".to_owned(),
+        ),
+        (
+            "a title too long",
+            Box::new(|items: &mut Vec<Item>| {
+                set_row_field(items, "items", &first_item, "title", &"Đ".repeat(501));
+            }),
+            "archive_refused",
+            format!("bảng items, dòng {first_item}: tiêu đề dài quá 500 ký tự"),
+        ),
+        (
+            "an entry climbing out of the archive",
+            Box::new(|items: &mut Vec<Item>| {
+                items.push(Item {
+                    name: b"../../x".to_vec(),
+                    kind: tar::EntryType::Regular,
+                    link: None,
+                    data: Data::Bytes(b"#!/bin/sh\n".to_vec()),
+                });
+            }),
+            "archive_refused",
+            "mục “../../x”".to_owned(),
+        ),
+        (
+            "an absolute path",
+            Box::new(|items: &mut Vec<Item>| {
+                items.push(Item {
+                    name: b"/etc/cron.d/congxa".to_vec(),
+                    kind: tar::EntryType::Regular,
+                    link: None,
+                    data: Data::Bytes(b"* * * * * root id\n".to_vec()),
+                });
+            }),
+            "archive_refused",
+            "mục “/etc/cron.d/congxa”".to_owned(),
+        ),
+        (
+            "a symbolic link in place of a file",
+            Box::new(|items: &mut Vec<Item>| {
+                set_file(items, &file, b"");
+                let link = entry(items, &format!("files/{file}"));
+                link.kind = tar::EntryType::Symlink;
+                link.link = Some(b"/etc/passwd".to_vec());
+            }),
+            "archive_refused",
+            "là liên kết".to_owned(),
+        ),
+        (
+            "a hard link in place of a file",
+            Box::new(|items: &mut Vec<Item>| {
+                set_file(items, &file, b"");
+                let link = entry(items, &format!("files/{file}"));
+                link.kind = tar::EntryType::Link;
+                link.link = Some(b"congxa-export.json".to_vec());
+            }),
+            "archive_refused",
+            "là liên kết".to_owned(),
+        ),
+        (
+            "a decompression bomb",
+            Box::new(|items: &mut Vec<Item>| {
+                entry(items, "rows/items.json").data = Data::Spaces(600 * 1024 * 1024);
+            }),
+            "archive_refused",
+            "lớn hơn 512 MB".to_owned(),
+        ),
+        (
+            "a menu entry that browsers read as another site",
+            Box::new(|items: &mut Vec<Item>| {
+                let entry = |position: i16, label: &str, url: &str| {
+                    serde_json::json!({"tenant_id": tenant, "position": position,
+                                       "label": label, "section_id": null, "url": url})
+                };
+                let menu = vec![
+                    entry(1, "Giới thiệu", "/gioi-thieu"),
+                    entry(2, "Dịch vụ công", "https://dichvucong.gov.vn"),
+                    entry(3, "Tin mới", "/\\ke-gian.example"),
+                ];
+                edit_rows(items, "menu_entries", |rows| *rows = menu);
+            }),
+            "archive_refused",
+            "trình đơn của xã".to_owned(),
+        ),
+        (
+            "a javascript: menu entry",
+            Box::new(|items: &mut Vec<Item>| {
+                let menu = vec![serde_json::json!({"tenant_id": tenant, "position": 1,
+                    "label": "Bấm", "section_id": null, "url": "javascript:alert(1)"})];
+                edit_rows(items, "menu_entries", |rows| *rows = menu);
+            }),
+            "archive_refused",
+            "bảng menu_entries".to_owned(),
+        ),
+        (
+            "a colour too light to read",
+            Box::new(|items: &mut Vec<Item>| {
+                edit_rows(items, "site_profiles", |rows| {
+                    rows[0]["primary_color"] = "#ffff00".into();
+                });
+            }),
+            "archive_refused",
+            "độ tương phản".to_owned(),
+        ),
+        (
+            "a colour that is not one",
+            Box::new(|items: &mut Vec<Item>| {
+                edit_rows(items, "site_profiles", |rows| {
+                    rows[0]["primary_color"] = "#fff}</style><script>alert(1)</script>".into();
+                });
+            }),
+            "archive_refused",
+            "bảng site_profiles".to_owned(),
+        ),
+    ];
+
+    let target = TestEnv::new().await;
+    for (n, (case, rewrite, code, said)) in cases.iter().enumerate() {
+        let mut items = original.clone();
+        rewrite(&mut items);
+        let path = folder.path().join(format!("hostile-{n}.tar.gz"));
+        write_archive(&path, &items);
+        let run = congxa(
+            &target,
+            &["tenant", "import", path.to_str().unwrap(), "--json"],
+        )
+        .await;
+        assert_eq!(run.code, 2, "{case}: {}", run.stderr);
+        run.assert_refused(code);
+        assert!(run.stderr.contains(said.as_str()), "{case}: {}", run.stderr);
+    }
+
+    // Nothing of any of them: no commune, no row, no object in the bucket.
+    let tenants: i64 = sqlx::query_scalar("SELECT count(*) FROM tenants")
+        .fetch_one(&target.admin)
+        .await
+        .unwrap();
+    assert_eq!(tenants, 0);
+    let objects = congxa_storage::Store::new(&target.config)
+        .list("tenants/")
+        .await
+        .unwrap();
+    assert!(objects.is_empty());
+    // The archive untouched still imports.
+    let path = folder.path().join("untouched.tar.gz");
+    write_archive(&path, &original);
+    congxa(
+        &target,
+        &["tenant", "import", path.to_str().unwrap(), "--json"],
+    )
+    .await
+    .assert_ok();
+}
+
+#[tokio::test]
+async fn scripts_in_an_archive_are_cleaned_and_its_files_known_by_their_bytes() {
+    let source = TestEnv::new().await;
+    let (mut items, file, folder) = exported_demo(&source).await;
+    let tenant = json_of(&mut items, "congxa-export.json")["tenant"]["id"].clone();
+    let news: Vec<serde_json::Value> = json_of(&mut items, "rows/sections.json")
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|row| row["path"].as_str().unwrap().starts_with("tin-tuc"))
+        .map(|row| row["id"].clone())
+        .collect();
+    let article = json_of(&mut items, "rows/items.json")
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["status"] == "published" && news.contains(&row["section_id"]))
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let hostile = r#"<p>Bài viết của xã</p><script>alert(1)</script><img src="x" onerror="alert(1)"><a href="javascript:alert(1)">bấm</a><p onmouseover="alert(1)">Hết</p>"#;
+    set_row_field(&mut items, "items", &article, "body", hostile);
+    edit_rows(&mut items, "item_revisions", |rows| {
+        for row in rows.iter_mut() {
+            row["body"] = hostile.into();
+        }
+    });
+    edit_rows(&mut items, "questions", |rows| {
+        assert!(!rows.is_empty());
+        for row in rows.iter_mut() {
+            row["answer"] =
+                r#"<p>Trả lời</p><script>alert(2)</script><img src="/tep/x" onerror="alert(2)">"#
+                    .into();
+        }
+    });
+    set_row_field(
+        &mut items,
+        "media_files",
+        &file,
+        "content_type",
+        "image/jpeg",
+    );
+    set_row_field(&mut items, "media_files", &file, "kind", "image");
+    set_row_field(
+        &mut items,
+        "media_files",
+        &file,
+        "filename",
+        "../../anh\u{202E}fdp.exe",
+    );
+    // What the workspace keeps, the sandbox bounds on every page.
+    let templates = vec![
+        template(
+            &tenant,
+            "article.html",
+            "{% macro again() %}{{ again() }}{% endmacro %}{{ again() }}",
+        ),
+        template(
+            &tenant,
+            "documents.html",
+            r#"{% include "../../../etc/passwd" %}"#,
+        ),
+    ];
+    edit_rows(&mut items, "template_overrides", |rows| *rows = templates);
+    let path = folder.path().join("hostile.tar.gz");
+    write_archive(&path, &items);
+
+    let target = TestEnv::new().await;
+    congxa(
+        &target,
+        &["tenant", "import", path.to_str().unwrap(), "--json"],
+    )
+    .await
+    .assert_ok();
+
+    let texts: Vec<(String,)> = sqlx::query_as(
+        "SELECT body FROM items WHERE id = $1::uuid
+         UNION ALL SELECT body FROM item_revisions WHERE tenant_id = $2::uuid
+         UNION ALL SELECT answer FROM questions WHERE tenant_id = $2::uuid",
+    )
+    .bind(&article)
+    .bind(tenant.as_str().unwrap())
+    .fetch_all(&target.admin)
+    .await
+    .unwrap();
+    assert!(texts.len() > 2);
+    for (text,) in &texts {
+        for banned in ["<script", "onerror", "onmouseover", "javascript:"] {
+            assert!(!text.contains(banned), "{banned} in {text}");
+        }
+    }
+    assert!(
+        texts[0].0.contains("<p>Bài viết của xã</p>"),
+        "{}",
+        texts[0].0
+    );
+    let (content_type, kind, filename): (String, String, String) =
+        sqlx::query_as("SELECT content_type, kind, filename FROM media_files WHERE id = $1::uuid")
+            .bind(&file)
+            .fetch_one(&target.admin)
+            .await
+            .unwrap();
+    assert_eq!(
+        (content_type.as_str(), kind.as_str()),
+        ("application/pdf", "document")
+    );
+    assert_eq!(filename, "anhfdp.exe");
+
+    // The pages serve, from the theme's own templates where the commune's
+    // fail, and say nothing of the machine.
+    let platform = Platform::start(&target).await;
+    let host = "quoctuan.localhost";
+    let address: String = sqlx::query_scalar(
+        "SELECT '/' || s.path || '/' || i.slug FROM items i JOIN sections s ON s.id = i.section_id
+         WHERE i.id = $1::uuid",
+    )
+    .bind(&article)
+    .fetch_one(&target.admin)
+    .await
+    .unwrap();
+    for path in [address.as_str(), "/van-ban"] {
+        let page = client(platform.port, &[host])
+            .get(format!("http://{host}:{}{path}", platform.port))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), StatusCode::OK, "{path}");
+        let html = page.text().await.unwrap();
+        assert!(
+            !html.contains("alert(") && !html.contains("root:"),
+            "{path}: {html}"
+        );
+    }
+    platform.stop().await;
+}

@@ -10,6 +10,8 @@ mod site;
 pub mod themes;
 mod yearly_report;
 
+pub use overrides::{MAX_SOURCE as MAX_TEMPLATE_SOURCE, check_version as check_template_version};
+
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -25,6 +25,9 @@ use uuid::Uuid;
 pub const FUEL: u64 = 500_000;
 /// The largest page a commune's templates may write.
 pub const MAX_OUTPUT: usize = 2 * 1024 * 1024;
+/// The longest source of a version the workspace keeps (the table allows
+/// 200,000 characters: bytes are the stricter bound).
+pub const MAX_SOURCE: usize = 200_000;
 /// Communes whose environments are kept at once.
 const KEPT: u64 = 1_000;
 
@@ -56,6 +59,42 @@ pub async fn live(conn: &mut PgConnection, theme: &str) -> Result<Vec<Live>, sql
             })
         })
         .collect())
+}
+
+/// Whether `source` may be kept as a commune's version of the template
+/// `name` of `theme`: a template of that theme, not too long, and parsing
+/// among the theme's templates. The workspace asks this when the head saves
+/// a version, and the import of an archive asks it again of every version
+/// the archive carries, since a file can say anything. What a version does
+/// when it runs (loops, includes, output) is the sandbox's to bound, on every
+/// page. The message says what is wrong.
+pub fn check_version(
+    themes: &crate::themes::Themes,
+    theme: &str,
+    name: &str,
+    source: &str,
+) -> Result<(), String> {
+    if !congxa_site::look::THEMES.iter().any(|t| t.code == theme) {
+        return Err(format!("Không có giao diện “{theme}”."));
+    }
+    if !themes.templates(theme).iter().any(|(n, _)| *n == name) {
+        return Err(format!("Giao diện không có mẫu “{name}” để thay."));
+    }
+    if source.len() > MAX_SOURCE {
+        return Err(format!("Mẫu dài quá {} KB.", MAX_SOURCE / 1000));
+    }
+    let candidate = Live {
+        id: 0,
+        name: name.to_owned(),
+        source: source.to_owned(),
+    };
+    match Commune::build(themes.env(theme), vec![candidate])
+        .broken
+        .first()
+    {
+        Some((_, message)) => Err(message.clone()),
+        None => Ok(()),
+    }
 }
 
 /// A commune's templates: the theme's with its own over them.

@@ -3,10 +3,12 @@
 
 pub mod filename;
 pub mod images;
-pub mod kinds;
 pub mod orphans;
 pub mod range;
 pub mod upload;
+
+// Kept under its old name: the rest of the service says `kinds::`.
+pub use congxa_storage::kinds;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -19,46 +19,11 @@ use uuid::Uuid;
 
 use crate::filename;
 use crate::images::{self, ImageError};
-use crate::kinds::{self, Class, Kind};
+use congxa_storage::kinds::{self, Class, Kind};
 
-/// Bytes needed to tell a file's kind (the longest signature `infer` reads
-/// for our kinds fits in this).
-const SNIFF: usize = 8 * 1024;
+use congxa_storage::kinds::SNIFF;
 
-/// What an upload may be.
-#[derive(Clone, Copy)]
-pub struct Limits {
-    pub image_bytes: u64,
-    pub document_bytes: u64,
-    pub video_bytes: u64,
-    pub image_pixels: u64,
-}
-
-impl Limits {
-    pub fn of(config: &congxa_config::Config) -> Self {
-        Self {
-            image_bytes: config.max_image_bytes.min(config.max_upload_bytes),
-            document_bytes: config.max_document_bytes.min(config.max_upload_bytes),
-            video_bytes: config.max_upload_bytes,
-            image_pixels: config.max_image_pixels,
-        }
-    }
-
-    pub fn bytes_for(&self, class: Class) -> u64 {
-        match class {
-            Class::Image => self.image_bytes,
-            Class::Document => self.document_bytes,
-            Class::Video => self.video_bytes,
-        }
-    }
-
-    /// The largest anything may be, before its kind is known.
-    pub fn largest(&self) -> u64 {
-        self.image_bytes
-            .max(self.document_bytes)
-            .max(self.video_bytes)
-    }
-}
+pub use congxa_storage::kinds::Limits;
 
 /// What an upload is received with besides the request.
 pub struct Receiving<'a> {
@@ -323,8 +288,10 @@ fn refused() -> ApiError {
     ApiError::new(
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
         "unsupported_type",
-        "Loại tệp này không được chấp nhận. Chỉ nhận ảnh (JPEG, PNG, WebP, GIF), \
-         tài liệu (PDF, Word, Excel, PowerPoint, OpenDocument) và video MP4.",
+        format!(
+            "Loại tệp này không được chấp nhận. Chỉ nhận {}.",
+            kinds::ACCEPTED
+        ),
     )
 }
 

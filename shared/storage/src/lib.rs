@@ -1,6 +1,9 @@
 //! The object store: one S3-compatible bucket, reached with path-style
 //! addressing, holding every commune's files under its own key prefix.
 
+pub mod filename;
+pub mod kinds;
+
 use std::time::Duration;
 
 use aws_sdk_s3::Client;

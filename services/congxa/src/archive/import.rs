@@ -1,14 +1,17 @@
 //! Restoring a commune from its archive. The archive is read and checked in
-//! full first (manifest, every table, every file against its SHA-256) into a
-//! temporary folder; only then does anything change: one transaction for
+//! full first (manifest, every table, every file against its SHA-256, and
+//! everything in them as the workspace checks what the board types: `vet`)
+//! into a temporary folder; only then does anything change: one transaction for
 //! the rows, the files uploaded before it commits, and removed again if it
 //! does not.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use congxa_config::Config;
+use congxa_content::themes::Themes;
+use congxa_storage::kinds::Limits;
 use congxa_storage::{Store, tenant_key};
 use congxa_tenancy::audit::{self, Actor};
 use congxa_tenancy::rows::{self, JsonRow};
@@ -19,7 +22,10 @@ use sha2::{Digest, Sha256};
 use sqlx::{Connection, PgConnection};
 use uuid::Uuid;
 
-use super::{ArchiveError, FORMAT, MANIFEST, Manifest, VERSION, io_error, progress_bar};
+use super::{
+    ArchiveError, FORMAT, MANIFEST, Manifest, VERSION, file_entry, io_error, progress_bar, refused,
+    vet,
+};
 
 /// What was restored.
 #[derive(Debug, serde::Serialize)]
@@ -54,9 +60,15 @@ pub async fn import(
     actor: &Actor,
 ) -> Result<Imported, ArchiveError> {
     let path = archive.to_owned();
-    let unpacked = tokio::task::spawn_blocking(move || unpack(&path))
-        .await
-        .map_err(|e| io_error(archive, e))??;
+    let limits = Limits::of(config);
+    let unpacked = tokio::task::spawn_blocking(move || {
+        let mut unpacked = unpack(&path, &limits)?;
+        let themes = Themes::load().map_err(|e| io_error(Path::new("(giao diện có sẵn)"), e))?;
+        vet::rows(&mut unpacked.tables, &themes)?;
+        Ok::<_, ArchiveError>(unpacked)
+    })
+    .await
+    .map_err(|e| io_error(archive, e))??;
     let platform = DomainName::parse(&config.platform_domain)
         .map_err(|_| TenancyError::InvalidDomain(config.platform_domain.clone()))?;
 
@@ -116,9 +128,64 @@ pub async fn import(
     Ok(imported)
 }
 
+/// The most the manifest may be, unpacked.
+const MAX_MANIFEST: u64 = 16 * 1024 * 1024;
+/// The most one table's rows may be, unpacked: far above a big commune's
+/// (its revisions included), far below what would exhaust the machine. A
+/// small archive that unpacks into more is a decompression bomb.
+const MAX_TABLE: u64 = 512 * 1024 * 1024;
+
+/// An entry's name, exactly as an export writes it: anything else (a path
+/// climbing out with `..`, an absolute path, a name of another layout) has
+/// no business in an archive.
+enum Entry {
+    Rows(&'static str),
+    File(Uuid),
+}
+
+fn entry_of(name: &str) -> Option<Entry> {
+    if let Some(table) = name
+        .strip_prefix("rows/")
+        .and_then(|n| n.strip_suffix(".json"))
+    {
+        let table = rows::TABLES.iter().find(|t| **t == table)?;
+        return Some(Entry::Rows(table));
+    }
+    let id = Uuid::parse_str(name.strip_prefix("files/")?).ok()?;
+    // The hyphenated lowercase form only, as `file_entry` writes it.
+    (file_entry(id) == name).then_some(Entry::File(id))
+}
+
+/// An entry's name as written, refused when it is not text.
+fn name_of<R: Read>(entry: &tar::Entry<'_, R>) -> Result<String, ArchiveError> {
+    let raw = entry.path_bytes();
+    std::str::from_utf8(&raw).map(str::to_owned).map_err(|_| {
+        refused(
+            format!("mục “{}” của bản xuất", String::from_utf8_lossy(&raw)),
+            "tên không phải văn bản UTF-8",
+        )
+    })
+}
+
+/// Only plain files: a link (symbolic or hard), a folder or a device in an
+/// archive is someone trying to reach outside it.
+fn plain<R: Read>(entry: &tar::Entry<'_, R>, name: &str) -> Result<(), ArchiveError> {
+    match entry.header().entry_type() {
+        tar::EntryType::Regular | tar::EntryType::Continuous => Ok(()),
+        tar::EntryType::Symlink | tar::EntryType::Link => Err(refused(
+            format!("mục “{name}” của bản xuất"),
+            "là liên kết, không phải tệp",
+        )),
+        _ => Err(refused(
+            format!("mục “{name}” của bản xuất"),
+            "không phải tệp thường",
+        )),
+    }
+}
+
 /// Reads the whole archive, refusing anything that is not exactly what an
-/// export writes.
-fn unpack(path: &Path) -> Result<Unpacked, ArchiveError> {
+/// export writes, and reading no more of any entry than it may hold.
+fn unpack(path: &Path, limits: &Limits) -> Result<Unpacked, ArchiveError> {
     let shown = path.display().to_string();
     let corrupt = |why: String| ArchiveError::Corrupt {
         path: shown.clone(),
@@ -131,22 +198,26 @@ fn unpack(path: &Path) -> Result<Unpacked, ArchiveError> {
         .map_err(|_| ArchiveError::Foreign(shown.clone()))?;
 
     // The manifest comes first, or this is not one of ours.
-    let manifest: Manifest = {
+    let mut manifest: Manifest = {
         let mut first = entries
             .next()
             .ok_or_else(|| ArchiveError::Foreign(shown.clone()))?
             .map_err(|_| ArchiveError::Foreign(shown.clone()))?;
-        let name = first
-            .path()
-            .map(|p| p.display().to_string())
-            .unwrap_or_default();
+        let name = name_of(&first)?;
         if name != MANIFEST {
             return Err(ArchiveError::Foreign(shown.clone()));
+        }
+        plain(&first, &name)?;
+        if first.size() > MAX_MANIFEST {
+            return Err(refused(
+                format!("mục “{name}” của bản xuất"),
+                "lớn bất thường",
+            ));
         }
         let mut json = Vec::new();
         first
             .by_ref()
-            .take(16 * 1024 * 1024)
+            .take(MAX_MANIFEST)
             .read_to_end(&mut json)
             .map_err(|_| ArchiveError::Foreign(shown.clone()))?;
         let manifest: Manifest =
@@ -159,50 +230,75 @@ fn unpack(path: &Path) -> Result<Unpacked, ArchiveError> {
         }
         manifest
     };
+    manifest.tenant.name = vet::manifest(&manifest, limits)?;
 
     let folder = tempfile::tempdir().map_err(|e| io_error(path, e))?;
     let expected: HashMap<Uuid, &super::File> = manifest.files.iter().map(|f| (f.id, f)).collect();
     let mut tables = HashMap::new();
-    let mut files_seen = 0;
+    let mut files_seen = HashSet::new();
     for entry in entries {
         let mut entry = entry.map_err(|e| corrupt(e.to_string()))?;
-        let name = entry
-            .path()
-            .map(|p| p.display().to_string())
-            .map_err(|e| corrupt(e.to_string()))?;
-        if let Some(table) = name
-            .strip_prefix("rows/")
-            .and_then(|n| n.strip_suffix(".json"))
-        {
-            let Some(table) = rows::TABLES.iter().find(|t| **t == table) else {
-                return Err(corrupt(format!("bảng lạ “{table}”")));
-            };
-            let rows: Vec<JsonRow> =
-                serde_json::from_reader(&mut entry).map_err(|e| corrupt(format!("{name}: {e}")))?;
-            if rows.len() != manifest.rows.get(*table).copied().unwrap_or(usize::MAX) {
-                return Err(corrupt(format!("{name}: số dòng khác với bản kê")));
+        let name = name_of(&entry)?;
+        let Some(kind) = entry_of(&name) else {
+            return Err(refused(
+                format!("mục “{name}” của bản xuất"),
+                format!("bản xuất chỉ chứa {MANIFEST}, rows/<bảng>.json và files/<mã tệp>"),
+            ));
+        };
+        plain(&entry, &name)?;
+        let twice = || refused(format!("mục “{name}” của bản xuất"), "có hai lần");
+        match kind {
+            Entry::Rows(table) => {
+                if tables.contains_key(table) {
+                    return Err(twice());
+                }
+                if entry.size() > MAX_TABLE {
+                    return Err(refused(
+                        format!("mục “{name}” của bản xuất"),
+                        format!("lớn hơn {} MB", MAX_TABLE / 1024 / 1024),
+                    ));
+                }
+                let mut json = Vec::new();
+                entry
+                    .by_ref()
+                    .take(MAX_TABLE)
+                    .read_to_end(&mut json)
+                    .map_err(|e| corrupt(format!("{name}: {e}")))?;
+                let rows: Vec<JsonRow> =
+                    serde_json::from_slice(&json).map_err(|e| corrupt(format!("{name}: {e}")))?;
+                if rows.len() != manifest.rows.get(table).copied().unwrap_or(usize::MAX) {
+                    return Err(corrupt(format!("{name}: số dòng khác với bản kê")));
+                }
+                tables.insert(table.to_owned(), rows);
             }
-            tables.insert((*table).to_owned(), rows);
-        } else if let Some(id) = name.strip_prefix("files/") {
-            let id = Uuid::parse_str(id).map_err(|_| corrupt(format!("mục lạ “{name}”")))?;
-            let file = expected
-                .get(&id)
-                .ok_or_else(|| corrupt(format!("tệp {id} không có trong bản kê")))?;
-            let target = folder.path().join(id.to_string());
-            let mut out = std::fs::File::create(&target).map_err(|e| io_error(&target, e))?;
-            let mut hasher = HashingWriter {
-                inner: &mut out,
-                hasher: Sha256::new(),
-                size: 0,
-            };
-            std::io::copy(&mut entry, &mut hasher).map_err(|e| corrupt(e.to_string()))?;
-            let (digest, size) = (hex::encode(hasher.hasher.finalize()), hasher.size);
-            if digest != file.sha256 || i64::try_from(size).ok() != Some(file.size_bytes) {
-                return Err(corrupt(format!("tệp {id} không khớp mã băm SHA-256")));
+            Entry::File(id) => {
+                let file = expected
+                    .get(&id)
+                    .ok_or_else(|| corrupt(format!("tệp {id} không có trong bản kê")))?;
+                if !files_seen.insert(id) {
+                    return Err(twice());
+                }
+                // Nothing beyond what the manifest announced is read.
+                let size = u64::try_from(file.size_bytes).unwrap_or(0);
+                if entry.size() != size {
+                    return Err(corrupt(format!(
+                        "tệp {id} không khớp kích thước trong bản kê"
+                    )));
+                }
+                let target = folder.path().join(id.to_string());
+                let mut out = std::fs::File::create(&target).map_err(|e| io_error(&target, e))?;
+                let mut hasher = HashingWriter {
+                    inner: &mut out,
+                    hasher: Sha256::new(),
+                    size: 0,
+                };
+                std::io::copy(&mut entry.by_ref().take(size), &mut hasher)
+                    .map_err(|e| corrupt(e.to_string()))?;
+                let (digest, size) = (hex::encode(hasher.hasher.finalize()), hasher.size);
+                if digest != file.sha256 || i64::try_from(size).ok() != Some(file.size_bytes) {
+                    return Err(corrupt(format!("tệp {id} không khớp mã băm SHA-256")));
+                }
             }
-            files_seen += 1;
-        } else {
-            return Err(corrupt(format!("mục lạ “{name}”")));
         }
     }
     // An archive of this version carries every table; an older one lacks
@@ -210,7 +306,7 @@ fn unpack(path: &Path) -> Result<Unpacked, ArchiveError> {
     if manifest.version == VERSION && tables.len() != rows::TABLES.len() {
         return Err(corrupt("thiếu dữ liệu của một số bảng".to_owned()));
     }
-    if files_seen != manifest.files.len() {
+    if files_seen.len() != manifest.files.len() {
         return Err(corrupt("thiếu tệp so với bản kê".to_owned()));
     }
     // Every row must be the commune's own.
@@ -222,6 +318,15 @@ fn unpack(path: &Path) -> Result<Unpacked, ArchiveError> {
     {
         return Err(corrupt("có dòng dữ liệu của xã khác".to_owned()));
     }
+    // Each file as an upload is checked, its row rewritten from its bytes.
+    vet::files_match_rows(&manifest, &tables)?;
+    for row in tables.get_mut("media_files").into_iter().flatten() {
+        let Some(file) = rows::uuid_of(row, "id").and_then(|id| expected.get(&id)) else {
+            continue;
+        };
+        vet::file(row, file, &folder.path().join(file.id.to_string()), limits)?;
+    }
+    drop(expected);
     Ok(Unpacked {
         manifest,
         tables,
@@ -395,7 +500,9 @@ async fn restore(
                 row.insert("support_operator_id".to_owned(), Value::Null);
             }
         }
-        rows::load(conn, table, &rows).await?;
+        rows::load(conn, table, &rows)
+            .await
+            .map_err(|e| vet::loading(table, e))?;
         counts.insert((*table).to_owned(), rows.len());
     }
     // Checked here rather than at commit, so that a broken reference is
@@ -407,6 +514,7 @@ async fn restore(
             path: "(bản xuất)".to_owned(),
             why: e.to_string(),
         })?;
+    vet::stored(conn, commune.id).await?;
     congxa_db::act_for(conn, None).await?;
     audit::record(
         conn,

@@ -9,11 +9,16 @@
 //!   `congxa_tenancy::rows::TABLES`, as JSON arrays;
 //! - `files/<file id>`: the bytes of each of its files.
 //!
+//! An import trusts nothing of it: names, kinds, bodies, templates and
+//! fields are checked again as the workspace and the media service check
+//! what the board types and uploads (`vet`).
+//!
 //! It holds personal data (citizens' questions, the board's e-mail addresses
 //! and password hashes): keep it as carefully as a database backup.
 
 pub mod export;
 pub mod import;
+mod vet;
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -102,6 +107,10 @@ pub enum ArchiveError {
     TooNew(u32),
     #[error("Tệp “{path}” bị hỏng: {why}. Chưa nhập gì.")]
     Corrupt { path: String, why: String },
+    /// Something the platform would not have accepted from the board: the
+    /// whole import is refused, saying what and where.
+    #[error("Bản xuất bị từ chối, chưa nhập gì: {what}: {why}.")]
+    Refused { what: String, why: String },
     #[error("Xã trong bản xuất ({0}) đã có trên nền tảng này.")]
     AlreadyHere(String),
     #[error("Không đọc được bộ đếm lượt truy cập (Redis: {0}); chưa xuất gì.")]
@@ -119,6 +128,7 @@ impl ArchiveError {
             ArchiveError::Foreign(_) => "archive_foreign",
             ArchiveError::TooNew(_) => "archive_too_new",
             ArchiveError::Corrupt { .. } => "archive_corrupt",
+            ArchiveError::Refused { .. } => "archive_refused",
             ArchiveError::AlreadyHere(_) => "tenant_already_here",
             ArchiveError::Counter(_) => "counter_unavailable",
             ArchiveError::Storage(_) => "storage_unavailable",
@@ -133,6 +143,7 @@ impl ArchiveError {
             ArchiveError::Foreign(_)
             | ArchiveError::TooNew(_)
             | ArchiveError::Corrupt { .. }
+            | ArchiveError::Refused { .. }
             | ArchiveError::AlreadyHere(_) => true,
             ArchiveError::Counter(_) | ArchiveError::Storage(_) | ArchiveError::Io { .. } => false,
         }
@@ -142,6 +153,13 @@ impl ArchiveError {
 impl From<sqlx::Error> for ArchiveError {
     fn from(error: sqlx::Error) -> Self {
         ArchiveError::Tenancy(error.into())
+    }
+}
+
+fn refused(what: impl Into<String>, why: impl Into<String>) -> ArchiveError {
+    ArchiveError::Refused {
+        what: what.into(),
+        why: why.into(),
     }
 }
 

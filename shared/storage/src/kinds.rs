@@ -1,4 +1,13 @@
-//! Which files the platform accepts, decided by their bytes, never by their name.
+//! Which files the platform accepts, decided by their bytes, never by their
+//! name: one judgement for the media service's uploads and for the files an
+//! imported archive brings, so neither door lets in what the other refuses.
+
+/// Bytes needed to tell a file's kind (the longest signature `infer` reads
+/// for our kinds fits in this).
+pub const SNIFF: usize = 8 * 1024;
+
+/// What the platform accepts, in the words of a refusal.
+pub const ACCEPTED: &str = "ảnh (JPEG, PNG, WebP, GIF), tài liệu (PDF, Word, Excel, PowerPoint, OpenDocument) và video MP4";
 
 /// An accepted kind of file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,6 +99,42 @@ impl Kind {
 /// Documents are offered for download; images and video show in the page.
 pub fn is_download(mime: &str) -> bool {
     !(mime.starts_with("image/") || mime.starts_with("video/"))
+}
+
+/// What a file may be: the sizes of each kind (an upload's, and a file an
+/// archive brings), and an image's pixels.
+#[derive(Clone, Copy)]
+pub struct Limits {
+    pub image_bytes: u64,
+    pub document_bytes: u64,
+    pub video_bytes: u64,
+    pub image_pixels: u64,
+}
+
+impl Limits {
+    pub fn of(config: &congxa_config::Config) -> Self {
+        Self {
+            image_bytes: config.max_image_bytes.min(config.max_upload_bytes),
+            document_bytes: config.max_document_bytes.min(config.max_upload_bytes),
+            video_bytes: config.max_upload_bytes,
+            image_pixels: config.max_image_pixels,
+        }
+    }
+
+    pub fn bytes_for(&self, class: Class) -> u64 {
+        match class {
+            Class::Image => self.image_bytes,
+            Class::Document => self.document_bytes,
+            Class::Video => self.video_bytes,
+        }
+    }
+
+    /// The largest anything may be, before its kind is known.
+    pub fn largest(&self) -> u64 {
+        self.image_bytes
+            .max(self.document_bytes)
+            .max(self.video_bytes)
+    }
 }
 
 #[cfg(test)]
