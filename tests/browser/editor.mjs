@@ -39,6 +39,23 @@ const WORD_HTML = `<html xmlns:o="urn:schemas-microsoft-com:office:office" xmlns
 <!--EndFragment-->
 </body></html>`;
 
+/** A long report as Word puts it on the clipboard: about 500 KB of
+ * Vietnamese paragraphs and tables of figures, styled as Word styles them. */
+function longReport() {
+  const parts = [];
+  for (let part = 1; parts.join('').length < 500 * 1024; part += 1) {
+    let table = `<table class=MsoTableGrid border=1 style='border-collapse:collapse'><tr><td style='width:120pt'><p class=MsoNormal><b>Chỉ tiêu</b></p></td><td><p class=MsoNormal><b>Kế hoạch</b></p></td><td><p class=MsoNormal><b>Thực hiện</b></p></td></tr>`;
+    for (let row = 0; row < 10; row += 1) {
+      table += `<tr><td><p class=MsoNormal><span lang=VI>Đường giao thông nông thôn số ${row} được cứng hóa</span></p></td><td><p class=MsoNormal>1.${row}00 m</p></td><td><p class=MsoNormal>1.${row}50 m</p></td></tr>`;
+    }
+    parts.push(`<p class=MsoNormal style='margin-bottom:6.0pt'><b><span lang=VI style='font-size:13.0pt'>Phần ${part}. Kết quả thực hiện nhiệm vụ phát triển kinh tế – xã hội<o:p></o:p></span></b></p>`
+      + `<p class=MsoNormal><span lang=VI>Ủy ban nhân dân xã đã chỉ đạo các thôn, xóm triển khai đồng bộ các giải pháp; tổng thu ngân sách trên địa bàn ước đạt 4.850.000.000 đồng, bằng 112,5% dự toán. Tỷ lệ hồ sơ giải quyết đúng hạn đạt 98,7%.<o:p></o:p></span></p>`
+      + `${table}</table>`);
+  }
+  parts.push('<p class=MsoNormal><span lang=VI>Hết báo cáo dài.<o:p></o:p></span></p>');
+  return `<html><body><!--StartFragment-->${parts.join('')}<!--EndFragment--></body></html>`;
+}
+
 /** The editable text's HTML, as the editor shows it. */
 const editorHtml = (page) => page.locator('.ProseMirror').evaluate((el) => el.innerHTML);
 /** Waits for focus to come back to the text, as it must after a dialog. */
@@ -274,6 +291,26 @@ async function run(browser) {
       if (!html.includes(wanted)) return `no ${wanted} in ${html}`;
     }
     if (errors.length > 0) return `script errors: ${errors.join('; ')}`;
+  });
+
+  await check('a long report pasted from Word (about 500 KB) is saved whole', async () => {
+    await page.goto(url('/quan-tri/tin-bai/moi'), { waitUntil: 'load' });
+    await page.getByRole('toolbar', { name: 'Định dạng văn bản' }).waitFor();
+    await page.getByLabel('Tiêu đề', { exact: true }).fill(`${title} (bản dài)`);
+    await page.locator('.ProseMirror').click();
+    await page.locator('.ProseMirror').evaluate((el, html) => {
+      const data = new DataTransfer();
+      data.setData('text/html', html);
+      data.setData('text/plain', 'Báo cáo dài');
+      el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, longReport());
+    const posted = await page.locator('textarea[name=body]').inputValue();
+    if (posted.length < 300 * 1024) return `only ${posted.length} characters reached the form`;
+    if (!posted.includes('Hết báo cáo dài.')) return 'the end of the report did not reach the form';
+    await page.getByRole('button', { name: 'Lưu bản nháp' }).click();
+    await page.waitForURL(/da-luu/, { timeout: 60_000 });
+    const error = await page.locator('.error').count();
+    if (error > 0) return await page.locator('.error').innerText();
   });
 
   await context.close();

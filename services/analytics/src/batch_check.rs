@@ -75,8 +75,10 @@ pub async fn tenants(pool: &PgPool, batch: &Batch) -> Result<(), CheckError> {
     let mut named: Vec<Uuid> = batch.views.iter().map(|v| v.tenant_id).collect();
     named.sort_unstable();
     named.dedup();
-    let found: i64 = sqlx::query_scalar("SELECT count(*) FROM tenants WHERE id = ANY($1)")
-        .bind(&named)
+    let found = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM tenants WHERE id = ANY($1)"#,
+        &named
+    )
         .fetch_one(pool)
         .await?;
     if usize::try_from(found).unwrap_or(0) == named.len() {

@@ -126,4 +126,14 @@ async fn a_board_member_writes_an_item_with_the_rich_text_editor_and_it_is_saved
             "{unwanted} is left in the saved body: {body}"
         );
     }
+
+    // The long report pasted from Word came through whole, as a table.
+    let long: String = sqlx::query_scalar("SELECT body FROM items WHERE title = $1")
+        .bind(format!("{TITLE} (bản dài)"))
+        .fetch_one(&env.admin)
+        .await
+        .unwrap();
+    assert!(long.len() > 300 * 1024, "{} bytes", long.len());
+    assert!(long.contains("Hết báo cáo dài.") && long.contains("<table>"));
+    assert!(!long.contains("Mso") && !long.contains("style="));
 }
