@@ -36,6 +36,7 @@ mod templates;
 mod yearly_report;
 
 use axum::Router;
+use axum::handler::Handler;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -122,13 +123,18 @@ pub fn templates() -> anyhow::Result<Environment<'static>> {
     Ok(env)
 }
 
-/// The workspace's routes, nested under `/quan-tri`.
-pub fn router() -> Router<AppState> {
+/// The workspace's routes, nested under `/quan-tri`. The forms sent before
+/// signing in are limited per client address.
+pub fn router(state: &AppState) -> Router<AppState> {
+    let throttled = axum::middleware::from_fn_with_state(
+        state.sign_in_throttle.clone(),
+        crate::throttle::limit,
+    );
     Router::new()
         .route("/", get(dashboard::page))
         .route(
             "/dang-nhap",
-            get(session::sign_in_form).post(session::sign_in),
+            get(session::sign_in_form).post(session::sign_in.layer(throttled.clone())),
         )
         .route("/dang-xuat", post(session::sign_out))
         .route(
@@ -148,11 +154,11 @@ pub fn router() -> Router<AppState> {
         .route("/bao-mat/tat", post(security::disable))
         .route(
             "/quen-mat-khau",
-            get(recovery::forgot_form).post(recovery::forgot),
+            get(recovery::forgot_form).post(recovery::forgot.layer(throttled.clone())),
         )
         .route(
             "/dat-lai-mat-khau",
-            get(recovery::reset_form).post(recovery::reset),
+            get(recovery::reset_form).post(recovery::reset.layer(throttled)),
         )
         .route("/tin-bai", get(items::list))
         .route("/tin-bai/moi", get(items::new_form).post(items::create))
