@@ -79,8 +79,8 @@ pub async fn tenants(pool: &PgPool, batch: &Batch) -> Result<(), CheckError> {
         r#"SELECT count(*) AS "count!" FROM tenants WHERE id = ANY($1)"#,
         &named
     )
-        .fetch_one(pool)
-        .await?;
+    .fetch_one(pool)
+    .await?;
     if usize::try_from(found).unwrap_or(0) == named.len() {
         Ok(())
     } else {

@@ -223,21 +223,37 @@ async fn without_smtp_or_with_it_down_no_reset_link_is_promised() {
     );
     platform.stop().await;
 
+    // With the mail server down, the answer is the one an unknown address
+    // gets (nothing tells whether the address has an account), and the
+    // link that could not be sent is withdrawn.
     let platform = Platform::start(&down).await;
     let mut browser = Browser::new(&platform, HOST);
-    let (_, form) = browser.get("/quan-tri/quen-mat-khau").await;
-    let (status, page) = browser
-        .post(
-            "/quan-tri/quen-mat-khau",
-            &[("csrf", &field(&form, "csrf")), ("email", &head)],
-        )
-        .await;
-    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
-    assert!(page.contains("Chưa gửi được thư"), "{page}");
-    let links: i64 = sqlx::query_scalar("SELECT count(*) FROM board_password_resets")
-        .fetch_one(&down.admin)
-        .await
-        .unwrap();
+    let mut answers = Vec::new();
+    for email in [head.clone(), unique("khongco")] {
+        let (_, form) = browser.get("/quan-tri/quen-mat-khau").await;
+        answers.push(
+            browser
+                .post(
+                    "/quan-tri/quen-mat-khau",
+                    &[("csrf", &field(&form, "csrf")), ("email", &email)],
+                )
+                .await,
+        );
+    }
+    assert_eq!(answers[0].0, StatusCode::OK);
+    assert_eq!(answers[0], answers[1]);
+    assert!(answers[0].1.contains("Nếu địa chỉ này có tài khoản"));
+    let mut links = 1;
+    for _ in 0..100 {
+        links = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM board_password_resets")
+            .fetch_one(&down.admin)
+            .await
+            .unwrap();
+        if links == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     assert_eq!(links, 0, "nothing half done");
     platform.stop().await;
 }
@@ -304,5 +320,576 @@ async fn with_the_second_factor_on_signing_in_needs_a_fresh_code() {
     let (status, to) = sign_in(next.clone()).await;
     assert_eq!((status, to.as_str()), (StatusCode::SEE_OTHER, "/quan-tri"));
     assert_eq!(sign_in(next).await.0, StatusCode::UNAUTHORIZED);
+    platform.stop().await;
+}
+
+/// A client of the gateway with an address of its own: the platform trusts
+/// one proxy hop, and this client's proxy says who it is.
+struct Client {
+    browser: Browser,
+    address: &'static str,
+}
+
+impl Client {
+    fn new(platform: &Platform, host: &'static str, address: &'static str) -> Self {
+        Self {
+            browser: Browser::new(platform, host),
+            address,
+        }
+    }
+
+    async fn send(&mut self, request: reqwest::RequestBuilder) -> reqwest::Response {
+        let response = request
+            .header("x-forwarded-for", self.address)
+            .header("cookie", self.browser.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        for value in response.headers().get_all("set-cookie") {
+            let pair = value.to_str().unwrap().split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            self.browser
+                .cookies
+                .insert(name.to_owned(), value.to_owned());
+        }
+        response
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://{}:{}{path}", self.browser.host, self.browser.port)
+    }
+
+    async fn get(&mut self, path: &str) -> reqwest::Response {
+        let request = self.browser.http.get(self.url(path));
+        self.send(request).await
+    }
+
+    async fn post(&mut self, path: &str, pairs: &[(&str, &str)]) -> reqwest::Response {
+        let mut body = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in pairs {
+            body.append_pair(k, v);
+        }
+        let request = self
+            .browser
+            .http
+            .post(self.url(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.finish());
+        self.send(request).await
+    }
+}
+
+/// A sign-in form's CSRF token (its cookie is kept by the client).
+async fn sign_in_csrf(client: &mut Client) -> String {
+    let page = client
+        .get("/quan-tri/dang-nhap")
+        .await
+        .text()
+        .await
+        .unwrap();
+    field(&page, "csrf")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_flood_of_sign_ins_meets_429_while_other_clients_and_communes_go_on() {
+    let mut env = TestEnv::new().await;
+    env.config.trusted_proxy_hops = 1;
+    let head = unique("truongban");
+    commune_with_head(&env, &head).await;
+    let other_head = "tb@vinhbao.vn";
+    let other_password =
+        common::workspace::head_of(&env, "vinhbao", "Xã Vĩnh Bảo", other_head).await;
+    let platform = Platform::start(&env).await;
+
+    // One client sends forty wrong sign-ins to Quốc Tuấn at once…
+    let mut flooder = Client::new(&platform, HOST, "203.0.113.7");
+    let csrf = sign_in_csrf(&mut flooder).await;
+    let cookies = flooder.browser.cookie_header();
+    let flood = (0..40).map(|n| {
+        let http = flooder.browser.http.clone();
+        let url = flooder.url("/quan-tri/dang-nhap");
+        let cookies = cookies.clone();
+        let body = format!(
+            "csrf={csrf}&email={}&password=sai-{n}",
+            head.replace('@', "%40")
+        );
+        tokio::spawn(async move {
+            let response = http
+                .post(url)
+                .header("x-forwarded-for", "203.0.113.7")
+                .header("cookie", cookies)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            let status = response.status();
+            let retry_after = response
+                .headers()
+                .get("retry-after")
+                .map(|v| v.to_str().unwrap().parse::<u64>().unwrap());
+            (status, retry_after, response.text().await.unwrap())
+        })
+    });
+    let flood: Vec<_> = flood.collect();
+
+    // …while another client reads and signs in to Vĩnh Bảo.
+    let mut neighbour = Client::new(&platform, "vinhbao.localhost", "198.51.100.2");
+    let home = neighbour.get("/").await;
+    assert_eq!(home.status(), StatusCode::OK);
+    let csrf = sign_in_csrf(&mut neighbour).await;
+    let signed_in = neighbour
+        .post(
+            "/quan-tri/dang-nhap",
+            &[
+                ("csrf", &csrf),
+                ("email", other_head),
+                ("password", &other_password),
+            ],
+        )
+        .await;
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+
+    let mut refused = 0;
+    for answer in flood {
+        let (status, retry_after, body) = answer.await.unwrap();
+        match status {
+            StatusCode::UNAUTHORIZED => {}
+            StatusCode::TOO_MANY_REQUESTS => {
+                refused += 1;
+                assert!(retry_after.is_some_and(|s| (1..=60).contains(&s)));
+                assert!(body.contains("Quá nhiều lần đăng nhập"), "{body}");
+                assert!(body.contains("Vui lòng đợi"), "{body}");
+            }
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    // Ten a minute: the rest were refused, give or take what the minute
+    // gave back while the flood lasted.
+    assert!(refused >= 25, "{refused} refused");
+    // The forms for resetting a password draw on the same allowance (the
+    // allowance is checked before anything else, the form's token too).
+    let mut asked = Vec::new();
+    for path in [
+        "/quan-tri/quen-mat-khau",
+        "/quan-tri/dat-lai-mat-khau",
+        "/quan-tri/quen-mat-khau",
+    ] {
+        let answer = flooder.post(path, &[("csrf", "x"), ("email", &head)]).await;
+        asked.push(answer.status());
+    }
+    assert!(asked.contains(&StatusCode::TOO_MANY_REQUESTS), "{asked:?}");
+    platform.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn parallel_wrong_passwords_lock_the_account_after_five_checks_at_most() {
+    let mut env = TestEnv::new().await;
+    // Out of the way: this is about the account's count, not the client's.
+    env.config.sign_in_per_minute = 1000;
+    let head = unique("truongban");
+    let one_time = commune_with_head(&env, &head).await;
+    let platform = Platform::start(&env).await;
+
+    let mut browser = Browser::new(&platform, HOST);
+    let (_, form) = browser.get("/quan-tri/dang-nhap").await;
+    let csrf = field(&form, "csrf");
+    let guesses = (0..20).map(|n| {
+        let http = browser.http.clone();
+        let url = format!("http://{HOST}:{}/quan-tri/dang-nhap", platform.port);
+        let cookies = browser.cookie_header();
+        let body = format!(
+            "csrf={csrf}&email={}&password=sai-{n}",
+            head.replace('@', "%40")
+        );
+        tokio::spawn(async move {
+            let response = http
+                .post(url)
+                .header("cookie", cookies)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            (response.status(), response.text().await.unwrap())
+        })
+    });
+    let guesses: Vec<_> = guesses.collect();
+    for guess in guesses {
+        let (status, body) = guess.await.unwrap();
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    }
+    // Each attempt was counted before its password was checked: five were
+    // checked, the fifth locked the account, the rest found it locked.
+    let (failed, locked): (i32, Option<time::OffsetDateTime>) =
+        sqlx::query_as("SELECT failed_attempts, locked_until FROM board_accounts WHERE email = $1")
+            .bind(&head)
+            .fetch_one(&env.admin)
+            .await
+            .unwrap();
+    assert_eq!(failed, 5);
+    assert!(locked.is_some());
+
+    // The right password now gets the very answer a wrong one gets, as does
+    // an address without an account.
+    let (_, form) = browser.get("/quan-tri/dang-nhap").await;
+    let (status, right) = browser
+        .post(
+            "/quan-tri/dang-nhap",
+            &[
+                ("csrf", &field(&form, "csrf")),
+                ("email", &head),
+                ("password", &one_time),
+            ],
+        )
+        .await;
+    let (_, form) = browser.get("/quan-tri/dang-nhap").await;
+    let (unknown_status, unknown) = browser
+        .post(
+            "/quan-tri/dang-nhap",
+            &[
+                ("csrf", &field(&form, "csrf")),
+                ("email", &unique("khongco")),
+                ("password", &one_time),
+            ],
+        )
+        .await;
+    let refusal = "Địa chỉ thư điện tử, mật khẩu hoặc mã xác thực không đúng. Sau 5 lần sai liên tiếp, tài khoản tạm khóa 15 phút.";
+    assert_eq!(
+        (status, unknown_status),
+        (StatusCode::UNAUTHORIZED, StatusCode::UNAUTHORIZED)
+    );
+    assert!(right.contains(refusal), "{right}");
+    assert!(unknown.contains(refusal), "{unknown}");
+    platform.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_code_sent_in_parallel_signs_in_once() {
+    let mut env = TestEnv::new().await;
+    env.config.sign_in_per_minute = 1000;
+    let head = unique("truongban");
+    let one_time = commune_with_head(&env, &head).await;
+    let platform = Platform::start(&env).await;
+    let password = "một câu dài dễ nhớ của trưởng ban";
+    let mut browser = Browser::new(&platform, HOST);
+    let csrf = browser.sign_in(&head, &one_time, password).await;
+    let (_, page) = browser.get("/quan-tri/bao-mat").await;
+    let secret = field(&page, "secret");
+    let now = time::OffsetDateTime::now_utc();
+    let code = congxa_board::second_factor::code_at(&secret, now).unwrap();
+    let (status, _) = browser
+        .post(
+            "/quan-tri/bao-mat/bat",
+            &[("csrf", &csrf), ("secret", &secret), ("code", &code)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    // The next code, sent by ten sign-ins at once.
+    let next =
+        congxa_board::second_factor::code_at(&secret, now + time::Duration::seconds(30)).unwrap();
+    let mut attempts = Vec::new();
+    for _ in 0..10 {
+        let mut fresh = Browser::new(&platform, HOST);
+        let (_, form) = fresh.get("/quan-tri/dang-nhap").await;
+        let body = format!(
+            "csrf={}&email={}&password={}&code={next}",
+            field(&form, "csrf"),
+            head.replace('@', "%40"),
+            form_urlencoded::byte_serialize(password.as_bytes()).collect::<String>()
+        );
+        let request = fresh
+            .http
+            .post(format!(
+                "http://{HOST}:{}/quan-tri/dang-nhap",
+                platform.port
+            ))
+            .header("cookie", fresh.cookie_header())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+        attempts.push(tokio::spawn(async move {
+            request.send().await.unwrap().status()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for attempt in attempts {
+        statuses.push(attempt.await.unwrap());
+    }
+    let signed_in = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::SEE_OTHER)
+        .count();
+    assert_eq!(signed_in, 1, "{statuses:?}");
+    assert!(
+        statuses
+            .iter()
+            .all(|s| *s == StatusCode::SEE_OTHER || *s == StatusCode::UNAUTHORIZED),
+        "{statuses:?}"
+    );
+    platform.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wrong_current_passwords_and_codes_count_towards_the_lockout() {
+    let env = TestEnv::new().await;
+    let head = unique("truongban");
+    let one_time = commune_with_head(&env, &head).await;
+    let platform = Platform::start(&env).await;
+    let password = "một câu dài dễ nhớ của trưởng ban";
+    let mut browser = Browser::new(&platform, HOST);
+    let csrf = browser.sign_in(&head, &one_time, password).await;
+    let (_, page) = browser.get("/quan-tri/bao-mat").await;
+    let secret = field(&page, "secret");
+
+    // Three wrong codes to turn the second factor on, two wrong current
+    // passwords: five, as at sign-in.
+    for _ in 0..3 {
+        let (status, page) = browser
+            .post(
+                "/quan-tri/bao-mat/bat",
+                &[("csrf", &csrf), ("secret", &secret), ("code", "000000")],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains("Mã xác thực không đúng"));
+    }
+    for _ in 0..2 {
+        let (status, page) = browser
+            .post(
+                "/quan-tri/mat-khau",
+                &[
+                    ("csrf", &csrf),
+                    ("current", "đoán mật khẩu hiện tại"),
+                    ("new", "mật khẩu mới của kẻ lạ"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains("Mật khẩu hiện tại không đúng."));
+    }
+    // Locked now: the right password is not even checked, here or at sign-in.
+    let (status, page) = browser
+        .post(
+            "/quan-tri/mat-khau",
+            &[
+                ("csrf", &csrf),
+                ("current", password),
+                ("new", "mật khẩu mới của kẻ lạ"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Tài khoản đang tạm khóa"), "{page}");
+    let mut fresh = Browser::new(&platform, HOST);
+    let (_, form) = fresh.get("/quan-tri/dang-nhap").await;
+    let (status, _) = fresh
+        .post(
+            "/quan-tri/dang-nhap",
+            &[
+                ("csrf", &field(&form, "csrf")),
+                ("email", &head),
+                ("password", password),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    platform.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_support_account_takes_no_password_and_is_not_the_boards_to_manage() {
+    let env = TestEnv::new().await;
+    let head = unique("truongban");
+    let one_time = commune_with_head(&env, &head).await;
+    let operator = congxa_tenancy::operators::create(
+        &mut env.admin.acquire().await.unwrap(),
+        "vanhanh@haiphong.gov.vn",
+        "Trần Văn Vận",
+        None,
+    )
+    .await
+    .unwrap();
+    let tenant: uuid::Uuid = sqlx::query_scalar("SELECT id FROM tenants WHERE slug = 'quoctuan'")
+        .fetch_one(&env.admin)
+        .await
+        .unwrap();
+    let mut tx = congxa_db::begin_for_tenant(&env.app, tenant).await.unwrap();
+    let who = congxa_board::support::Operator {
+        id: operator.operator.id,
+        name: &operator.operator.name,
+    };
+    congxa_board::support::open(
+        &mut tx,
+        tenant,
+        &who,
+        "kiểm tra",
+        time::OffsetDateTime::now_utc(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let (support_id, support_email): (uuid::Uuid, String) = sqlx::query_as(
+        "SELECT id, email FROM board_accounts WHERE support_operator_id IS NOT NULL",
+    )
+    .fetch_one(&env.admin)
+    .await
+    .unwrap();
+    let platform = Platform::start(&env).await;
+    let mut browser = Browser::new(&platform, HOST);
+    let csrf = browser
+        .sign_in(&head, &one_time, "câu mật khẩu mới của trưởng ban")
+        .await;
+
+    // Not listed on the board's member page, and not found by its actions.
+    let (status, page) = browser.get("/quan-tri/thanh-vien").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(&head));
+    assert!(!page.contains("cán bộ vận hành, hỗ trợ"), "{page}");
+    for action in ["dat-lai-mat-khau", "khoa"] {
+        let (status, _) = browser
+            .post(
+                &format!("/quan-tri/thanh-vien/{support_id}/{action}"),
+                &[("csrf", &csrf), ("active", "0")],
+            )
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{action}");
+    }
+    let (hash, active): (String, bool) =
+        sqlx::query_as("SELECT password_hash, active FROM board_accounts WHERE id = $1")
+            .bind(support_id)
+            .fetch_one(&env.admin)
+            .await
+            .unwrap();
+    assert_eq!((hash.as_str(), active), ("!", true));
+
+    // Nor from the command line.
+    let run = common::congxa(
+        &env,
+        &[
+            "user",
+            "reset-password",
+            "--tenant",
+            "quoctuan",
+            "--email",
+            &support_email,
+            "--json",
+        ],
+    )
+    .await;
+    run.assert_refused("support_account");
+
+    // Even with a known password forced into the database, it never signs
+    // in by form.
+    let known = congxa_auth::password::hash("mật khẩu gài vào cơ sở dữ liệu")
+        .await
+        .unwrap();
+    sqlx::query("UPDATE board_accounts SET password_hash = $2 WHERE id = $1")
+        .bind(support_id)
+        .bind(&known)
+        .execute(&env.admin)
+        .await
+        .unwrap();
+    let mut fresh = Browser::new(&platform, HOST);
+    let (_, form) = fresh.get("/quan-tri/dang-nhap").await;
+    let (status, _) = fresh
+        .post(
+            "/quan-tri/dang-nhap",
+            &[
+                ("csrf", &field(&form, "csrf")),
+                ("email", &support_email),
+                ("password", "mật khẩu gài vào cơ sở dữ liệu"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    platform.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn over_https_every_cookie_takes_the_host_prefix() {
+    let env = TestEnv::new().await;
+    let head = unique("truongban");
+    let one_time = commune_with_head(&env, &head).await;
+    let platform = Platform::start(&env).await;
+    let browser = Browser::new(&platform, HOST);
+    let url = |path: &str| format!("http://{HOST}:{}{path}", platform.port);
+    let cookies = |response: &reqwest::Response| -> Vec<String> {
+        response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect()
+    };
+
+    let form = browser
+        .http
+        .get(url("/quan-tri/dang-nhap"))
+        .header("x-forwarded-proto", "https")
+        .send()
+        .await
+        .unwrap();
+    let set = cookies(&form);
+    assert!(
+        set.iter()
+            .any(|c| c.starts_with("__Host-congxa_quan_tri_csrf=") && c.ends_with("; Secure")),
+        "{set:?}"
+    );
+    let csrf_cookie = set[0].split(';').next().unwrap().to_owned();
+    let csrf = field(&form.text().await.unwrap(), "csrf");
+    let body = format!(
+        "csrf={csrf}&email={}&password={}",
+        head.replace('@', "%40"),
+        form_urlencoded::byte_serialize(one_time.as_bytes()).collect::<String>()
+    );
+    // The bare name does not count over HTTPS.
+    let bare = browser
+        .http
+        .post(url("/quan-tri/dang-nhap"))
+        .header("x-forwarded-proto", "https")
+        .header("cookie", csrf_cookie.replace("__Host-", ""))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bare.status(), StatusCode::FORBIDDEN);
+    let signed_in = browser
+        .http
+        .post(url("/quan-tri/dang-nhap"))
+        .header("x-forwarded-proto", "https")
+        .header("cookie", &csrf_cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+    let set = cookies(&signed_in);
+    let session = set
+        .iter()
+        .find(|c| c.starts_with("__Host-congxa_quan_tri="))
+        .unwrap_or_else(|| panic!("{set:?}"));
+    assert!(session.contains("; Path=/;") && session.ends_with("; Secure"));
+    assert!(!session.contains("Domain"));
+    let session = session.split(';').next().unwrap().to_owned();
+
+    // Over HTTPS the prefixed cookie is the session; over plain http it is
+    // not read (plain http has the bare names).
+    let page = |proto: &'static str, cookie: String| {
+        let request = browser
+            .http
+            .get(url("/quan-tri/mat-khau"))
+            .header("x-forwarded-proto", proto)
+            .header("cookie", cookie);
+        async move { request.send().await.unwrap().status() }
+    };
+    assert_eq!(page("https", session.clone()).await, StatusCode::OK);
+    assert_eq!(page("http", session.clone()).await, StatusCode::SEE_OTHER);
+    assert_eq!(
+        page("https", session.replace("__Host-", "")).await,
+        StatusCode::SEE_OTHER
+    );
     platform.stop().await;
 }

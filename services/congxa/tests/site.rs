@@ -556,15 +556,45 @@ async fn a_question_is_received_once_and_hostile_or_hasty_forms_are_refused() {
     let list = site.page("/hoi-dap").await;
     assert!(!list.contains("DROP TABLE"));
 
-    // The same visitor asking again and again is stopped after three an hour.
+    // The same form sent again (a robot replaying a stamp): refused, in
+    // Vietnamese, and nothing kept.
+    let replayed = site
+        .post(
+            "/hoi-dap/dat-cau-hoi",
+            encode(&[
+                ("dau", &stamp),
+                ("ho-ten", "Nguyễn Văn An"),
+                ("dien-thoai", "0912345678"),
+                ("tieu-de", "Câu hỏi gửi lại"),
+                ("noi-dung", "Nội dung gửi lại"),
+            ]),
+        )
+        .await;
+    assert_eq!(replayed.status(), StatusCode::CONFLICT);
+    assert!(
+        replayed
+            .text()
+            .await
+            .unwrap()
+            .contains("Biểu mẫu này đã được gửi rồi")
+    );
+    assert_eq!(questions().await, before + 1);
+
+    // The same visitor asking again and again (each time with a new form)
+    // is stopped after three an hour.
+    let mut stamps = Vec::new();
+    for _ in 0..3 {
+        stamps.push(field(&site.page("/hoi-dap/dat-cau-hoi").await, "dau"));
+    }
+    tokio::time::sleep(HUMAN_PAUSE).await;
     let mut statuses = Vec::new();
-    for n in 0..3 {
+    for (n, stamp) in stamps.iter().enumerate() {
         let title = format!("Câu hỏi thứ {n}");
         let response = site
             .post(
                 "/hoi-dap/dat-cau-hoi",
                 encode(&[
-                    ("dau", &stamp),
+                    ("dau", stamp),
                     ("ho-ten", "An"),
                     ("email", "an@gmail.com"),
                     ("tieu-de", &title),
@@ -624,6 +654,21 @@ async fn ratings_count_once_per_visitor_and_comments_wait_for_the_board() {
             .unwrap()
             .ends_with("?da-danh-gia=1#danh-gia")
     );
+    // The same stamp again is refused; a new form from the same visitor is
+    // taken, but the rating still counts once.
+    let replayed = site
+        .post(&format!("/danh-gia/{id}"), format!("dau={stamp}&diem=1"))
+        .await;
+    assert_eq!(replayed.status(), StatusCode::CONFLICT);
+    assert!(
+        replayed
+            .text()
+            .await
+            .unwrap()
+            .contains("Biểu mẫu này đã được gửi rồi")
+    );
+    let stamp = field(&site.page(&format!("{article}?lan=2")).await, "dau");
+    tokio::time::sleep(HUMAN_PAUSE).await;
     let again = site
         .post(&format!("/danh-gia/{id}"), format!("dau={stamp}&diem=1"))
         .await;
@@ -780,4 +825,72 @@ async fn one_commune_never_sees_another_communes_content() {
         .unwrap();
     assert_eq!(rating.status(), StatusCode::NOT_FOUND);
     site.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_client_at_its_limit_leaves_the_commune_open_to_others() {
+    let mut env = TestEnv::new().await;
+    // Each client is who its proxy says; the per-minute guard is out of the
+    // way, so that the hourly limits are what is tested.
+    env.config.trusted_proxy_hops = 1;
+    env.config.public_forms_per_minute = 10_000;
+    common::create_tenant(&env, "quoctuan", "Xã Quốc Tuấn", &[])
+        .await
+        .assert_ok();
+    let platform = Platform::start(&env).await;
+    let gateway = std::net::SocketAddr::from(([127, 0, 0, 1], platform.port));
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .resolve(HOST, gateway)
+        .build()
+        .unwrap();
+    let url = format!("http://{HOST}:{}/hoi-dap/dat-cau-hoi", platform.port);
+    let stamp = |client: &'static str| {
+        let request = http.get(&url).header("x-forwarded-for", client);
+        async move { field(&request.send().await.unwrap().text().await.unwrap(), "dau") }
+    };
+    let ask = |client: &'static str, browser: String, stamp: String| {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .append_pair("dau", &stamp)
+            .append_pair("ho-ten", "Nguyễn Văn An")
+            .append_pair("email", "an@gmail.com")
+            .append_pair("tieu-de", "Hỏi về đất đai")
+            .append_pair("noi-dung", "Xin hỏi thủ tục cấp đổi giấy chứng nhận.")
+            .finish();
+        let request = http
+            .post(&url)
+            .header("x-forwarded-for", client)
+            .header("user-agent", browser)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+        async move { request.send().await.unwrap().status() }
+    };
+
+    // A robot claiming a new browser each time, until it is stopped: by its
+    // address's own limit, long before the commune's cap of 60.
+    let robot = "203.0.113.7";
+    let mut stamps = Vec::new();
+    for _ in 0..61 {
+        stamps.push(stamp(robot).await);
+    }
+    tokio::time::sleep(HUMAN_PAUSE).await;
+    let mut taken = 0;
+    for (n, stamp) in stamps.into_iter().enumerate() {
+        match ask(robot, format!("Robot/{n}"), stamp).await {
+            StatusCode::SEE_OTHER => taken += 1,
+            StatusCode::TOO_MANY_REQUESTS => break,
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(taken, 10);
+
+    // Someone else still asks.
+    let person = "198.51.100.2";
+    let stamp = stamp(person).await;
+    tokio::time::sleep(HUMAN_PAUSE).await;
+    assert_eq!(
+        ask(person, "Mozilla/5.0".to_owned(), stamp).await,
+        StatusCode::SEE_OTHER
+    );
+    platform.stop().await;
 }

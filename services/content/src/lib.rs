@@ -8,6 +8,7 @@ mod private_page;
 pub mod publishing;
 mod site;
 pub mod themes;
+mod throttle;
 mod yearly_report;
 
 pub use overrides::{MAX_SOURCE as MAX_TEMPLATE_SOURCE, check_version as check_template_version};
@@ -50,6 +51,10 @@ pub struct AppState {
     page_cache_control: Arc<str>,
     /// Communes' own versions of their theme's templates, built once.
     overrides: overrides::Cache,
+    /// Sign-in forms per client address (shared with the console's).
+    sign_in_throttle: throttle::Throttle,
+    /// Public forms per client address.
+    forms_throttle: throttle::Throttle,
 }
 
 impl FromRef<AppState> for InternalAuth {
@@ -67,8 +72,20 @@ pub async fn serve(
     let pool = congxa_db::connect_lazy(&config)?;
     let platform = congxa_tenancy::DomainName::parse(&config.platform_domain)
         .map_err(|_| anyhow::anyhow!("CONGXA_PLATFORM_DOMAIN is not a domain name"))?;
+    let sign_in_throttle = throttle::Throttle::new(
+        throttle::Kind::SignIn,
+        config.sign_in_per_minute,
+        auth.clone(),
+    );
     let state = AppState {
+        forms_throttle: throttle::Throttle::new(
+            throttle::Kind::PublicForm,
+            config.public_forms_per_minute,
+            auth.clone(),
+        ),
+        sign_in_throttle: sign_in_throttle.clone(),
         console: console::ConsoleState {
+            sign_in_throttle,
             pool: pool.clone(),
             templates: Arc::new(console::templates()?),
             platform: Arc::new(platform),
@@ -141,7 +158,7 @@ pub fn router(state: AppState) -> Router {
     // bodies within its own limits.
     let console = console::router(state.console.clone());
     let workspace = Router::new()
-        .nest("/quan-tri", admin::router())
+        .nest("/quan-tri", admin::router(&state))
         .with_state(state.clone());
     let site = site::router(state)
         .layer(DefaultBodyLimit::max(site::MAX_FORM_BYTES))

@@ -34,11 +34,9 @@ pub fn render(
 }
 
 /// Whether the client reached us over HTTPS (the ingress says so), which
-/// makes session cookies Secure.
+/// makes session cookies Secure and `__Host-` prefixed.
 pub fn https(headers: &HeaderMap) -> bool {
-    headers
-        .get("x-forwarded-proto")
-        .is_some_and(|v| v.as_bytes() == b"https")
+    congxa_auth::cookie::over_https(headers)
 }
 
 /// Where a signed-in person acts from, for the audit log: the place (the

@@ -1,23 +1,56 @@
 //! Passwords: hashed with Argon2id (never stored or logged in clear), checked
 //! in constant time, and generated for one-time use.
+//!
+//! Argon2 is meant to be slow (tens of milliseconds of CPU and 19 MiB each).
+//! Run on the async workers, a burst of sign-ins would stall every other
+//! request of the process; so every hash and check runs on tokio's blocking
+//! pool, and at most [`slots`] at a time: a flood of sign-ins queues for a
+//! slot while the rest of the machine keeps serving pages.
+
+use std::sync::LazyLock;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rand::Rng;
+use tokio::sync::Semaphore;
 
 /// The shortest password people may choose.
 pub const MIN_LENGTH: usize = 10;
 
-/// Hashes a password into the PHC string stored in the database.
-pub fn hash(password: &str) -> Result<String, argon2::password_hash::Error> {
+/// Why a password could not be hashed.
+#[derive(Debug, thiserror::Error)]
+pub enum HashError {
+    #[error("argon2: {0}")]
+    Argon2(argon2::password_hash::Error),
+    #[error("the hashing task did not finish: {0}")]
+    Stopped(#[from] tokio::task::JoinError),
+}
+
+/// How many hashes may run at once: half the machine's cores, at least one,
+/// so that the other half always stays free for everything else.
+pub fn slots() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1))
+}
+
+static SLOTS: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(slots()));
+
+/// Runs `work` on the blocking pool once a hashing slot is free.
+async fn off_the_workers<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, tokio::task::JoinError> {
+    // The semaphore is never closed, so acquiring only waits.
+    let _slot = SLOTS.acquire().await;
+    tokio::task::spawn_blocking(work).await
+}
+
+fn hash_now(password: &str) -> Result<String, argon2::password_hash::Error> {
     let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
     Ok(Argon2::default()
         .hash_password(password.as_bytes(), &salt)?
         .to_string())
 }
 
-/// Whether `password` matches a stored hash. A malformed hash matches nothing.
-pub fn verify(password: &str, stored: &str) -> bool {
+fn verify_now(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored).is_ok_and(|parsed| {
         Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
@@ -25,13 +58,30 @@ pub fn verify(password: &str, stored: &str) -> bool {
     })
 }
 
-/// A hash of a password nobody knows, to verify against when an account does
-/// not exist: signing in then takes as long as with a wrong password, so the
-/// timing does not tell which addresses have accounts.
-pub fn decoy_hash() -> &'static str {
-    static DECOY: std::sync::LazyLock<String> =
-        std::sync::LazyLock::new(|| hash(&generate()).unwrap_or_default());
-    &DECOY
+/// Hashes a password into the PHC string stored in the database.
+pub async fn hash(password: &str) -> Result<String, HashError> {
+    let password = password.to_owned();
+    off_the_workers(move || hash_now(&password))
+        .await?
+        .map_err(HashError::Argon2)
+}
+
+/// Whether `password` matches a stored hash. A malformed hash matches nothing.
+pub async fn verify(password: &str, stored: &str) -> bool {
+    let (password, stored) = (password.to_owned(), stored.to_owned());
+    off_the_workers(move || verify_now(&password, &stored))
+        .await
+        .unwrap_or(false)
+}
+
+/// The same work as checking a password against a real account, against a
+/// hash of a password nobody knows: for an address without an account (or
+/// one that may not sign in now), so that the time taken does not tell which
+/// addresses have accounts. Always false.
+pub async fn verify_decoy(password: &str) {
+    static DECOY: LazyLock<String> = LazyLock::new(|| hash_now(&generate()).unwrap_or_default());
+    let password = password.to_owned();
+    let _ = off_the_workers(move || verify_now(&password, &DECOY)).await;
 }
 
 /// Why a new password is refused, in Vietnamese, or `None` when it is fine.
@@ -64,14 +114,38 @@ pub fn generate() -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_hash_verifies_its_password_only() {
-        let stored = hash("mật khẩu đủ dài").unwrap();
+    #[tokio::test]
+    async fn a_hash_verifies_its_password_only() {
+        let stored = hash("mật khẩu đủ dài").await.unwrap();
         assert!(stored.starts_with("$argon2id$"));
-        assert!(verify("mật khẩu đủ dài", &stored));
-        assert!(!verify("mật khẩu khác", &stored));
-        assert!(!verify("anything", "not a hash"));
-        assert!(!verify("anything", decoy_hash()));
+        assert!(verify("mật khẩu đủ dài", &stored).await);
+        assert!(!verify("mật khẩu khác", &stored).await);
+        assert!(!verify("anything", "not a hash").await);
+        verify_decoy("anything").await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn many_checks_at_once_all_finish_and_agree() {
+        let stored = hash("mật khẩu đủ dài").await.unwrap();
+        let checks = (0..8).map(|i| {
+            let stored = stored.clone();
+            tokio::spawn(async move {
+                let given = if i % 2 == 0 {
+                    "mật khẩu đủ dài"
+                } else {
+                    "sai"
+                };
+                verify(given, &stored).await == (i % 2 == 0)
+            })
+        });
+        for check in checks {
+            assert!(check.await.unwrap());
+        }
+    }
+
+    #[test]
+    fn at_least_one_hash_may_run() {
+        assert!(slots() >= 1);
     }
 
     #[test]

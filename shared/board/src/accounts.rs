@@ -5,7 +5,7 @@
 
 use congxa_auth::{lockout, password, token};
 use serde::Serialize;
-use sqlx::PgConnection;
+use sqlx::{PgConnection, PgPool};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
@@ -65,9 +65,10 @@ fn clean_name(name: &str) -> Result<String, BoardError> {
     Ok(name.to_owned())
 }
 
-pub(crate) fn hashed(password: &str) -> Result<String, BoardError> {
+pub(crate) async fn hashed(password: &str) -> Result<String, BoardError> {
     password::hash(password)
-        .map_err(|e| BoardError::Invalid(format!("không băm được mật khẩu: {e}")))
+        .await
+        .map_err(|e| BoardError::Hashing(e.to_string()))
 }
 
 /// Creates an account with a one-time password.
@@ -88,7 +89,7 @@ pub async fn create(
         email,
         name,
         role.code(),
-        hashed(&one_time_password)?
+        hashed(&one_time_password).await?
     )
     .fetch_one(&mut *conn)
     .await
@@ -113,8 +114,6 @@ pub async fn create(
     })
 }
 
-/// Checks an address and password; on success opens a session and returns
-/// its token (for the cookie) and the account.
 /// The second factor at sign-in: off for the account, or its code's time
 /// step, or a wrong code.
 enum SecondFactor {
@@ -123,8 +122,119 @@ enum SecondFactor {
     Failed,
 }
 
-pub async fn sign_in(
+/// What a counted attempt may check: the account's secrets, read by the
+/// same statement that counted the attempt.
+pub(crate) struct Claimed {
+    pub(crate) id: Uuid,
+    pub(crate) tenant_id: Uuid,
+    pub(crate) password_hash: String,
+    pub(crate) active: bool,
+    pub(crate) totp_secret: Option<String>,
+    pub(crate) totp_last_step: Option<i64>,
+}
+
+/// Counts one more attempt against the account with this address, as a
+/// failure until it succeeds, and locks the account when that makes
+/// [`lockout::MAX_FAILED_ATTEMPTS`]; `None` when there is no such account,
+/// it is locked, or it is an operator's support account (which never signs
+/// in by form). One statement: parallel guesses each take a turn, and once
+/// the lock is set the others find nothing to check.
+async fn claim_by_email(
     conn: &mut PgConnection,
+    email: &str,
+    now: OffsetDateTime,
+) -> Result<Option<Claimed>, BoardError> {
+    // In SET, columns are the row's values before the update: an expired
+    // lock starts the count again from zero.
+    Ok(sqlx::query_as!(
+        Claimed,
+        "UPDATE board_accounts SET
+             failed_attempts = (CASE WHEN locked_until IS NULL THEN failed_attempts ELSE 0 END) + 1,
+             locked_until = CASE
+                 WHEN (CASE WHEN locked_until IS NULL THEN failed_attempts ELSE 0 END) + 1 >= $3
+                 THEN $4::timestamptz END
+         WHERE email = $1 AND support_operator_id IS NULL
+           AND (locked_until IS NULL OR locked_until <= $2)
+         RETURNING id, tenant_id, password_hash, active, totp_secret, totp_last_step",
+        email,
+        now,
+        lockout::MAX_FAILED_ATTEMPTS,
+        now + lockout::LOCKOUT
+    )
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// The same for a signed-in member checking their own password or a code
+/// again (a password change, the second factor on or off); a locked account
+/// is refused with the end of its lock.
+pub(crate) async fn claim_attempt(
+    pool: &PgPool,
+    tenant: Uuid,
+    account: Uuid,
+    now: OffsetDateTime,
+) -> Result<Claimed, BoardError> {
+    let mut tx = congxa_db::begin_for_tenant(pool, tenant).await?;
+    let claimed = sqlx::query_as!(
+        Claimed,
+        "UPDATE board_accounts SET
+             failed_attempts = (CASE WHEN locked_until IS NULL THEN failed_attempts ELSE 0 END) + 1,
+             locked_until = CASE
+                 WHEN (CASE WHEN locked_until IS NULL THEN failed_attempts ELSE 0 END) + 1 >= $3
+                 THEN $4::timestamptz END
+         WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2)
+         RETURNING id, tenant_id, password_hash, active, totp_secret, totp_last_step",
+        account,
+        now,
+        lockout::MAX_FAILED_ATTEMPTS,
+        now + lockout::LOCKOUT
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let claimed = match claimed {
+        Some(claimed) => claimed,
+        None => {
+            let until = sqlx::query_scalar!(
+                "SELECT locked_until FROM board_accounts WHERE id = $1",
+                account
+            )
+            .fetch_optional(&mut *tx)
+            .await?
+            .flatten()
+            .ok_or(BoardError::AccountNotFound)?;
+            return Err(BoardError::Locked(until));
+        }
+    };
+    // Committed at once: the attempt counts even if what follows fails.
+    tx.commit().await?;
+    Ok(claimed)
+}
+
+/// A counted attempt that turned out right: the count starts again.
+pub(crate) async fn attempt_passed(
+    conn: &mut PgConnection,
+    account: Uuid,
+) -> Result<(), BoardError> {
+    sqlx::query!(
+        "UPDATE board_accounts SET failed_attempts = 0, locked_until = NULL WHERE id = $1",
+        account
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Checks an address and password (and the code, with the second factor
+/// on) for the commune; on success opens a session and returns its token
+/// (for the cookie) and the account.
+///
+/// Every refusal is the same [`BoardError::Rejected`], after the same work:
+/// an unknown address, a locked account, an account switched off, a wrong
+/// password or code. The lock therefore tells nobody that an address has an
+/// account.
+pub async fn sign_in(
+    pool: &PgPool,
+    tenant: Uuid,
     email: &str,
     given_password: &str,
     given_code: &str,
@@ -132,24 +242,15 @@ pub async fn sign_in(
     now: OffsetDateTime,
 ) -> Result<(String, Account), BoardError> {
     let email = email.trim().to_lowercase();
-    let found = sqlx::query!(
-        "SELECT id, tenant_id, password_hash, failed_attempts, locked_until, active,
-                totp_secret, totp_last_step
-         FROM board_accounts WHERE email = $1",
-        email
-    )
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some(account) = found else {
-        // Same work as for a real account, so timing reveals nothing.
-        password::verify(given_password, password::decoy_hash());
+    let mut tx = congxa_db::begin_for_tenant(pool, tenant).await?;
+    let claimed = claim_by_email(&mut tx, &email, now).await?;
+    // The attempt is counted before anything is checked, in its own
+    // transaction: no row lock is held while the password is hashed.
+    tx.commit().await?;
+    let Some(account) = claimed else {
+        password::verify_decoy(given_password).await;
         return Err(BoardError::Rejected);
     };
-    if let Some(until) = account.locked_until
-        && until > now
-    {
-        return Err(BoardError::Locked(until));
-    }
     // With the second factor on, the code must be right as well; a wrong
     // code counts as a failed attempt like a wrong password, and the answer
     // does not say which of the two was wrong.
@@ -158,34 +259,34 @@ pub async fn sign_in(
         Some(secret) => second_factor::verify(secret, given_code, account.totp_last_step, now)
             .map_or(SecondFactor::Failed, SecondFactor::Passed),
     };
-    let password_ok = password::verify(given_password, &account.password_hash);
+    let password_ok = password::verify(given_password, &account.password_hash).await;
     if !password_ok || !account.active || matches!(factor, SecondFactor::Failed) {
-        let (failures, locked_until) = lockout::after_failure(account.failed_attempts, now);
-        sqlx::query!(
-            "UPDATE board_accounts SET failed_attempts = $2, locked_until = $3 WHERE id = $1",
-            account.id,
-            failures,
-            locked_until
-        )
-        .execute(&mut *conn)
-        .await?;
-        return Err(locked_until.map_or(BoardError::Rejected, BoardError::Locked));
+        return Err(BoardError::Rejected);
     }
-    sqlx::query!(
+    let step = match factor {
+        SecondFactor::Passed(step) => Some(step),
+        SecondFactor::Off | SecondFactor::Failed => None,
+    };
+    let mut tx = congxa_db::begin_for_tenant(pool, tenant).await?;
+    // The code's step is used up by this statement alone: of parallel
+    // requests with the same code, one finds it unused.
+    let passed = sqlx::query_scalar!(
         "UPDATE board_accounts SET failed_attempts = 0, locked_until = NULL, last_sign_in_at = $2,
                 totp_last_step = COALESCE($3, totp_last_step)
-         WHERE id = $1",
+         WHERE id = $1
+           AND ($3::bigint IS NULL OR totp_last_step IS NULL OR totp_last_step < $3)
+         RETURNING id",
         account.id,
         now,
-        match factor {
-            SecondFactor::Passed(step) => Some(step),
-            SecondFactor::Off | SecondFactor::Failed => None,
-        }
+        step
     )
-    .execute(&mut *conn)
+    .fetch_optional(&mut *tx)
     .await?;
+    if passed.is_none() {
+        return Err(BoardError::Rejected);
+    }
     let session = start_session(
-        conn,
+        &mut tx,
         account.tenant_id,
         account.id,
         origin,
@@ -193,7 +294,9 @@ pub async fn sign_in(
         None,
     )
     .await?;
-    Ok((session, find(conn, account.id).await?))
+    let found = find(&mut tx, account.id).await?;
+    tx.commit().await?;
+    Ok((session, found))
 }
 
 /// A new session of an account; returns its token (only a hash is kept).
@@ -255,61 +358,76 @@ pub async fn sign_out(conn: &mut PgConnection, session: &str) -> Result<(), Boar
     Ok(())
 }
 
-/// Replaces one's own password after checking the current one; every other
-/// session of the account ends.
+/// Replaces one's own password after checking the current one (a wrong one
+/// counts towards the lockout, like a wrong password at sign-in); every
+/// other session of the account ends. An operator's support account never
+/// takes a password.
 pub async fn change_password(
-    conn: &mut PgConnection,
+    pool: &PgPool,
+    tenant: Uuid,
     account: Uuid,
     current: &str,
     new: &str,
     keep_session: &str,
+    now: OffsetDateTime,
 ) -> Result<(), BoardError> {
-    let stored = sqlx::query_scalar!(
-        "SELECT password_hash FROM board_accounts WHERE id = $1",
-        account
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    if !password::verify(current, &stored) {
+    let claimed = claim_attempt(pool, tenant, account, now).await?;
+    if !password::verify(current, &claimed.password_hash).await {
         return Err(BoardError::Invalid(
             "Mật khẩu hiện tại không đúng.".to_owned(),
         ));
     }
+    let mut tx = congxa_db::begin_for_tenant(pool, tenant).await?;
+    attempt_passed(&mut tx, account).await?;
     if let Some(reason) = password::weakness(new) {
+        tx.commit().await?;
         return Err(BoardError::Invalid(reason.to_owned()));
     }
-    sqlx::query!(
-        "UPDATE board_accounts SET password_hash = $2, must_change_password = false WHERE id = $1",
+    let changed = sqlx::query!(
+        "UPDATE board_accounts SET password_hash = $2, must_change_password = false
+         WHERE id = $1 AND support_operator_id IS NULL",
         account,
-        hashed(new)?
+        hashed(new).await?
     )
-    .execute(&mut *conn)
-    .await?;
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Err(BoardError::SupportAccount);
+    }
     sqlx::query!(
         "DELETE FROM board_sessions WHERE account_id = $1 AND token_hash <> $2",
         account,
         token::hash(keep_session)
     )
-    .execute(conn)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(())
 }
 
 /// A new one-time password for an account (the head's or an operator's
-/// reset); every session of the account ends.
+/// reset); every session of the account ends. An operator's support
+/// account is refused: it never takes a password, so that nobody but the
+/// console's hand-over ever enters as it.
 pub async fn reset_password(conn: &mut PgConnection, account: Uuid) -> Result<String, BoardError> {
     let one_time_password = password::generate();
-    let changed = sqlx::query!(
+    let changed = sqlx::query_scalar!(
         "UPDATE board_accounts SET password_hash = $2, must_change_password = true,
-                failed_attempts = 0, locked_until = NULL WHERE id = $1",
+                failed_attempts = 0, locked_until = NULL
+         WHERE id = $1 AND support_operator_id IS NULL
+         RETURNING id",
         account,
-        hashed(&one_time_password)?
+        hashed(&one_time_password).await?
     )
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    if changed == 0 {
-        return Err(BoardError::AccountNotFound);
+    .fetch_optional(&mut *conn)
+    .await?;
+    if changed.is_none() {
+        return Err(if is_support(conn, account).await? {
+            BoardError::SupportAccount
+        } else {
+            BoardError::AccountNotFound
+        });
     }
     sqlx::query!("DELETE FROM board_sessions WHERE account_id = $1", account)
         .execute(conn)
@@ -317,14 +435,26 @@ pub async fn reset_password(conn: &mut PgConnection, account: Uuid) -> Result<St
     Ok(one_time_password)
 }
 
+/// Whether an account is an operator's support account.
+pub async fn is_support(conn: &mut PgConnection, account: Uuid) -> Result<bool, BoardError> {
+    Ok(sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM board_accounts
+                          WHERE id = $1 AND support_operator_id IS NOT NULL) AS "support!""#,
+        account
+    )
+    .fetch_one(conn)
+    .await?)
+}
+
 /// Turns an account off (or on again); an account off has no sessions.
+/// Operators' support accounts are not the board's to manage.
 pub async fn set_active(
     conn: &mut PgConnection,
     account: Uuid,
     active: bool,
 ) -> Result<(), BoardError> {
     let changed = sqlx::query!(
-        "UPDATE board_accounts SET active = $2 WHERE id = $1",
+        "UPDATE board_accounts SET active = $2 WHERE id = $1 AND support_operator_id IS NULL",
         account,
         active
     )
@@ -342,10 +472,12 @@ pub async fn set_active(
     Ok(())
 }
 
-/// Every account of the commune, the head first.
+/// Every account of the commune's board, the head first; operators'
+/// support accounts are not the board's and are not listed.
 pub async fn list(conn: &mut PgConnection) -> Result<Vec<Account>, BoardError> {
     let rows = sqlx::query!(
         "SELECT id, email, name, role, must_change_password, active FROM board_accounts
+         WHERE support_operator_id IS NULL
          ORDER BY array_position(ARRAY['head','deputy','member','contributor'], role), name"
     )
     .fetch_all(conn)
@@ -363,6 +495,15 @@ pub async fn list(conn: &mut PgConnection) -> Result<Vec<Account>, BoardError> {
             })
         })
         .collect())
+}
+
+/// An account of the board itself, as its head manages them: an operator's
+/// support account is not found here.
+pub async fn find_member(conn: &mut PgConnection, id: Uuid) -> Result<Account, BoardError> {
+    if is_support(conn, id).await? {
+        return Err(BoardError::AccountNotFound);
+    }
+    find(conn, id).await
 }
 
 pub async fn find(conn: &mut PgConnection, id: Uuid) -> Result<Account, BoardError> {

@@ -24,8 +24,20 @@ pub enum BoardError {
     DuplicateEmail,
     #[error("Địa chỉ thư điện tử, mật khẩu hoặc mã xác thực không đúng.")]
     Rejected,
-    #[error("locked until {0}")]
+    /// Said only to a member already signed in (checking their password
+    /// again): at sign-in a lock answers like a wrong password, so that it
+    /// does not tell which addresses have accounts.
+    #[error(
+        "Tài khoản đang tạm khóa do nhập sai mật khẩu hoặc mã xác thực nhiều lần. Vui lòng thử lại sau {}.",
+        congxa_locale::time::time_and_date(*.0)
+    )]
     Locked(OffsetDateTime),
+    #[error(
+        "Tài khoản hỗ trợ của cán bộ vận hành không dùng mật khẩu: cán bộ vận hành vào chế độ hỗ trợ từ bảng điều khiển."
+    )]
+    SupportAccount,
+    #[error("Không mã hóa được mật khẩu: {0}")]
+    Hashing(String),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -44,12 +56,14 @@ impl BoardError {
             Self::DuplicateEmail => "duplicate_email",
             Self::Rejected => "sign_in_rejected",
             Self::Locked(_) => "locked",
+            Self::SupportAccount => "support_account",
+            Self::Hashing(_) => "hashing",
             Self::Database(_) => "database",
         }
     }
 
     /// Whether the person can fix it (as opposed to a fault of ours).
     pub fn is_input(&self) -> bool {
-        !matches!(self, Self::Database(_))
+        !matches!(self, Self::Database(_) | Self::Hashing(_))
     }
 }

@@ -28,7 +28,7 @@ pub async fn request(
 ) -> Result<Option<(String, Account)>, BoardError> {
     let email = email.trim().to_lowercase();
     let Some(id) = sqlx::query_scalar!(
-        "SELECT id FROM board_accounts WHERE email = $1 AND active",
+        "SELECT id FROM board_accounts WHERE email = $1 AND active AND support_operator_id IS NULL",
         email
     )
     .fetch_optional(&mut *conn)
@@ -60,6 +60,17 @@ pub async fn request(
     .execute(&mut *conn)
     .await?;
     Ok(Some((secret, accounts::find(conn, id).await?)))
+}
+
+/// Removes a link that could not be sent.
+pub async fn withdraw(conn: &mut PgConnection, secret: &str) -> Result<(), BoardError> {
+    sqlx::query!(
+        "DELETE FROM board_password_resets WHERE token_hash = $1",
+        token::hash(secret)
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// Whether a link's token can still be used (to show the form or not).
@@ -108,9 +119,9 @@ pub async fn complete(
     sqlx::query!(
         "UPDATE board_accounts SET password_hash = $2, must_change_password = false,
                 failed_attempts = 0, locked_until = NULL
-         WHERE id = $1 AND active",
+         WHERE id = $1 AND active AND support_operator_id IS NULL",
         account,
-        accounts::hashed(new_password)?
+        accounts::hashed(new_password).await?
     )
     .execute(&mut *conn)
     .await?;

@@ -4,11 +4,12 @@
 //! code; from then on signing in needs a current code as well. A code is
 //! accepted once only, and one step early or late for clocks that drift.
 
-use sqlx::PgConnection;
+use sqlx::PgPool;
 use time::OffsetDateTime;
 use totp_rs::{Algorithm, Secret, TOTP};
 use uuid::Uuid;
 
+use crate::accounts;
 use crate::error::BoardError;
 
 const DIGITS: usize = 6;
@@ -80,9 +81,11 @@ pub fn code_at(secret: &str, at: OffsetDateTime) -> Option<String> {
 }
 
 /// Turns the second factor on for an account, once a code from the new
-/// secret proves the member's app has it.
+/// secret proves the member's app has it. A wrong code counts towards the
+/// lockout, like a wrong code at sign-in.
 pub async fn enable(
-    conn: &mut PgConnection,
+    pool: &PgPool,
+    tenant: Uuid,
     account: Uuid,
     secret: &str,
     code: &str,
@@ -93,45 +96,49 @@ pub async fn enable(
             "Khóa bí mật không hợp lệ; hãy tải lại trang để nhận khóa mới.".to_owned(),
         ));
     }
+    accounts::claim_attempt(pool, tenant, account, now).await?;
     let Some(step) = verify(secret, code, None, now) else {
         return Err(BoardError::Invalid(
             "Mã xác thực không đúng. Hãy nhập mã 6 chữ số đang hiện trong ứng dụng xác thực."
                 .to_owned(),
         ));
     };
+    let mut tx = congxa_db::begin_for_tenant(pool, tenant).await?;
+    accounts::attempt_passed(&mut tx, account).await?;
     sqlx::query!(
         "UPDATE board_accounts SET totp_secret = $2, totp_last_step = $3 WHERE id = $1",
         account,
         secret,
         step
     )
-    .execute(conn)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(())
 }
 
-/// Turns it off again; the member proves it is them with their password.
+/// Turns it off again; the member proves it is them with their password (a
+/// wrong one counts towards the lockout).
 pub async fn disable(
-    conn: &mut PgConnection,
+    pool: &PgPool,
+    tenant: Uuid,
     account: Uuid,
     password: &str,
+    now: OffsetDateTime,
 ) -> Result<(), BoardError> {
-    let hash = sqlx::query_scalar!(
-        "SELECT password_hash FROM board_accounts WHERE id = $1",
-        account
-    )
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or(BoardError::AccountNotFound)?;
-    if !congxa_auth::password::verify(password, &hash) {
+    let claimed = accounts::claim_attempt(pool, tenant, account, now).await?;
+    if !congxa_auth::password::verify(password, &claimed.password_hash).await {
         return Err(BoardError::Invalid("Mật khẩu không đúng.".to_owned()));
     }
+    let mut tx = congxa_db::begin_for_tenant(pool, tenant).await?;
+    accounts::attempt_passed(&mut tx, account).await?;
     sqlx::query!(
         "UPDATE board_accounts SET totp_secret = NULL, totp_last_step = NULL WHERE id = $1",
         account
     )
-    .execute(conn)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -529,24 +529,46 @@ async fn another_communes_item_or_account_cannot_be_reached_by_its_id() {
 async fn five_wrong_passwords_lock_an_account_for_a_while() {
     let board = Board::new().await;
     let now = OffsetDateTime::now_utc();
-    let mut tx = board.tx().await;
-    for _ in 0..4 {
+    let pool = &board.env.app;
+    for _ in 0..5 {
         assert!(matches!(
-            accounts::sign_in(&mut tx, "uyvien@quoctuan.vn", "sai", "", "test", now).await,
+            accounts::sign_in(
+                pool,
+                board.tenant,
+                "uyvien@quoctuan.vn",
+                "sai",
+                "",
+                "test",
+                now
+            )
+            .await,
             Err(BoardError::Rejected)
         ));
     }
-    assert!(matches!(
-        accounts::sign_in(&mut tx, "uyvien@quoctuan.vn", "sai", "", "test", now).await,
-        Err(BoardError::Locked(_))
-    ));
+    let locked: Option<OffsetDateTime> =
+        sqlx::query_scalar("SELECT locked_until FROM board_accounts WHERE id = $1")
+            .bind(board.member.id)
+            .fetch_one(&board.env.admin)
+            .await
+            .unwrap();
+    assert!(locked.is_some_and(|until| until > now), "{locked:?}");
+    let mut tx = board.tx().await;
     let reset = accounts::reset_password(&mut tx, board.member.id)
         .await
         .unwrap();
-    let (session, account) =
-        accounts::sign_in(&mut tx, "UyVien@QuocTuan.vn ", &reset, "", "test", now)
-            .await
-            .unwrap();
+    tx.commit().await.unwrap();
+    let (session, account) = accounts::sign_in(
+        pool,
+        board.tenant,
+        "UyVien@QuocTuan.vn ",
+        &reset,
+        "",
+        "test",
+        now,
+    )
+    .await
+    .unwrap();
+    let mut tx = board.tx().await;
     assert!(account.must_change_password);
     assert!(
         accounts::from_session(&mut tx, &session, now)
@@ -571,6 +593,33 @@ async fn five_wrong_passwords_lock_an_account_for_a_while() {
             .is_none(),
         "an account turned off has no session"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_wrong_passwords_lock_the_account_after_five_checks_at_most() {
+    let board = Board::new().await;
+    let now = OffsetDateTime::now_utc();
+    let guesses = (0..20).map(|i| {
+        let pool = board.env.app.clone();
+        let tenant = board.tenant;
+        tokio::spawn(async move {
+            let guess = format!("đoán sai {i}");
+            accounts::sign_in(&pool, tenant, "uyvien@quoctuan.vn", &guess, "", "test", now).await
+        })
+    });
+    for guess in guesses {
+        assert!(matches!(guess.await.unwrap(), Err(BoardError::Rejected)));
+    }
+    // Each attempt checked was counted first, by one statement: five were
+    // let through, the fifth set the lock, the others found it set.
+    let (failed, locked): (i32, Option<OffsetDateTime>) =
+        sqlx::query_as("SELECT failed_attempts, locked_until FROM board_accounts WHERE id = $1")
+            .bind(board.member.id)
+            .fetch_one(&board.env.admin)
+            .await
+            .unwrap();
+    assert_eq!(failed, congxa_auth::lockout::MAX_FAILED_ATTEMPTS);
+    assert!(locked.is_some_and(|until| until > now), "{locked:?}");
 }
 
 #[tokio::test]

@@ -247,6 +247,18 @@ pub struct Config {
     /// Seconds between two rounds of the job that e-mails notifications.
     #[arg(long, env = "CONGXA_MAIL_INTERVAL_SECS", default_value_t = 10)]
     pub mail_interval_secs: u64,
+
+    /// Sign-in forms one client address may send per minute, all communes
+    /// and the console together: the board's sign-in (with its second
+    /// factor code), asking for a password reset link, setting the new
+    /// password, the operators' sign-in. More answer 429.
+    #[arg(long, env = "CONGXA_SIGN_IN_PER_MINUTE", default_value_t = 10)]
+    pub sign_in_per_minute: u32,
+
+    /// Public forms (questions, comments on drafts, ratings) one client
+    /// address may send per minute, all communes together. More answer 429.
+    #[arg(long, env = "CONGXA_PUBLIC_FORMS_PER_MINUTE", default_value_t = 20)]
+    pub public_forms_per_minute: u32,
 }
 
 impl Config {

@@ -58,6 +58,10 @@ pub enum TenancyError {
     DuplicateOperator(String),
     #[error("Mật khẩu hiện tại không đúng.")]
     WrongPassword,
+    #[error(
+        "Tài khoản đang tạm khóa do nhập sai mật khẩu nhiều lần. Vui lòng thử lại sau 15 phút."
+    )]
+    Locked,
     #[error("{0}")]
     WeakPassword(&'static str),
     #[error("Không mã hóa được mật khẩu: {0}")]
@@ -108,6 +112,7 @@ impl TenancyError {
             TenancyError::InvalidEmail(_) => "invalid_email",
             TenancyError::DuplicateOperator(_) => "duplicate_operator",
             TenancyError::WrongPassword => "wrong_password",
+            TenancyError::Locked => "locked",
             TenancyError::WeakPassword(_) => "weak_password",
             TenancyError::Hashing(_) => "hashing",
             TenancyError::MergeNothing => "merge_nothing",

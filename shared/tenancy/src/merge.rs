@@ -293,6 +293,9 @@ async fn move_one(
     sqlx::query!("DELETE FROM form_submissions WHERE tenant_id = $1", old.id)
         .execute(&mut *conn)
         .await?;
+    sqlx::query!("DELETE FROM used_form_stamps WHERE tenant_id = $1", old.id)
+        .execute(&mut *conn)
+        .await?;
 
     let mut map = Mapping::default();
     let mut moved = Moved {

@@ -2,7 +2,7 @@
 //! sign-in with lockout after repeated failures, sessions kept as hashes,
 //! and the scope (one region, or the whole platform) every action checks.
 
-use congxa_auth::{lockout, password, token};
+use congxa_auth::{password, token};
 use serde::Serialize;
 use sqlx::PgConnection;
 use time::{Duration, OffsetDateTime};
@@ -34,13 +34,11 @@ pub struct Created {
     pub one_time_password: String,
 }
 
-/// Why a sign-in failed. Deliberately vague towards the person signing in.
+/// Why a sign-in failed. Deliberately vague towards the person signing in:
+/// a wrong address, a wrong password and a locked account are one answer.
 #[derive(Debug, PartialEq, Eq)]
 pub enum SignInError {
-    /// Wrong address or password (never says which).
     Rejected,
-    /// Too many failures; try again after this moment.
-    Locked(OffsetDateTime),
 }
 
 fn normalise_email(raw: &str) -> Result<String, TenancyError> {
@@ -71,8 +69,9 @@ pub async fn create(
         None => None,
     };
     let one_time_password = password::generate();
-    let hash =
-        password::hash(&one_time_password).map_err(|e| TenancyError::Hashing(e.to_string()))?;
+    let hash = password::hash(&one_time_password)
+        .await
+        .map_err(|e| TenancyError::Hashing(e.to_string()))?;
     let id = sqlx::query_scalar!(
         "INSERT INTO operators (email, name, password_hash, region_id) VALUES ($1, $2, $3, $4) RETURNING id",
         email,
@@ -104,6 +103,12 @@ pub async fn create(
 
 /// Checks an address and password; on success opens a session and returns
 /// its token (for the cookie) and the operator.
+///
+/// The attempt is counted before the password is checked, by one statement
+/// that also sets the lock (see `congxa_auth::lockout`), so parallel
+/// guesses cannot each be counted once. Every refusal is the same
+/// [`SignInError::Rejected`] after the same work, a locked account
+/// included: the lock does not tell which addresses have accounts.
 pub async fn sign_in(
     conn: &mut PgConnection,
     email: &str,
@@ -112,35 +117,29 @@ pub async fn sign_in(
     now: OffsetDateTime,
 ) -> Result<Result<(String, Operator), SignInError>, TenancyError> {
     let email = email.trim().to_lowercase();
+    // Runs on its own (no transaction): the count is kept at once, and no
+    // row lock is held while the password is hashed.
     let account = sqlx::query!(
-        "SELECT id, password_hash, failed_attempts, locked_until, active FROM operators WHERE email = $1",
-        email
+        "UPDATE operators SET
+             failed_attempts = (CASE WHEN locked_until IS NULL THEN failed_attempts ELSE 0 END) + 1,
+             locked_until = CASE
+                 WHEN (CASE WHEN locked_until IS NULL THEN failed_attempts ELSE 0 END) + 1 >= $3
+                 THEN $4::timestamptz END
+         WHERE email = $1 AND (locked_until IS NULL OR locked_until <= $2)
+         RETURNING id, password_hash, active",
+        email,
+        now,
+        MAX_FAILED_ATTEMPTS,
+        now + LOCKOUT
     )
     .fetch_optional(&mut *conn)
     .await?;
     let Some(account) = account else {
-        // Same work as for a real account, so timing reveals nothing.
-        password::verify(given_password, password::decoy_hash());
+        password::verify_decoy(given_password).await;
         return Ok(Err(SignInError::Rejected));
     };
-    if let Some(until) = account.locked_until
-        && until > now
-    {
-        return Ok(Err(SignInError::Locked(until)));
-    }
-    if !password::verify(given_password, &account.password_hash) || !account.active {
-        let (failures, locked_until) = lockout::after_failure(account.failed_attempts, now);
-        sqlx::query!(
-            "UPDATE operators SET failed_attempts = $2, locked_until = $3 WHERE id = $1",
-            account.id,
-            failures,
-            locked_until
-        )
-        .execute(&mut *conn)
-        .await?;
-        return Ok(Err(
-            locked_until.map_or(SignInError::Rejected, SignInError::Locked)
-        ));
+    if !password::verify(given_password, &account.password_hash).await || !account.active {
+        return Ok(Err(SignInError::Rejected));
     }
     sqlx::query!(
         "UPDATE operators SET failed_attempts = 0, locked_until = NULL, last_sign_in_at = $2 WHERE id = $1",
@@ -198,28 +197,50 @@ pub async fn sign_out(conn: &mut PgConnection, session: &str) -> Result<(), Tena
     Ok(())
 }
 
-/// Replaces a password after checking the current one; every other session
-/// of the account ends.
+/// Replaces a password after checking the current one (a wrong one counts
+/// towards the lockout, like a wrong password at sign-in); every other
+/// session of the account ends.
 pub async fn change_password(
     conn: &mut PgConnection,
     operator: Uuid,
     current: &str,
     new: &str,
     keep_session: &str,
+    now: OffsetDateTime,
 ) -> Result<(), TenancyError> {
     let stored = sqlx::query_scalar!(
-        "SELECT password_hash FROM operators WHERE id = $1",
-        operator
+        "UPDATE operators SET
+             failed_attempts = (CASE WHEN locked_until IS NULL THEN failed_attempts ELSE 0 END) + 1,
+             locked_until = CASE
+                 WHEN (CASE WHEN locked_until IS NULL THEN failed_attempts ELSE 0 END) + 1 >= $3
+                 THEN $4::timestamptz END
+         WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2)
+         RETURNING password_hash",
+        operator,
+        now,
+        MAX_FAILED_ATTEMPTS,
+        now + LOCKOUT
     )
-    .fetch_one(&mut *conn)
+    .fetch_optional(&mut *conn)
     .await?;
-    if !password::verify(current, &stored) {
+    let Some(stored) = stored else {
+        return Err(TenancyError::Locked);
+    };
+    if !password::verify(current, &stored).await {
         return Err(TenancyError::WrongPassword);
     }
+    sqlx::query!(
+        "UPDATE operators SET failed_attempts = 0, locked_until = NULL WHERE id = $1",
+        operator
+    )
+    .execute(&mut *conn)
+    .await?;
     if let Some(reason) = password::weakness(new) {
         return Err(TenancyError::WeakPassword(reason));
     }
-    let hash = password::hash(new).map_err(|e| TenancyError::Hashing(e.to_string()))?;
+    let hash = password::hash(new)
+        .await
+        .map_err(|e| TenancyError::Hashing(e.to_string()))?;
     sqlx::query!(
         "UPDATE operators SET password_hash = $2, must_change_password = false WHERE id = $1",
         operator,

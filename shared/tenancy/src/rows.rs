@@ -15,7 +15,7 @@ pub type JsonRow = Map<String, Value>;
 
 /// The tenant-owned tables that make up a commune's site, parents before
 /// children. Not here: board sessions (secrets that die with a move) and the
-/// public forms' flood counters (minutes long).
+/// public forms' flood counters and used stamps (hours long).
 pub const TABLES: &[&str] = &[
     "site_profiles",
     "officials",

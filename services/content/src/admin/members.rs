@@ -1,5 +1,7 @@
 //! The board's accounts, managed by its head: add a member with a one-time
-//! password, reset a password, turn an account off or on.
+//! password, reset a password, turn an account off or on. Operators'
+//! support accounts are not the board's: not listed here, and not found by
+//! any of these actions.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -156,7 +158,7 @@ pub async fn reset_password(
     };
     let reset = async {
         let mut tx = member.begin(&state).await?;
-        let account = accounts::find(&mut tx, id).await?;
+        let account = accounts::find_member(&mut tx, id).await?;
         let password = accounts::reset_password(&mut tx, id).await?;
         record(
             &mut tx,
@@ -200,7 +202,7 @@ pub async fn set_active(
     let active = form.raw("active") == "1";
     let changed = async {
         let mut tx = member.begin(&state).await?;
-        let account = accounts::find(&mut tx, id).await?;
+        let account = accounts::find_member(&mut tx, id).await?;
         accounts::set_active(&mut tx, id, active).await?;
         let action = if active {
             "board.account.enable"

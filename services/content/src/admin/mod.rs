@@ -37,6 +37,7 @@ mod yearly_report;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::handler::Handler;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -125,13 +126,30 @@ pub fn templates() -> anyhow::Result<Environment<'static>> {
     Ok(env)
 }
 
-/// The workspace's routes, nested under `/quan-tri`.
-/// The workspace's routes, each group reading its forms within the limit
-/// its content needs (`congxa_web::body_limit`): an item's text up to the
-/// 1 MB the editor promises, a template's source, every other form small.
-pub fn router() -> Router<AppState> {
+/// The workspace's routes, to be nested under `/quan-tri`, each group
+/// reading its forms within the limit its content needs
+/// (`congxa_web::body_limit`): an item's text up to the 1 MB the editor
+/// promises, a template's source, every other form small. The forms sent
+/// before signing in are limited per client address.
+pub fn router(state: &AppState) -> Router<AppState> {
     let limit = |bytes: usize| middleware::from_fn_with_state(bytes, body_limit::within);
+    let throttled =
+        middleware::from_fn_with_state(state.sign_in_throttle.clone(), crate::throttle::limit);
+    let before_sign_in = Router::new()
+        .route(
+            "/dang-nhap",
+            get(session::sign_in_form).post(session::sign_in.layer(throttled.clone())),
+        )
+        .route(
+            "/quen-mat-khau",
+            get(recovery::forgot_form).post(recovery::forgot.layer(throttled.clone())),
+        )
+        .route(
+            "/dat-lai-mat-khau",
+            get(recovery::reset_form).post(recovery::reset.layer(throttled)),
+        );
     forms()
+        .merge(before_sign_in)
         .route_layer(limit(body_limit::FORM_BYTES))
         .merge(texts().route_layer(limit(body_limit::ITEM_FORM_BYTES)))
         .merge(
@@ -186,10 +204,6 @@ fn texts() -> Router<AppState> {
 fn forms() -> Router<AppState> {
     Router::new()
         .route("/", get(dashboard::page))
-        .route(
-            "/dang-nhap",
-            get(session::sign_in_form).post(session::sign_in),
-        )
         .route("/dang-xuat", post(session::sign_out))
         .route(
             "/mat-khau",
@@ -206,14 +220,6 @@ fn forms() -> Router<AppState> {
         .route("/bao-mat", get(security::page))
         .route("/bao-mat/bat", post(security::enable))
         .route("/bao-mat/tat", post(security::disable))
-        .route(
-            "/quen-mat-khau",
-            get(recovery::forgot_form).post(recovery::forgot),
-        )
-        .route(
-            "/dat-lai-mat-khau",
-            get(recovery::reset_form).post(recovery::reset),
-        )
         .route("/tin-bai", get(items::list))
         .route("/tin-bai/{id}/phien-ban", get(items::revisions))
         .route("/tin-bai/{id}/xem-truoc", get(items::preview))

@@ -80,6 +80,9 @@ pub async fn forgot(
         Ok(asked) => asked,
         Err(error) => return board_error(error),
     };
+    if let Err(error) = tx.commit().await {
+        return board_error(error.into());
+    }
     if let Some((secret, account)) = link {
         let subject = format!("[{commune}] Đặt lại mật khẩu trang quản trị");
         let body = format!(
@@ -89,25 +92,28 @@ pub async fn forgot(
              Nếu bạn không yêu cầu, hãy bỏ qua thư này: mật khẩu hiện tại vẫn giữ nguyên.\n",
             account.name, account.email
         );
-        // The link is recorded only once the e-mail has gone: a failed send
-        // leaves nothing behind and says so.
-        if let Err(error) = mailer
-            .send(&account.name, &account.email, &subject, &body)
-            .await
-        {
+        // Sent after answering: the answer (its words, its status, its
+        // time) is then the same whether or not the address has an
+        // account. A failed send withdraws the link, leaving nothing behind.
+        let (mailer, pool, tenant) = (mailer.clone(), state.pool.clone(), tenant.id);
+        tokio::spawn(async move {
+            let Err(error) = mailer
+                .send(&account.name, &account.email, &subject, &body)
+                .await
+            else {
+                return;
+            };
             tracing::warn!(%error, "a password reset link could not be e-mailed");
-            let error = "Chưa gửi được thư (máy chủ thư điện tử không trả lời). Vui lòng thử lại sau ít phút.";
-            return forgot_page(
-                &state,
-                &headers,
-                StatusCode::SERVICE_UNAVAILABLE,
-                false,
-                Some(error),
-            );
-        }
-    }
-    if let Err(error) = tx.commit().await {
-        return board_error(error.into());
+            let withdrawn = async {
+                let mut tx = congxa_db::begin_for_tenant(&pool, tenant).await?;
+                password_reset::withdraw(&mut tx, &secret).await?;
+                tx.commit().await?;
+                Ok::<_, BoardError>(())
+            };
+            if let Err(error) = withdrawn.await {
+                tracing::error!(%error, "a password reset link that was not e-mailed stays valid until it expires");
+            }
+        });
     }
     forgot_page(&state, &headers, StatusCode::OK, true, None)
 }

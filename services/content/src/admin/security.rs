@@ -76,19 +76,14 @@ pub async fn enable(State(state): State<AppState>, member: Member, body: Bytes) 
         return refused;
     }
     let secret = form.raw("secret").to_owned();
-    let done = async {
-        let mut tx = member.begin(&state).await?;
-        second_factor::enable(
-            &mut tx,
-            member.account.id,
-            &secret,
-            form.raw("code"),
-            OffsetDateTime::now_utc(),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok::<_, BoardError>(())
-    };
+    let done = second_factor::enable(
+        &state.pool,
+        member.tenant.id,
+        member.account.id,
+        &secret,
+        form.raw("code"),
+        OffsetDateTime::now_utc(),
+    );
     match done.await {
         Ok(()) => {
             let message = "Đã bật xác thực hai bước. Từ lần đăng nhập sau, hãy nhập cả mã trong ứng dụng xác thực.";
@@ -108,12 +103,13 @@ pub async fn disable(State(state): State<AppState>, member: Member, body: Bytes)
     if let Err(refused) = member.check(&form) {
         return refused;
     }
-    let done = async {
-        let mut tx = member.begin(&state).await?;
-        second_factor::disable(&mut tx, member.account.id, form.raw("password")).await?;
-        tx.commit().await?;
-        Ok::<_, BoardError>(())
-    };
+    let done = second_factor::disable(
+        &state.pool,
+        member.tenant.id,
+        member.account.id,
+        form.raw("password"),
+        OffsetDateTime::now_utc(),
+    );
     match done.await {
         Ok(()) => {
             let message = "Đã tắt xác thực hai bước.";

@@ -11,7 +11,6 @@ use congxa_auth::{cookie, token};
 use congxa_board::BoardError;
 use congxa_board::accounts::{self, Account, SESSION_LIFETIME};
 use congxa_board::support;
-use congxa_locale::time as vn_time;
 use congxa_web::TenantContext;
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -240,23 +239,18 @@ pub async fn sign_in(
             Some(error),
         );
     }
-    let attempt = async {
-        let mut tx = congxa_db::begin_for_tenant(&state.pool, tenant.id).await?;
-        let outcome = accounts::sign_in(
-            &mut tx,
-            &email,
-            form.raw("password"),
-            form.raw("code"),
-            &origin(&headers),
-            OffsetDateTime::now_utc(),
-        )
-        .await;
-        // Failures are counted too: the transaction commits either way.
-        tx.commit().await?;
-        Ok::<_, BoardError>(outcome)
-    };
+    let origin = origin(&headers);
+    let attempt = accounts::sign_in(
+        &state.pool,
+        tenant.id,
+        &email,
+        form.raw("password"),
+        form.raw("code"),
+        &origin,
+        OffsetDateTime::now_utc(),
+    );
     match attempt.await {
-        Ok(Ok((session, account))) => {
+        Ok((session, account)) => {
             let next = if account.must_change_password {
                 "/quan-tri/mat-khau"
             } else {
@@ -278,29 +272,22 @@ pub async fn sign_in(
             }
             response
         }
-        Ok(Err(BoardError::Locked(until))) => {
-            let error = format!(
-                "Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau {}.",
-                vn_time::time_and_date(until)
-            );
-            sign_in_page(
-                &state,
-                &headers,
-                StatusCode::TOO_MANY_REQUESTS,
-                Some(&email),
-                Some(&error),
-            )
-        }
-        Ok(Err(BoardError::Rejected)) => sign_in_page(
+        // A locked account is refused in the same words as a wrong
+        // password, so that nobody learns which addresses have accounts;
+        // the page tells everyone how the lock works.
+        Err(BoardError::Rejected) => sign_in_page(
             &state,
             &headers,
             StatusCode::UNAUTHORIZED,
             Some(&email),
-            Some("Địa chỉ thư điện tử, mật khẩu hoặc mã xác thực không đúng."),
+            Some(REJECTED),
         ),
-        Ok(Err(error)) | Err(error) => board_error(error),
+        Err(error) => board_error(error),
     }
 }
+
+/// The one answer to every refused sign-in.
+const REJECTED: &str = "Địa chỉ thư điện tử, mật khẩu hoặc mã xác thực không đúng. Sau 5 lần sai liên tiếp, tài khoản tạm khóa 15 phút.";
 
 /// The end of an operator's hand-over from the console: a one-time token
 /// becomes a support session on this commune's own address.
@@ -384,19 +371,15 @@ pub async fn change_password(
     if let Err(refused) = member.check(&form) {
         return refused;
     }
-    let changed = async {
-        let mut tx = congxa_db::begin_for_tenant(&state.pool, member.tenant.id).await?;
-        accounts::change_password(
-            &mut tx,
-            member.account.id,
-            form.raw("current"),
-            form.raw("new"),
-            &member.token,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok::<_, BoardError>(())
-    };
+    let changed = accounts::change_password(
+        &state.pool,
+        member.tenant.id,
+        member.account.id,
+        form.raw("current"),
+        form.raw("new"),
+        &member.token,
+        OffsetDateTime::now_utc(),
+    );
     match changed.await {
         Ok(()) => {
             member.account.must_change_password = false;

@@ -24,6 +24,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{FromRef, FromRequestParts};
+use axum::handler::Handler;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -49,6 +50,8 @@ pub struct ConsoleState {
     pub operator_token: Arc<str>,
     /// Communes' checklists lately made, for the lists of many communes.
     pub checked: compliance::Checked,
+    /// Sign-in forms per client address (shared with the workspaces').
+    pub sign_in_throttle: crate::throttle::Throttle,
 }
 
 impl FromRef<ConsoleState> for InternalAuth {
@@ -97,11 +100,15 @@ pub fn templates() -> anyhow::Result<Environment<'static>> {
 
 /// The console's routes, to be nested under `/_console`.
 pub fn router(state: ConsoleState) -> Router {
+    let throttled = axum::middleware::from_fn_with_state(
+        state.sign_in_throttle.clone(),
+        crate::throttle::limit,
+    );
     Router::new()
         .route("/", get(tenants::list))
         .route(
             "/dang-nhap",
-            get(session::sign_in_form).post(session::sign_in),
+            get(session::sign_in_form).post(session::sign_in.layer(throttled)),
         )
         .route("/dang-xuat", post(session::sign_out))
         .route(

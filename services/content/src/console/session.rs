@@ -7,7 +7,6 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use congxa_auth::{cookie, token};
-use congxa_locale::time as vn_time;
 use congxa_tenancy::operators::{self, Operator, SESSION_LIFETIME, SignInError};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -244,26 +243,17 @@ pub async fn sign_in(
             }
             response
         }
+        // A locked account is refused in the same words as a wrong
+        // password: the answer never tells whether an address is known.
         Ok(Err(SignInError::Rejected)) => sign_in_page(
             &state,
             &headers,
             StatusCode::UNAUTHORIZED,
             Some(&form.email),
-            Some("Địa chỉ thư điện tử hoặc mật khẩu không đúng."),
+            Some(
+                "Địa chỉ thư điện tử hoặc mật khẩu không đúng. Sau 5 lần sai liên tiếp, tài khoản tạm khóa 15 phút.",
+            ),
         ),
-        Ok(Err(SignInError::Locked(until))) => {
-            let error = format!(
-                "Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau {}.",
-                vn_time::time_and_date(until)
-            );
-            sign_in_page(
-                &state,
-                &headers,
-                StatusCode::TOO_MANY_REQUESTS,
-                Some(&form.email),
-                Some(&error),
-            )
-        }
         Err(error) => database_down(error),
     }
 }
@@ -357,6 +347,7 @@ pub async fn change_password(
             &form.current,
             &form.new,
             &signed.token,
+            OffsetDateTime::now_utc(),
         )
         .await
     };

@@ -202,7 +202,7 @@ async fn receive(
             "Thời hạn góp ý cho dự thảo này đã kết thúc.",
         ));
     }
-    state.forms.check(
+    let stamp = state.forms.check(
         visit.tenant.id,
         Form::Comment,
         form.raw("dau"),
@@ -263,7 +263,12 @@ async fn receive(
     let visitor = state
         .forms
         .visitor(visit.tenant.id, visit.client_ip, &visit.user_agent);
-    forms::admit(&mut tx, visit.tenant.id, Form::Comment, &visitor).await?;
+    let client = state.forms.client(visit.tenant.id, visit.client_ip);
+    let sender = forms::Sender {
+        visitor: &visitor,
+        client: &client,
+    };
+    forms::admit(&mut tx, visit.tenant.id, Form::Comment, &sender, &stamp).await?;
     sqlx::query!(
         "INSERT INTO consultation_comments (tenant_id, item_id, author_name, author_email, body)
          VALUES ($1, $2, $3, $4, $5)",

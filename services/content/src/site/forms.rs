@@ -1,8 +1,10 @@
 //! What keeps the public forms (questions, comments on drafts, ratings)
 //! usable by people and costly for robots, without a third-party captcha:
-//! a signed time stamp (a form sent back too fast, too late or forged is
-//! refused), a field people never see and robots fill in, a limit per
-//! visitor per hour, and visitors known only by a keyed hash.
+//! a signed time stamp (a form sent back too fast, too late, forged, or a
+//! second time by the same client is refused), a field people never see
+//! and robots fill in, limits per visitor and per client address per hour,
+//! a cap per commune that one client cannot fill, and visitors known only
+//! by a keyed hash.
 
 use std::net::IpAddr;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -90,7 +92,20 @@ impl Form {
         }
     }
 
+    /// One client address, whatever browsers it claims to be: a household
+    /// or an office behind one address has room for several people, and a
+    /// robot changing its user agent gains nothing.
+    fn per_client_hour(self) -> i64 {
+        match self {
+            Self::Question => 10,
+            Self::Comment => 20,
+            Self::Rating => 100,
+        }
+    }
+
     /// All visitors together: a flood from many addresses still stops.
+    /// Each client counts towards it with at most its own limit, so that
+    /// no single client can fill it for everyone else.
     fn per_commune_hour(self) -> i64 {
         match self {
             Self::Question => 60,
@@ -122,20 +137,32 @@ impl Guard {
         }
     }
 
-    /// The stamp a form carries: when it was shown, for which commune and
-    /// form, signed.
+    /// The stamp a form carries: when it was shown, a random id (by which
+    /// it is used up), for which commune and form, signed.
     pub fn stamp(&self, tenant: Uuid, form: Form) -> String {
-        self.stamp_at(tenant, form, now_secs())
+        let id: [u8; 16] = rand::random();
+        self.stamp_at(tenant, form, now_secs(), &hex::encode(id))
     }
 
-    fn stamp_at(&self, tenant: Uuid, form: Form, at: u64) -> String {
+    fn stamp_at(&self, tenant: Uuid, form: Form, at: u64, id: &str) -> String {
+        format!("{at}.{id}.{}", self.signature(tenant, form, at, id))
+    }
+
+    fn signature(&self, tenant: Uuid, form: Form, at: u64, id: &str) -> String {
         let mut mac = self.signer();
-        mac.update(format!("{tenant}|{}|{at}", form.code()).as_bytes());
-        format!("{at}.{}", hex::encode(mac.finalize().into_bytes()))
+        mac.update(format!("{tenant}|{}|{at}|{id}", form.code()).as_bytes());
+        hex::encode(mac.finalize().into_bytes())
     }
 
-    /// Checks a form sent back: its stamp and its hidden field.
-    pub fn check(&self, tenant: Uuid, form: Form, stamp: &str, trap: &str) -> Result<(), ApiError> {
+    /// Checks a form sent back: its stamp and its hidden field. The stamp
+    /// is used up only by [`admit`], with the submission it let through.
+    pub fn check(
+        &self,
+        tenant: Uuid,
+        form: Form,
+        stamp: &str,
+        trap: &str,
+    ) -> Result<Stamp, ApiError> {
         self.check_at(tenant, form, stamp, trap, now_secs())
     }
 
@@ -146,7 +173,7 @@ impl Guard {
         stamp: &str,
         trap: &str,
         now: u64,
-    ) -> Result<(), ApiError> {
+    ) -> Result<Stamp, ApiError> {
         let refused = || {
             ApiError::bad_request(
                 "form_expired",
@@ -156,11 +183,18 @@ impl Guard {
         if !trap.is_empty() {
             return Err(refused());
         }
-        let (at, signature) = stamp.split_once('.').ok_or_else(refused)?;
+        let mut parts = stamp.splitn(3, '.');
+        let (Some(at), Some(id), Some(signature)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return Err(refused());
+        };
         let at: u64 = at.parse().map_err(|_| refused())?;
+        if id.len() != 32 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(refused());
+        }
         let signature = hex::decode(signature).map_err(|_| refused())?;
         let mut mac = self.signer();
-        mac.update(format!("{tenant}|{}|{at}", form.code()).as_bytes());
+        mac.update(format!("{tenant}|{}|{at}|{id}", form.code()).as_bytes());
         mac.verify_slice(&signature).map_err(|_| refused())?;
         let age = now.saturating_sub(at);
         if at > now || age > MAX_FILL_SECS {
@@ -173,7 +207,10 @@ impl Guard {
                 "Biểu mẫu được gửi quá nhanh. Mời bạn đợi vài giây rồi gửi lại.",
             ));
         }
-        Ok(())
+        Ok(Stamp {
+            id: id.to_ascii_lowercase(),
+            expires_at: at.saturating_add(MAX_FILL_SECS),
+        })
     }
 
     /// A visitor as a keyed hash of address, browser and commune: the same
@@ -184,6 +221,33 @@ impl Guard {
         mac.update(format!("visitor|{tenant}|{ip}|{user_agent}").as_bytes());
         hex::encode(mac.finalize().into_bytes())
     }
+
+    /// A client as a keyed hash of its address alone (an IPv6 client by its
+    /// /64) and the commune: what a robot cannot change by claiming to be
+    /// another browser.
+    pub fn client(&self, tenant: Uuid, ip: Option<IpAddr>) -> String {
+        let mut mac = self.signer();
+        let ip = ip
+            .map(|ip| crate::throttle::network(ip).to_string())
+            .unwrap_or_default();
+        mac.update(format!("client|{tenant}|{ip}").as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+}
+
+/// A checked stamp: its id, and when it would expire anyway (seconds since
+/// the epoch), until which its use is remembered.
+#[derive(Debug)]
+pub struct Stamp {
+    id: String,
+    expires_at: u64,
+}
+
+/// Who sent a submission: the visitor (address and browser) and the client
+/// (address alone), both as keyed hashes.
+pub struct Sender<'a> {
+    pub visitor: &'a str,
+    pub client: &'a str,
 }
 
 fn now_secs() -> u64 {
@@ -192,27 +256,68 @@ fn now_secs() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
-/// Counts this submission, or refuses it when the visitor (or the commune
-/// as a whole) has sent too many in the last hour. Runs in the caller's
-/// transaction, so a refused or failed submission counts for nothing.
+/// Uses up the stamp and counts this submission, or refuses it: the same
+/// client sent this stamp already, or the visitor, the client or the
+/// commune as a whole has sent too many in the last hour. Runs in the
+/// caller's transaction, so a refused or failed submission counts for
+/// nothing (and leaves its stamp usable).
 pub async fn admit(
     conn: &mut PgConnection,
     tenant: Uuid,
     form: Form,
-    visitor: &str,
+    sender: &Sender<'_>,
+    stamp: &Stamp,
 ) -> Result<(), ApiError> {
+    let expires_at = i64::try_from(stamp.expires_at)
+        .ok()
+        .and_then(|secs| time::OffsetDateTime::from_unix_timestamp(secs).ok())
+        .ok_or_else(|| ApiError::bad_request("form_expired", USED))?;
+    sqlx::query!(
+        "DELETE FROM used_form_stamps WHERE tenant_id = $1 AND expires_at < now()",
+        tenant
+    )
+    .execute(&mut *conn)
+    .await
+    .map_err(super::db_error)?;
+    // Parallel submissions with one stamp queue on the key: one inserts,
+    // the others find it taken.
+    let fresh = sqlx::query!(
+        "INSERT INTO used_form_stamps (tenant_id, stamp_id, client_hash, expires_at)
+         VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        tenant,
+        stamp.id,
+        sender.client,
+        expires_at
+    )
+    .execute(&mut *conn)
+    .await
+    .map_err(super::db_error)?
+    .rows_affected();
+    if fresh == 0 {
+        return Err(ApiError::new(StatusCode::CONFLICT, "form_used", USED));
+    }
     let counts = sqlx::query!(
-        r#"SELECT count(*) FILTER (WHERE visitor_hash = $3) AS "mine!", count(*) AS "all!"
-           FROM form_submissions
-           WHERE tenant_id = $1 AND form = $2 AND created_at > now() - interval '1 hour'"#,
+        r#"SELECT coalesce(sum(n) FILTER (WHERE client_hash = $4), 0)::bigint AS "client!",
+                  coalesce(sum(mine), 0)::bigint AS "mine!",
+                  coalesce(sum(least(n, $5)), 0)::bigint AS "all!"
+           FROM (SELECT client_hash, count(*) AS n,
+                        count(*) FILTER (WHERE visitor_hash = $3) AS mine
+                 FROM form_submissions
+                 WHERE tenant_id = $1 AND form = $2 AND created_at > now() - interval '1 hour'
+                 GROUP BY client_hash) AS per_client"#,
         tenant,
         form.code(),
-        visitor
+        sender.visitor,
+        sender.client,
+        form.per_client_hour()
     )
     .fetch_one(&mut *conn)
     .await
     .map_err(super::db_error)?;
-    if counts.mine >= form.per_visitor_hour() || counts.all >= form.per_commune_hour() {
+    if counts.mine >= form.per_visitor_hour()
+        || counts.client >= form.per_client_hour()
+        || counts.all >= form.per_commune_hour()
+    {
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_submissions",
@@ -227,16 +332,21 @@ pub async fn admit(
     .await
     .map_err(super::db_error)?;
     sqlx::query!(
-        "INSERT INTO form_submissions (tenant_id, form, visitor_hash) VALUES ($1, $2, $3)",
+        "INSERT INTO form_submissions (tenant_id, form, visitor_hash, client_hash) VALUES ($1, $2, $3, $4)",
         tenant,
         form.code(),
-        visitor
+        sender.visitor,
+        sender.client
     )
     .execute(&mut *conn)
     .await
     .map_err(super::db_error)?;
     Ok(())
 }
+
+/// The refusal of a stamp sent again.
+const USED: &str =
+    "Biểu mẫu này đã được gửi rồi. Nếu muốn gửi thêm, mời bạn tải lại trang và gửi lại.";
 
 /// A text field as sent: trimmed, checked for presence and length, with
 /// the Vietnamese message naming the field when it is wrong.
@@ -285,22 +395,46 @@ pub fn plausible_email(value: &str) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
     const T: Uuid = Uuid::nil();
+    const ID: &str = "0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn every_stamp_has_its_own_id() {
+        let guard = Guard::new("bí mật đủ dài cho thử nghiệm");
+        assert_ne!(guard.stamp(T, Form::Rating), guard.stamp(T, Form::Rating));
+    }
+
+    #[test]
+    fn a_client_is_its_address_whatever_its_browser() {
+        let guard = Guard::new("bí mật đủ dài cho thử nghiệm");
+        let ip = Some(IpAddr::from([203, 0, 113, 7]));
+        assert_ne!(guard.visitor(T, ip, "a"), guard.visitor(T, ip, "b"));
+        assert_eq!(guard.client(T, ip), guard.client(T, ip));
+        assert_ne!(
+            guard.client(T, ip),
+            guard.client(T, Some(IpAddr::from([203, 0, 113, 8])))
+        );
+    }
 
     #[test]
     fn a_stamp_checks_after_a_human_pause() {
         let guard = Guard::new("bí mật đủ dài cho thử nghiệm");
-        let stamp = guard.stamp_at(T, Form::Question, 1_000);
-        assert!(guard.check_at(T, Form::Question, &stamp, "", 1_010).is_ok());
+        let stamp = guard.stamp_at(T, Form::Question, 1_000, ID);
+        let checked = guard
+            .check_at(T, Form::Question, &stamp, "", 1_010)
+            .unwrap();
+        assert_eq!(checked.id, ID);
+        assert_eq!(checked.expires_at, 1_000 + MAX_FILL_SECS);
     }
 
     #[test]
     fn forged_fast_stale_or_trapped_forms_are_refused() {
         let guard = Guard::new("bí mật đủ dài cho thử nghiệm");
-        let stamp = guard.stamp_at(T, Form::Question, 1_000);
+        let stamp = guard.stamp_at(T, Form::Question, 1_000, ID);
         assert_eq!(
             guard
                 .check_at(T, Form::Question, &stamp, "", 1_001)
@@ -339,6 +473,12 @@ mod tests {
         assert!(
             guard
                 .check_at(T, Form::Question, &forged, "", 1_010)
+                .is_err()
+        );
+        let other_id = stamp.replace(ID, &"b".repeat(32));
+        assert!(
+            guard
+                .check_at(T, Form::Question, &other_id, "", 1_010)
                 .is_err()
         );
         assert!(guard.check_at(T, Form::Question, "rác", "", 1_010).is_err());

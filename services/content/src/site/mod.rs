@@ -30,6 +30,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::FromRequestParts;
+use axum::handler::Handler;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -45,6 +46,8 @@ pub use chrome::Chrome;
 /// The site's routes. Fixed paths come first; everything else is a section
 /// or an item, found by its address.
 pub fn router(state: AppState) -> Router {
+    let throttled =
+        axum::middleware::from_fn_with_state(state.forms_throttle.clone(), crate::throttle::limit);
     Router::new()
         .route("/", get(home::page))
         .route("/tim-kiem", get(search::page))
@@ -54,11 +57,14 @@ pub fn router(state: AppState) -> Router {
         .route("/rss/{*path}", get(feeds::section))
         .route(
             "/hoi-dap/dat-cau-hoi",
-            get(questions::ask_form).post(questions::ask),
+            get(questions::ask_form).post(questions::ask.layer(throttled.clone())),
         )
         .route("/hoi-dap/tra-cuu", get(questions::tracking))
-        .route("/gop-y/{item}", post(consultations::comment))
-        .route("/danh-gia/{item}", post(rating::rate))
+        .route(
+            "/gop-y/{item}",
+            post(consultations::comment.layer(throttled.clone())),
+        )
+        .route("/danh-gia/{item}", post(rating::rate.layer(throttled)))
         .route("/giao-dien/hien-thi.js", get(display_script))
         .merge(api::router())
         .route("/{*path}", get(browse::page))

@@ -237,7 +237,7 @@ pub async fn ask(State(state): State<AppState>, visit: Visit, body: Body) -> Res
 async fn receive(state: &AppState, visit: &Visit, body: Body) -> Result<Response, ApiError> {
     let body = forms::read_body(body).await?;
     let form = Params::parse_body(&body);
-    state.forms.check(
+    let stamp = state.forms.check(
         visit.tenant.id,
         Form::Question,
         form.raw("dau"),
@@ -297,8 +297,13 @@ async fn receive(state: &AppState, visit: &Visit, body: Body) -> Result<Response
     let visitor = state
         .forms
         .visitor(visit.tenant.id, visit.client_ip, &visit.user_agent);
+    let client = state.forms.client(visit.tenant.id, visit.client_ip);
+    let sender = forms::Sender {
+        visitor: &visitor,
+        client: &client,
+    };
     let mut tx = visit.begin(&state.pool).await?;
-    forms::admit(&mut tx, visit.tenant.id, Form::Question, &visitor).await?;
+    forms::admit(&mut tx, visit.tenant.id, Form::Question, &sender, &stamp).await?;
     let code = tracking_code();
     let slug = format!(
         "{}-{}",

@@ -56,7 +56,7 @@ async fn receive(
         return Ok(Outcome::NotFound);
     };
     // The item first: another commune's id is simply not found here.
-    state.forms.check(
+    let stamp = state.forms.check(
         visit.tenant.id,
         Form::Rating,
         form.raw("dau"),
@@ -65,7 +65,12 @@ async fn receive(
     let visitor = state
         .forms
         .visitor(visit.tenant.id, visit.client_ip, &visit.user_agent);
-    forms::admit(&mut tx, visit.tenant.id, Form::Rating, &visitor).await?;
+    let client = state.forms.client(visit.tenant.id, visit.client_ip);
+    let sender = forms::Sender {
+        visitor: &visitor,
+        client: &client,
+    };
+    forms::admit(&mut tx, visit.tenant.id, Form::Rating, &sender, &stamp).await?;
     let counted = sqlx::query!(
         "INSERT INTO item_ratings (tenant_id, item_id, visitor_hash, score) VALUES ($1, $2, $3, $4)
          ON CONFLICT (item_id, visitor_hash) DO NOTHING",
