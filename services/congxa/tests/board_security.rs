@@ -808,7 +808,10 @@ async fn a_support_account_takes_no_password_and_is_not_the_boards_to_manage() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn over_https_every_cookie_takes_the_host_prefix() {
-    let env = TestEnv::new().await;
+    let mut env = TestEnv::new().await;
+    // Behind an ingress, which terminates TLS and says so in
+    // X-Forwarded-Proto (a client's own header is not believed).
+    env.config.trusted_proxy_hops = 1;
     let head = unique("truongban");
     let one_time = commune_with_head(&env, &head).await;
     let platform = Platform::start(&env).await;

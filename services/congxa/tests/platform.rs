@@ -814,3 +814,44 @@ async fn analytics_refuses_batches_no_gateway_sends() {
     assert_eq!(total_views(&platform, QT).await, 12);
     platform.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_clients_own_forwarded_scheme_is_believed_only_from_a_trusted_proxy() {
+    let env = TestEnv::new().await;
+    env.create_tenant("quoctuan", "Xã Quốc Tuấn").await;
+    let ask = |platform: &Platform| {
+        platform
+            .http
+            .get(platform.url(QT, "/quan-tri/dang-nhap"))
+            .header("x-forwarded-proto", "https")
+            .send()
+    };
+
+    // Straight from a client: plain http whatever it says.
+    let platform = Platform::start(env.config.clone(), &[QT]).await;
+    let direct = ask(&platform).await.unwrap();
+    assert!(!direct.headers().contains_key("strict-transport-security"));
+    let cookie = direct.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(
+        cookie.starts_with("congxa_") && !cookie.contains("Secure"),
+        "{cookie}"
+    );
+    platform.stop().await;
+
+    // Behind one trusted proxy that terminates TLS: HTTPS, with HSTS and
+    // the `__Host-` cookies.
+    let mut config = env.config.clone();
+    config.trusted_proxy_hops = 1;
+    let platform = Platform::start(config, &[QT]).await;
+    let proxied = ask(&platform).await.unwrap();
+    assert_eq!(
+        proxied.headers()["strict-transport-security"],
+        "max-age=31536000"
+    );
+    let cookie = proxied.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(
+        cookie.starts_with("__Host-congxa_") && cookie.ends_with("Secure"),
+        "{cookie}"
+    );
+    platform.stop().await;
+}

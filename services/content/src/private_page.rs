@@ -33,12 +33,6 @@ pub fn render(
     }
 }
 
-/// Whether the client reached us over HTTPS (the ingress says so), which
-/// makes session cookies Secure and `__Host-` prefixed.
-pub fn https(headers: &HeaderMap) -> bool {
-    congxa_auth::cookie::over_https(headers)
-}
-
 /// Where a signed-in person acts from, for the audit log: the place (the
 /// console, the workspace) and the client's address as the gateway saw it.
 pub fn origin(headers: &HeaderMap, place: &str) -> String {

@@ -181,10 +181,7 @@ mod tests {
             Some(IpAddr::from([127, 0, 0, 1]))
         );
         let mut signed = headers.clone();
-        signed.insert(
-            congxa_web::internal::TOKEN_HEADER,
-            HeaderValue::from_str(SECRET).unwrap(),
-        );
+        auth.sign_forwarded(&mut signed);
         assert_eq!(
             client_address(&signed, peer, &auth),
             Some(IpAddr::from([203, 0, 113, 7]))

@@ -15,8 +15,9 @@ use http::header::COOKIE;
 /// What `__Host-` cookies are called by.
 const HOST_PREFIX: &str = "__Host-";
 
-/// Whether the client reached us over HTTPS: the ingress in front of the
-/// gateway says so in `X-Forwarded-Proto`.
+/// Whether the client reached the platform over HTTPS, as the gateway says
+/// in `X-Forwarded-Proto`: it writes the header itself, from what a trusted
+/// proxy said or from the configured public scheme, never from the client.
 pub fn over_https(headers: &HeaderMap) -> bool {
     headers
         .get("x-forwarded-proto")

@@ -82,6 +82,13 @@ impl InternalAuth {
         carries(headers, TOKEN_HEADER, &self.service)
     }
 
+    /// Marks `headers` as a request the gateway forwards for a client.
+    pub fn sign_forwarded(&self, headers: &mut HeaderMap) {
+        if let Ok(value) = HeaderValue::from_str(&self.forwarded) {
+            headers.insert(FORWARDED_TOKEN_HEADER, value);
+        }
+    }
+
     /// Whether the request comes from the platform: forwarded by the gateway
     /// for a client, or a call between services. What public routes of a
     /// service behind the gateway ask for.
@@ -201,7 +208,10 @@ impl InternalClient {
     /// Starts the gateway's forwarding of a client's request: it proves the
     /// request came through the gateway, and nothing more.
     pub fn forward(&self, method: reqwest::Method, url: &str) -> reqwest::RequestBuilder {
-        self.with_proof(method, url, FORWARDED_TOKEN_HEADER, &self.auth.forwarded)
+        let mut headers = HeaderMap::new();
+        self.auth.sign_forwarded(&mut headers);
+        congxa_telemetry::inject_context(&mut headers);
+        self.http.request(method, url).headers(headers)
     }
 
     fn with_proof(

@@ -17,8 +17,8 @@ use time::OffsetDateTime;
 
 use super::{Frame, board_error, render, see_other};
 use crate::AppState;
-use crate::private_page::https;
 use crate::site::params::Params;
+use congxa_auth::cookie::over_https as https;
 
 use congxa_board::accounts::SESSION_COOKIE;
 /// Before signing in there is no session to hold a CSRF token: the sign-in

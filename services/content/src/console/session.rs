@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::{ConsoleState, Frame, FromPlatform, origin, render, see_other};
-use crate::private_page::https;
+use congxa_auth::cookie::over_https as https;
 
 /// The session cookie of the console.
 const SESSION_COOKIE: &str = "congxa_console";

@@ -102,7 +102,7 @@ pub async fn enter(
     match opened.await {
         Ok(Some((tenant, handoff))) => {
             let host = tenants::primary_of(&tenant).unwrap_or(&tenant.automatic_domain);
-            let scheme = if crate::private_page::https(&headers) {
+            let scheme = if congxa_auth::cookie::over_https(&headers) {
                 "https"
             } else {
                 "http"

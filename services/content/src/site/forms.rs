@@ -13,45 +13,18 @@ use axum::body::{Body, Bytes};
 use axum::http::StatusCode;
 use congxa_web::ApiError;
 use hmac::{Hmac, Mac};
-use http_body_util::BodyExt;
 use sha2::Sha256;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 type Signer = Hmac<Sha256>;
 
-/// How much of a refused body is still read before answering. The gateway
-/// forwards nothing longer than its own limit, so this covers every body
-/// that reaches here through it.
-const DRAIN_BYTES: usize = 2 * 1024 * 1024;
-
-/// Reads a public form's body, at most [`super::MAX_FORM_BYTES`]. A longer
-/// body is refused, but read to its end first: a server that answers and
-/// closes with bytes unread resets the connection, and the gateway, still
-/// sending, would lose the answer and show its own 502 instead of the
-/// form's message.
+/// Reads a public form's body, at most [`super::MAX_FORM_BYTES`]; a longer
+/// one is read to its end and refused (`congxa_web::body_limit::read`).
 pub async fn read_body(body: Body) -> Result<Bytes, ApiError> {
-    let mut body = body;
-    let mut kept = Vec::new();
-    let mut seen = 0usize;
-    while let Some(frame) = body.frame().await {
-        let Ok(frame) = frame else {
-            return Err(too_large());
-        };
-        let Ok(data) = frame.into_data() else {
-            continue;
-        };
-        seen = seen.saturating_add(data.len());
-        if seen <= super::MAX_FORM_BYTES {
-            kept.extend_from_slice(&data);
-        } else if seen > DRAIN_BYTES {
-            break;
-        }
-    }
-    if seen > super::MAX_FORM_BYTES {
-        return Err(too_large());
-    }
-    Ok(Bytes::from(kept))
+    congxa_web::body_limit::read(body, super::MAX_FORM_BYTES)
+        .await
+        .map_err(|_| too_large())
 }
 
 fn too_large() -> ApiError {
