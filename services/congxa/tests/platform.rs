@@ -194,6 +194,17 @@ async fn unreadable_or_oversized_requests_get_a_clear_status_and_the_gateway_liv
     )
     .await;
     let no_host = raw_status(platform.gateway, b"GET / HTTP/1.0\r\n\r\n").await;
+    let two_hosts = raw_status(
+        platform.gateway,
+        format!("GET / HTTP/1.1\r\nHost: {QT}\r\nHost: anhung.localhost\r\nConnection: close\r\n\r\n")
+            .as_bytes(),
+    )
+    .await;
+    let asterisk = raw_status(
+        platform.gateway,
+        format!("OPTIONS * HTTP/1.1\r\nHost: {QT}\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+    .await;
     let huge_header = format!(
         "GET / HTTP/1.1\r\nHost: {QT}\r\nX-Big: {}\r\nConnection: close\r\n\r\n",
         "a".repeat(1024 * 1024)
@@ -210,6 +221,8 @@ async fn unreadable_or_oversized_requests_get_a_clear_status_and_the_gateway_liv
 
     assert!(bad_host.contains(" 400 "), "{bad_host}");
     assert!(no_host.contains(" 400 "), "{no_host}");
+    assert!(two_hosts.contains(" 400 "), "{two_hosts}");
+    assert!(asterisk.contains(" 400 "), "{asterisk}");
     assert!(
         big_header.contains(" 431 ") || big_header.contains(" 400 "),
         "{big_header}"

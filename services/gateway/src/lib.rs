@@ -187,6 +187,11 @@ async fn answer(state: &AppState, https: bool, request: Request) -> Response {
     // The visitor's address, behind the trusted proxies if any: what the
     // services see (form limits, rating hashes) and what counting hashes.
     let client_addr = visitors::address(request.headers(), peer, state.config.trusted_proxy_hops);
+    // Two Host headers name two sites; which one a later reader takes is
+    // anybody's guess, so neither is.
+    if request.headers().get_all(header::HOST).iter().count() > 1 {
+        return pages::bad_host();
+    }
     let raw_host = request.uri().host().map(str::to_owned).or_else(|| {
         request
             .headers()
