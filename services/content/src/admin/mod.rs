@@ -167,6 +167,8 @@ const USERS: Need = Need::Capability(Permission::ManageUsers);
 const SETTINGS: Need = Need::Capability(Permission::ChangeSettings);
 
 /// Forms that carry an item's text, an answer or a report: long texts.
+/// Contributors send articles only, through the simple form; the forms of
+/// documents, projects and the like are the board's.
 fn texts() -> Table {
     Routes::new()
         .get("/tin-bai/moi", CREATE, items::new_form)
@@ -176,20 +178,24 @@ fn texts() -> Table {
         .post("/tin-bai/{id}/thao-tac", EDIT, items::act)
         .get("/tin-bai/{id}/thong-tin", EDIT, corrections::form)
         .post("/tin-bai/{id}/thong-tin", EDIT, corrections::save)
-        .get("/tiep-can-thong-tin/moi", CREATE, access_info::new_form)
-        .post("/tiep-can-thong-tin/moi", CREATE, access_info::create)
-        .get("/van-ban/moi", CREATE, documents::new_form)
-        .post("/van-ban/moi", CREATE, documents::create)
-        .get("/ngan-sach/moi", CREATE, budget::new_form)
-        .post("/ngan-sach/moi", CREATE, budget::create)
-        .get("/du-an/moi", CREATE, projects::new_form)
-        .post("/du-an/moi", CREATE, projects::create)
-        .get("/lay-y-kien/moi", CREATE, consultations::new_form)
-        .post("/lay-y-kien/moi", CREATE, consultations::create)
-        .get("/lich-cong-tac/moi", CREATE, schedule::new_form)
-        .post("/lich-cong-tac/moi", CREATE, schedule::create)
-        .get("/thu-tuc/moi", CREATE, procedures::new_form)
-        .post("/thu-tuc/moi", CREATE, procedures::create)
+        .get(
+            "/tiep-can-thong-tin/moi",
+            Need::Board,
+            access_info::new_form,
+        )
+        .post("/tiep-can-thong-tin/moi", Need::Board, access_info::create)
+        .get("/van-ban/moi", Need::Board, documents::new_form)
+        .post("/van-ban/moi", Need::Board, documents::create)
+        .get("/ngan-sach/moi", Need::Board, budget::new_form)
+        .post("/ngan-sach/moi", Need::Board, budget::create)
+        .get("/du-an/moi", Need::Board, projects::new_form)
+        .post("/du-an/moi", Need::Board, projects::create)
+        .get("/lay-y-kien/moi", Need::Board, consultations::new_form)
+        .post("/lay-y-kien/moi", Need::Board, consultations::create)
+        .get("/lich-cong-tac/moi", Need::Board, schedule::new_form)
+        .post("/lich-cong-tac/moi", Need::Board, schedule::create)
+        .get("/thu-tuc/moi", Need::Board, procedures::new_form)
+        .post("/thu-tuc/moi", Need::Board, procedures::create)
         .post("/hoi-dap/{id}", PUBLISH, citizens::answer)
         .post("/bao-cao-nam/{year}", SETTINGS, yearly_report::save)
 }
