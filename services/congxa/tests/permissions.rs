@@ -74,6 +74,8 @@ enum Expect {
     Open,
     /// The sender may: anything but a refusal of who they are.
     Allowed,
+    /// The sender may see the commune's record the page names: 2xx.
+    Shown,
     /// Signing out: back to the sign-in page (the session is then checked gone).
     SignsOut,
     /// Not signed in here: sent to sign in, or refused (401, 403, 404).
@@ -88,7 +90,10 @@ enum Expect {
 
 impl Expect {
     fn refusal(self) -> bool {
-        !matches!(self, Expect::Open | Expect::Allowed | Expect::SignsOut)
+        !matches!(
+            self,
+            Expect::Open | Expect::Allowed | Expect::Shown | Expect::SignsOut
+        )
     }
 
     fn met_by(self, status: StatusCode, location: Option<&str>) -> bool {
@@ -102,6 +107,7 @@ impl Expect {
             Expect::Allowed => {
                 !to_sign_in && status != StatusCode::FORBIDDEN && status != StatusCode::UNAUTHORIZED
             }
+            Expect::Shown => status.is_success(),
             Expect::SignsOut => to_sign_in,
             Expect::SignIn => to_sign_in || status.is_client_error(),
             Expect::Forbidden => status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND,
@@ -115,6 +121,9 @@ impl Expect {
 struct Fixture {
     item: Uuid,
     version: i32,
+    /// A document, the member's too: an item with fields of its own.
+    record: Uuid,
+    record_version: i32,
     revision: i64,
     file: Uuid,
     question: Uuid,
@@ -145,6 +154,9 @@ fn fill(route: &Route, f: &Fixture) -> (String, bool) {
             (App::Console, "bao-cao", "file") => ("quoctuan.html".to_owned(), true),
             (App::Console, "lich-nghi", "day") => ("2026-12-31".to_owned(), false),
             (App::Console, "bao-tri", "id") => (f.notice.to_string(), true),
+            (_, "tin-bai", "id") if route.path.ends_with("/thong-tin") => {
+                (f.record.to_string(), true)
+            }
             (_, "tin-bai", "id") | (_, "gop-y" | "danh-gia", "item") => (f.item.to_string(), true),
             (_, "phien-ban", "revision") => (f.revision.to_string(), true),
             (_, "can-bo", "id") => (f.official.to_string(), true),
@@ -175,8 +187,16 @@ fn fill(route: &Route, f: &Fixture) -> (String, bool) {
 /// What each sender must get from a route, or `None` when it is not asked.
 fn expect(route: &Route, who: Who, own: bool) -> Option<Expect> {
     let expected = expect_of_anyone(route, who, own);
-    if route.path.ends_with("/dang-xuat") && expected == Some(Expect::Allowed) {
+    let allowed = matches!(expected, Some(Expect::Allowed | Expect::Open));
+    if allowed && route.path.ends_with("/dang-xuat") {
         return Some(Expect::SignsOut);
+    }
+    // A page of the commune's own record, to whoever may see it: shown, so
+    // that the 404s others get are refusals, not a record that is missing.
+    // (Contributors see only what they sent: none of these.)
+    let sees_all = !matches!(who, Who::Contributor | Who::OtherRegionOperator);
+    if allowed && own && sees_all && route.method == Method::GET {
+        return Some(Expect::Shown);
     }
     expected
 }
@@ -225,9 +245,8 @@ fn fields(route: &Route, f: &Fixture) -> Vec<(&'static str, String)> {
             ("body", text("<p>Nhân dân góp công.</p>")),
         ],
         "/quan-tri/tin-bai/{id}/thao-tac" => vec![("action", text("submit"))],
-        "/quan-tri/tin-bai/{id}/phien-ban/{revision}" | "/quan-tri/tin-bai/{id}/thong-tin" => {
-            vec![("version", f.version.to_string())]
-        }
+        "/quan-tri/tin-bai/{id}/phien-ban/{revision}" => vec![("version", f.version.to_string())],
+        "/quan-tri/tin-bai/{id}/thong-tin" => vec![("version", f.record_version.to_string())],
         "/quan-tri/tep/{id}" | "/quan-tri/lien-ket/{id}" => vec![("thao_tac", text("xoa"))],
         "/quan-tri/thanh-vien/{id}/khoa" => vec![("active", text("0"))],
         "/xa/{slug}/trang-thai" => vec![("action", text("resume"))],
@@ -541,11 +560,45 @@ async fn fixture(env: &TestEnv, platform: &Platform, member: &Session, bystander
         .unwrap()
         .parse()
         .unwrap();
-    let version = sqlx::query_scalar("SELECT version FROM items WHERE id = $1")
-        .bind(item)
-        .fetch_one(&env.admin)
+    let record = http
+        .post(format!(
+            "http://{HOST}:{}/quan-tri/van-ban/moi",
+            platform.port
+        ))
+        .header("cookie", &member.cookie)
+        .form(&[
+            ("csrf", member.csrf.as_str()),
+            ("doc_type", "Quyết định"),
+            ("number_symbol", "215/QĐ-UBND"),
+            ("issuing_body", "Ủy ban nhân dân xã Quốc Tuấn"),
+            ("signer", "Trần Quang Minh"),
+            ("issued_on", "20/11/2026"),
+        ])
+        .send()
         .await
         .unwrap();
+    assert_eq!(record.status(), StatusCode::SEE_OTHER);
+    let record: Uuid = record.headers()["location"]
+        .to_str()
+        .unwrap()
+        .trim_start_matches("/quan-tri/tin-bai/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let version_of = |id: Uuid| {
+        let admin = env.admin.clone();
+        async move {
+            sqlx::query_scalar::<_, i32>("SELECT version FROM items WHERE id = $1")
+                .bind(id)
+                .fetch_one(&admin)
+                .await
+                .unwrap()
+        }
+    };
+    let version = version_of(item).await;
+    let record_version = version_of(record).await;
     let revision =
         sqlx::query_scalar("SELECT id FROM item_revisions WHERE item_id = $1 ORDER BY id LIMIT 1")
             .bind(item)
@@ -553,7 +606,7 @@ async fn fixture(env: &TestEnv, platform: &Platform, member: &Session, bystander
             .await
             .unwrap();
     let (status, uploaded) =
-        common::upload(platform, env, HOST, common::png(64, 48), "anh.png").await;
+        common::upload(platform, env, HOST, common::png(400, 300), "anh.png").await;
     assert_eq!(status, StatusCode::CREATED, "{uploaded}");
     let file = uploaded["id"].as_str().unwrap().parse().unwrap();
     // Made as the board or citizens would have: what the paths name.
@@ -610,6 +663,8 @@ async fn fixture(env: &TestEnv, platform: &Platform, member: &Session, bystander
     Fixture {
         item,
         version,
+        record,
+        record_version,
         revision,
         file,
         question,
@@ -737,12 +792,20 @@ async fn every_route_refuses_whoever_its_table_says_may_not_use_it_and_changes_n
         }
     }
 
-    // Then what each may do (signing out last: it ends the session).
-    let (signing_out, allowed): (Vec<&Ask>, Vec<&Ask>) = asks
+    // Then what each may do: every page before any change (a deletion
+    // must not hide a page), signing out last (it ends the session).
+    let allowed = |post: bool| -> Vec<&Ask> {
+        asks.iter()
+            .filter(|a| !a.expect.refusal() && a.expect != Expect::SignsOut)
+            .filter(|a| (a.route.method == Method::POST) == post)
+            .collect()
+    };
+    let signing_out: Vec<&Ask> = asks
         .iter()
-        .filter(|a| !a.expect.refusal())
-        .partition(|a| a.expect == Expect::SignsOut);
-    violations.extend(run(&http, platform.port, &allowed, 4).await);
+        .filter(|a| a.expect == Expect::SignsOut)
+        .collect();
+    violations.extend(run(&http, platform.port, &allowed(false), 8).await);
+    violations.extend(run(&http, platform.port, &allowed(true), 4).await);
 
     // The support account acts as the head, yet the board's page of members
     // neither lists it nor manages it.
