@@ -196,8 +196,10 @@ async fn unreadable_or_oversized_requests_get_a_clear_status_and_the_gateway_liv
     let no_host = raw_status(platform.gateway, b"GET / HTTP/1.0\r\n\r\n").await;
     let two_hosts = raw_status(
         platform.gateway,
-        format!("GET / HTTP/1.1\r\nHost: {QT}\r\nHost: anhung.localhost\r\nConnection: close\r\n\r\n")
-            .as_bytes(),
+        format!(
+            "GET / HTTP/1.1\r\nHost: {QT}\r\nHost: anhung.localhost\r\nConnection: close\r\n\r\n"
+        )
+        .as_bytes(),
     )
     .await;
     let asterisk = raw_status(

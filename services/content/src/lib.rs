@@ -142,6 +142,48 @@ pub async fn run(config: Config, shutdown: Shutdown) -> anyhow::Result<()> {
     serve(config, listener, shutdown).await
 }
 
+/// The three applications content serves, by where they are reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum App {
+    /// A commune's public site, on the commune's address.
+    Site,
+    /// The board's workspace, under `/quan-tri` on the commune's address.
+    Workspace,
+    /// The operators' console, on the platform domain.
+    Console,
+}
+
+/// One route of content, with the path its application's address shows.
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub app: App,
+    pub path: String,
+    pub method: axum::http::Method,
+    pub need: congxa_board::Need,
+}
+
+/// Every route the three routers serve, each method with who may use it:
+/// the list the permission tests walk, made from the very tables the
+/// routers are built from.
+pub fn routes() -> Vec<Route> {
+    let listed = |app: App, prefix: &str, declared: Vec<congxa_web::routes::Declared<_>>| {
+        let prefix = prefix.to_owned();
+        declared.into_iter().map(move |d| Route {
+            app,
+            path: match d.path {
+                "/" if !prefix.is_empty() => prefix.clone(),
+                path => format!("{prefix}{path}"),
+            },
+            method: d.method,
+            need: d.need,
+        })
+    };
+    listed(App::Site, "", site::routes())
+        .chain(listed(App::Workspace, "/quan-tri", admin::routes()))
+        .chain(listed(App::Console, "", console::routes()))
+        .collect()
+}
+
 pub fn router(state: AppState) -> Router {
     let pool = state.pool.clone();
     let health = health::router(

@@ -11,7 +11,7 @@ use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -94,6 +94,33 @@ pub fn network(address: IpAddr) -> IpAddr {
             }
         },
         v4 => v4,
+    }
+}
+
+/// The forms a router limits: posts to these routes, named as the router
+/// matched them (with the prefix it is nested under, as `MatchedPath` has
+/// it), take from their client's allowance; everything else passes.
+#[derive(Clone)]
+pub struct Guarded {
+    pub throttle: Throttle,
+    pub routes: &'static [&'static str],
+}
+
+/// Middleware of a whole router: limits the posts [`Guarded`] names.
+pub async fn limit_routes(
+    State(guarded): State<Guarded>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let limited = request.method() == axum::http::Method::POST
+        && request
+            .extensions()
+            .get::<MatchedPath>()
+            .is_some_and(|matched| guarded.routes.contains(&matched.as_str()));
+    if limited {
+        limit(State(guarded.throttle), request, next).await
+    } else {
+        next.run(request).await
     }
 }
 

@@ -17,11 +17,12 @@ use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, FromRef, Multipart, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::{Json, Router};
+use congxa_board::Need;
 use congxa_config::Config;
 use congxa_storage::Store;
 use congxa_web::internal::InternalAuth;
+use congxa_web::routes::{Declared, Routes};
 use congxa_web::{ApiError, Shutdown, TenantContext, health};
 use serde::Serialize;
 use sqlx::PgPool;
@@ -105,15 +106,37 @@ pub fn router(state: AppState) -> Router {
     let body_limit = usize::try_from(state.max_upload_bytes)
         .unwrap_or(usize::MAX)
         .saturating_add(64 * 1024);
-    let files = Router::new()
-        .route(
-            "/api/tep",
-            post(upload_file).layer(DefaultBodyLimit::max(body_limit)),
-        )
-        .route("/tep/{id}/{name}", get(serve_file))
-        .route("/tep/{id}/r/{rendition}", get(serve_rendition))
+    let files = uploads()
+        .router()
+        .layer(DefaultBodyLimit::max(body_limit))
+        .merge(downloads().router())
         .with_state(state);
     congxa_web::serve::instrument(health.merge(files), "media")
+}
+
+/// Every route of the media service and who may use it.
+pub fn routes() -> Vec<Declared<Need>> {
+    [uploads(), downloads()]
+        .into_iter()
+        .flat_map(Routes::declared)
+        .collect()
+}
+
+/// Uploads, read up to the largest file: from a board member's session
+/// with its CSRF token in `x-csrf-token`, or with the operators' token.
+fn uploads() -> Routes<AppState, Need> {
+    Routes::new().post(
+        "/api/tep",
+        Need::Capability(congxa_board::Permission::Create),
+        upload_file,
+    )
+}
+
+/// The commune's files, to anyone.
+fn downloads() -> Routes<AppState, Need> {
+    Routes::new()
+        .get("/tep/{id}/{name}", Need::Anyone, serve_file)
+        .get("/tep/{id}/r/{rendition}", Need::Anyone, serve_rendition)
 }
 
 /// What an upload answers.

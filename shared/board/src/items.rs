@@ -88,7 +88,7 @@ pub(crate) fn check_text(text: &Text<'_>) -> Result<(), BoardError> {
 /// Items with fields of their own (documents, procedures, schedules, budget
 /// reports, drafts for comments, projects) are the board's to start:
 /// contributors send articles.
-pub(crate) fn may_start_record(actor: &Account) -> Result<(), BoardError> {
+pub fn may_start_record(actor: &Account) -> Result<(), BoardError> {
     if actor.role.may(Permission::Create) && actor.role != crate::roles::Role::Contributor {
         Ok(())
     } else {

@@ -19,5 +19,5 @@ pub mod workflow;
 pub mod yearly_report;
 
 pub use error::BoardError;
-pub use roles::{Permission, Role};
+pub use roles::{Need, Permission, Role};
 pub use workflow::{Action, Status};

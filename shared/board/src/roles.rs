@@ -88,6 +88,42 @@ impl Role {
     }
 }
 
+/// Who may use a route of the workspace, the console, the sites or the
+/// media service: what each router declares for every path and method.
+/// The handlers make their own checks; the permission tests prove that
+/// each enforces what its route declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Anyone, signed in or not: the public sites, signing in, setting a
+    /// forgotten password, an operator's support hand-over, the scripts.
+    Anyone,
+    /// Any board member of the commune, whatever the role (what is only
+    /// one's own, such as a contributor's drafts, the handler decides).
+    SignedIn,
+    /// The board proper: every role but contributors (the statistics, the
+    /// yearly report).
+    Board,
+    /// A board member whose role has this permission.
+    Capability(Permission),
+    /// A signed-in operator of the console (of a region: only its communes).
+    Operator,
+    /// An operator of the whole platform, not of one region.
+    PlatformOperator,
+}
+
+impl Need {
+    /// Whether a board member in `role` may use the route; operators'
+    /// routes are no board member's.
+    pub fn allows(self, role: Role) -> bool {
+        match self {
+            Self::Anyone | Self::SignedIn => true,
+            Self::Board => role != Role::Contributor,
+            Self::Capability(permission) => role.may(permission),
+            Self::Operator | Self::PlatformOperator => false,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,6 +166,16 @@ mod tests {
                 assert_eq!(role.may(permission), expected, "{role:?} {permission:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_routes_need_follows_the_matrix() {
+        assert!(Need::SignedIn.allows(Role::Contributor));
+        assert!(!Need::Board.allows(Role::Contributor));
+        assert!(Need::Board.allows(Role::Member));
+        assert!(Need::Capability(P::Publish).allows(Role::Deputy));
+        assert!(!Need::Capability(P::ManageUsers).allows(Role::Deputy));
+        assert!(!Need::Operator.allows(Role::Head));
     }
 
     #[test]

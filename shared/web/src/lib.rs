@@ -10,6 +10,7 @@ pub mod internal;
 pub mod notice;
 pub mod policy;
 pub mod public_query;
+pub mod routes;
 pub mod serve;
 pub mod views;
 

@@ -122,6 +122,13 @@ pub fn typed(form: &Params, fields: &[&str]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Refuses whoever may not start an item with fields of its own (a
+/// contributor): before the form is read, so that they are told no, not
+/// what to fill in.
+pub fn may_start(member: &Member) -> Result<(), Response> {
+    congxa_board::items::may_start_record(&member.account).map_err(super::board_error)
+}
+
 /// Starts an item of the fields' kind as the member's draft, in one
 /// transaction.
 pub async fn start(

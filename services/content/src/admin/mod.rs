@@ -37,14 +37,13 @@ mod yearly_report;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::handler::Handler;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use congxa_board::BoardError;
 use congxa_board::accounts::Account;
+use congxa_board::{BoardError, Need, Permission};
 use congxa_web::body_limit;
+use congxa_web::routes::{Declared, Routes};
 use minijinja::Environment;
 use serde::Serialize;
 
@@ -126,137 +125,177 @@ pub fn templates() -> anyhow::Result<Environment<'static>> {
     Ok(env)
 }
 
-/// The workspace's routes, to be nested under `/quan-tri`, each group
-/// reading its forms within the limit its content needs
-/// (`congxa_web::body_limit`): an item's text up to the 1 MB the editor
-/// promises, a template's source, every other form small. The forms sent
-/// before signing in are limited per client address.
+/// The workspace's routes, each group reading its forms within the limit
+/// its content needs (`congxa_web::body_limit`): an item's text up to the
+/// 1 MB the editor promises, a template's source, every other form small.
 pub fn router(state: &AppState) -> Router<AppState> {
     let limit = |bytes: usize| middleware::from_fn_with_state(bytes, body_limit::within);
-    let throttled =
-        middleware::from_fn_with_state(state.sign_in_throttle.clone(), crate::throttle::limit);
-    let before_sign_in = Router::new()
-        .route(
-            "/dang-nhap",
-            get(session::sign_in_form).post(session::sign_in.layer(throttled.clone())),
-        )
-        .route(
-            "/quen-mat-khau",
-            get(recovery::forgot_form).post(recovery::forgot.layer(throttled.clone())),
-        )
-        .route(
-            "/dat-lai-mat-khau",
-            get(recovery::reset_form).post(recovery::reset.layer(throttled)),
-        );
+    // The forms sent before signing in, limited per client address.
+    let before_sign_in = crate::throttle::Guarded {
+        throttle: state.sign_in_throttle.clone(),
+        routes: &[
+            "/quan-tri/dang-nhap",
+            "/quan-tri/quen-mat-khau",
+            "/quan-tri/dat-lai-mat-khau",
+        ],
+    };
     forms()
-        .merge(before_sign_in)
+        .router()
+        .route_layer(middleware::from_fn_with_state(
+            before_sign_in,
+            crate::throttle::limit_routes,
+        ))
         .route_layer(limit(body_limit::FORM_BYTES))
-        .merge(texts().route_layer(limit(body_limit::ITEM_FORM_BYTES)))
         .merge(
-            Router::new()
-                .route(
-                    "/giao-dien/mau/{name}",
-                    get(templates::edit).post(templates::change),
-                )
+            texts()
+                .router()
+                .route_layer(limit(body_limit::ITEM_FORM_BYTES)),
+        )
+        .merge(
+            template_sources()
+                .router()
                 .route_layer(limit(body_limit::TEMPLATE_FORM_BYTES)),
         )
         // The groups' own limits apply; the extractors need not cut again.
         .layer(DefaultBodyLimit::max(body_limit::WORKSPACE_BYTES))
 }
 
+/// Every route of the workspace (relative to `/quan-tri`) and who may use it.
+pub fn routes() -> Vec<Declared<Need>> {
+    [forms(), texts(), template_sources()]
+        .into_iter()
+        .flat_map(Routes::declared)
+        .collect()
+}
+
+type Table = Routes<AppState, Need>;
+
+const CREATE: Need = Need::Capability(Permission::Create);
+/// Editing an item, and moving it through the workflow: contributors only
+/// their own drafts, members what they wrote or were assigned (the
+/// workflow decides what is one's own, and which move needs what).
+const EDIT: Need = Need::Capability(Permission::Edit);
+const PUBLISH: Need = Need::Capability(Permission::Publish);
+const USERS: Need = Need::Capability(Permission::ManageUsers);
+const SETTINGS: Need = Need::Capability(Permission::ChangeSettings);
+
 /// Forms that carry an item's text, an answer or a report: long texts.
-fn texts() -> Router<AppState> {
-    Router::new()
-        .route("/tin-bai/moi", get(items::new_form).post(items::create))
-        .route("/tin-bai/{id}", get(items::show).post(items::save))
-        .route("/tin-bai/{id}/thao-tac", post(items::act))
-        .route(
-            "/tin-bai/{id}/thong-tin",
-            get(corrections::form).post(corrections::save),
-        )
-        .route(
+/// Contributors send articles only, through the simple form; the forms of
+/// documents, projects and the like are the board's.
+fn texts() -> Table {
+    Routes::new()
+        .get("/tin-bai/moi", CREATE, items::new_form)
+        .post("/tin-bai/moi", CREATE, items::create)
+        .get("/tin-bai/{id}", Need::SignedIn, items::show)
+        .post("/tin-bai/{id}", EDIT, items::save)
+        .post("/tin-bai/{id}/thao-tac", EDIT, items::act)
+        .get("/tin-bai/{id}/thong-tin", EDIT, corrections::form)
+        .post("/tin-bai/{id}/thong-tin", EDIT, corrections::save)
+        .get(
             "/tiep-can-thong-tin/moi",
-            get(access_info::new_form).post(access_info::create),
+            Need::Board,
+            access_info::new_form,
         )
-        .route(
-            "/van-ban/moi",
-            get(documents::new_form).post(documents::create),
-        )
-        .route("/ngan-sach/moi", get(budget::new_form).post(budget::create))
-        .route("/du-an/moi", get(projects::new_form).post(projects::create))
-        .route(
-            "/lay-y-kien/moi",
-            get(consultations::new_form).post(consultations::create),
-        )
-        .route(
-            "/lich-cong-tac/moi",
-            get(schedule::new_form).post(schedule::create),
-        )
-        .route(
-            "/thu-tuc/moi",
-            get(procedures::new_form).post(procedures::create),
-        )
-        .route("/hoi-dap/{id}", post(citizens::answer))
-        .route("/bao-cao-nam/{year}", post(yearly_report::save))
+        .post("/tiep-can-thong-tin/moi", Need::Board, access_info::create)
+        .get("/van-ban/moi", Need::Board, documents::new_form)
+        .post("/van-ban/moi", Need::Board, documents::create)
+        .get("/ngan-sach/moi", Need::Board, budget::new_form)
+        .post("/ngan-sach/moi", Need::Board, budget::create)
+        .get("/du-an/moi", Need::Board, projects::new_form)
+        .post("/du-an/moi", Need::Board, projects::create)
+        .get("/lay-y-kien/moi", Need::Board, consultations::new_form)
+        .post("/lay-y-kien/moi", Need::Board, consultations::create)
+        .get("/lich-cong-tac/moi", Need::Board, schedule::new_form)
+        .post("/lich-cong-tac/moi", Need::Board, schedule::create)
+        .get("/thu-tuc/moi", Need::Board, procedures::new_form)
+        .post("/thu-tuc/moi", Need::Board, procedures::create)
+        .post("/hoi-dap/{id}", PUBLISH, citizens::answer)
+        .post("/bao-cao-nam/{year}", SETTINGS, yearly_report::save)
+}
+
+/// A template's source: the longest form but an item's text.
+fn template_sources() -> Table {
+    Routes::new()
+        .get("/giao-dien/mau/{name}", SETTINGS, templates::edit)
+        .post("/giao-dien/mau/{name}", SETTINGS, templates::change)
 }
 
 /// Every other page and form of the workspace.
-fn forms() -> Router<AppState> {
-    Router::new()
-        .route("/", get(dashboard::page))
-        .route("/dang-xuat", post(session::sign_out))
-        .route(
-            "/mat-khau",
-            get(session::password_form).post(session::change_password),
+fn forms() -> Table {
+    use list_editor::{change, page};
+    type Menu = menu::Menu;
+    type HomeBlocks = home_blocks::HomeBlocks;
+    Routes::new()
+        .get("/", Need::SignedIn, dashboard::page)
+        .get("/dang-nhap", Need::Anyone, session::sign_in_form)
+        .post("/dang-nhap", Need::Anyone, session::sign_in)
+        .post("/dang-xuat", Need::SignedIn, session::sign_out)
+        .get("/mat-khau", Need::SignedIn, session::password_form)
+        .post("/mat-khau", Need::SignedIn, session::change_password)
+        // An operator's one-time link: it makes the session.
+        .get("/ho-tro", Need::Anyone, session::enter_support)
+        .get("/cai-dat", SETTINGS, settings::page)
+        .post("/cai-dat", SETTINGS, settings::save_profile)
+        .post("/cai-dat/can-bo", SETTINGS, settings::save_official)
+        .post(
+            "/cai-dat/can-bo/{id}/xoa",
+            SETTINGS,
+            settings::remove_official,
         )
-        .route("/ho-tro", get(session::enter_support))
-        .route("/cai-dat", get(settings::page).post(settings::save_profile))
-        .route("/cai-dat/can-bo", post(settings::save_official))
-        .route("/cai-dat/can-bo/{id}/xoa", post(settings::remove_official))
-        .route(
-            "/mot-cua",
-            get(settings::one_stop).post(settings::record_month),
+        .get("/mot-cua", PUBLISH, settings::one_stop)
+        .post("/mot-cua", PUBLISH, settings::record_month)
+        .get("/bao-mat", Need::SignedIn, security::page)
+        .post("/bao-mat/bat", Need::SignedIn, security::enable)
+        .post("/bao-mat/tat", Need::SignedIn, security::disable)
+        .get("/quen-mat-khau", Need::Anyone, recovery::forgot_form)
+        .post("/quen-mat-khau", Need::Anyone, recovery::forgot)
+        .get("/dat-lai-mat-khau", Need::Anyone, recovery::reset_form)
+        .post("/dat-lai-mat-khau", Need::Anyone, recovery::reset)
+        .get("/tin-bai", Need::SignedIn, items::list)
+        .get("/tin-bai/{id}/phien-ban", Need::SignedIn, items::revisions)
+        .get("/tin-bai/{id}/xem-truoc", Need::SignedIn, items::preview)
+        .post("/tin-bai/{id}/phien-ban/{revision}", EDIT, items::restore)
+        .get("/lien-ket", SETTINGS, links::page)
+        .post("/lien-ket", SETTINGS, links::add)
+        .post("/lien-ket/{id}", SETTINGS, links::change)
+        .get("/giao-dien", SETTINGS, look::page)
+        .post("/giao-dien", SETTINGS, look::save)
+        .post("/giao-dien/xem-truoc", SETTINGS, look::preview)
+        .get("/giao-dien/trinh-don", SETTINGS, page::<Menu>)
+        .post("/giao-dien/trinh-don", SETTINGS, change::<Menu>)
+        .get("/giao-dien/trang-chu", SETTINGS, page::<HomeBlocks>)
+        .post("/giao-dien/trang-chu", SETTINGS, change::<HomeBlocks>)
+        .get("/giao-dien/mau", SETTINGS, templates::list)
+        .get("/nhat-ky", USERS, audit::page)
+        .get("/thong-ke", Need::Board, statistics::page)
+        .get("/thong-ke/nam/{year}", Need::Board, statistics::yearly)
+        .get("/bao-cao-nam", Need::Board, yearly_report::page)
+        .post(
+            "/bao-cao-nam/{year}/ban-hanh",
+            SETTINGS,
+            yearly_report::issue,
         )
-        .route("/bao-mat", get(security::page))
-        .route("/bao-mat/bat", post(security::enable))
-        .route("/bao-mat/tat", post(security::disable))
-        .route("/tin-bai", get(items::list))
-        .route("/tin-bai/{id}/phien-ban", get(items::revisions))
-        .route("/tin-bai/{id}/xem-truoc", get(items::preview))
-        .route("/lien-ket", get(links::page).post(links::add))
-        .route("/giao-dien", get(look::page).post(look::save))
-        .route("/giao-dien/xem-truoc", post(look::preview))
-        .route(
-            "/giao-dien/trinh-don",
-            get(list_editor::page::<menu::Menu>).post(list_editor::change::<menu::Menu>),
+        .get(
+            "/bao-cao-nam/{year}/{file}",
+            Need::Board,
+            yearly_report::download,
         )
-        .route(
-            "/giao-dien/trang-chu",
-            get(list_editor::page::<home_blocks::HomeBlocks>)
-                .post(list_editor::change::<home_blocks::HomeBlocks>),
-        )
-        .route("/giao-dien/mau", get(templates::list))
-        .route("/lien-ket/{id}", post(links::change))
-        .route("/tin-bai/{id}/phien-ban/{revision}", post(items::restore))
-        .route("/nhat-ky", get(audit::page))
-        .route("/thong-ke", get(statistics::page))
-        .route("/thong-ke/nam/{year}", get(statistics::yearly))
-        .route("/bao-cao-nam", get(yearly_report::page))
-        .route("/bao-cao-nam/{year}/ban-hanh", post(yearly_report::issue))
-        .route("/bao-cao-nam/{year}/{file}", get(yearly_report::download))
-        .route("/tep", get(files::list))
-        .route("/tep/{id}", post(files::change))
-        .route("/tai-len.js", get(files::script))
-        .route("/bien-tap.js", get(files::editor_script))
-        .route("/tep/anh.json", get(files::images))
-        .route("/hoi-dap", get(citizens::inbox))
-        .route("/gop-y/{id}", post(citizens::moderate))
-        .route("/thanh-vien", get(members::list).post(members::create))
-        .route(
+        .get("/tep", Need::SignedIn, files::list)
+        // Deleting a file; an image's description needs only `Create`.
+        .post("/tep/{id}", PUBLISH, files::change)
+        .get("/tep/anh.json", Need::SignedIn, files::images)
+        .get("/tai-len.js", Need::Anyone, files::script)
+        .get("/bien-tap.js", Need::Anyone, files::editor_script)
+        .get("/hoi-dap", PUBLISH, citizens::inbox)
+        .post("/gop-y/{id}", PUBLISH, citizens::moderate)
+        .get("/thanh-vien", USERS, members::list)
+        .post("/thanh-vien", USERS, members::create)
+        .post(
             "/thanh-vien/{id}/dat-lai-mat-khau",
-            post(members::reset_password),
+            USERS,
+            members::reset_password,
         )
-        .route("/thanh-vien/{id}/khoa", post(members::set_active))
+        .post("/thanh-vien/{id}/khoa", USERS, members::set_active)
 }
 
 /// What every workspace page's layout uses.

@@ -8,17 +8,17 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
+use congxa_board::BoardError;
 use congxa_board::items::Text;
 use congxa_board::records::{Fields, ProjectFields, STAGES};
-use congxa_board::{BoardError, Role};
 use congxa_locale::time as vn_time;
 use serde::Serialize;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::item_forms::{self, Target, day, day_text};
+use super::render;
 use super::session::Member;
-use super::{board_error, render};
 use crate::AppState;
 use crate::site::params::Params;
 use crate::site::records::stage_name;
@@ -65,8 +65,8 @@ pub async fn page(
 }
 
 pub async fn new_form(State(state): State<AppState>, member: Member) -> Response {
-    if member.account.role == Role::Contributor {
-        return board_error(BoardError::Forbidden);
+    if let Err(refused) = item_forms::may_start(&member) {
+        return refused;
     }
     let target = Target::new_item("/quan-tri/du-an/moi");
     page(&state, &member, StatusCode::OK, Vec::new(), None, target).await
@@ -150,7 +150,7 @@ pub async fn current(
 
 pub async fn create(State(state): State<AppState>, member: Member, body: Bytes) -> Response {
     let form = Params::parse_body(&body);
-    if let Err(refused) = member.check(&form) {
+    if let Err(refused) = item_forms::may_start(&member).and_then(|()| member.check(&form)) {
         return refused;
     }
     let created = async {

@@ -68,6 +68,15 @@ fn may_read(member: &Member) -> Result<(), Response> {
     }
 }
 
+/// Only the head corrects and issues the report.
+fn may_edit(member: &Member) -> Result<(), Response> {
+    if member.account.role.may(Permission::ChangeSettings) {
+        Ok(())
+    } else {
+        Err(board_error(BoardError::Forbidden))
+    }
+}
+
 async fn report_page(
     state: &AppState,
     member: &Member,
@@ -243,7 +252,9 @@ pub async fn issue(
         Err(refused) => return refused,
     };
     let form = Params::parse_body(&body);
-    if let Err(refused) = member.check(&form) {
+    // Who may, before the report is gathered: anyone else is told no, not
+    // what the report still lacks.
+    if let Err(refused) = may_edit(&member).and_then(|()| member.check(&form)) {
         return refused;
     }
     let version = form.raw("version").parse::<i32>().unwrap_or(0);

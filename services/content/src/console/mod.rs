@@ -24,14 +24,14 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{FromRef, FromRequestParts};
-use axum::handler::Handler;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use congxa_board::Need;
 use congxa_tenancy::DomainName;
 use congxa_tenancy::operators::Operator;
 use congxa_web::internal::{CONSOLE_HEADER, InternalAuth};
+use congxa_web::routes::{Declared, Routes};
 use minijinja::Environment;
 use serde::Serialize;
 use sqlx::PgPool;
@@ -100,50 +100,65 @@ pub fn templates() -> anyhow::Result<Environment<'static>> {
 
 /// The console's routes, to be nested under `/_console`.
 pub fn router(state: ConsoleState) -> Router {
-    let throttled = axum::middleware::from_fn_with_state(
-        state.sign_in_throttle.clone(),
-        crate::throttle::limit,
-    );
-    Router::new()
-        .route("/", get(tenants::list))
-        .route(
-            "/dang-nhap",
-            get(session::sign_in_form).post(session::sign_in.layer(throttled)),
-        )
-        .route("/dang-xuat", post(session::sign_out))
-        .route(
-            "/mat-khau",
-            get(session::password_form).post(session::change_password),
-        )
-        .route("/xa-moi", get(tenants::new_form).post(tenants::create))
-        .route("/xa/{slug}", get(tenants::show))
-        .route("/xa/{slug}/trang-thai", post(tenants::set_status))
-        .route("/xa/{slug}/ten-mien", post(tenants::add_domain))
-        .route("/xa/{slug}/ten-mien/chinh", post(tenants::set_primary))
-        .route("/xa/{slug}/ten-mien/go", post(tenants::remove_domain))
-        .route("/xa/{slug}/gop", post(merges::merge_into))
-        .route("/xa/{slug}/ho-tro", post(support::enter))
-        .route("/nhat-ky", get(audit_log::list))
-        .route("/thong-ke", get(visits::page))
-        .route("/api/giam-sat", get(visits::feed))
-        .route("/tuan-thu", get(compliance::page))
-        .route("/tuan-thu/{slug}", get(compliance::commune))
-        .route("/bao-cao", get(reports::page))
-        .route("/bao-cao/{year}/{file}", get(reports::download))
-        .route("/lich-nghi", get(calendar::page).post(calendar::add))
-        .route("/lich-nghi/{day}/xoa", post(calendar::remove))
-        .route("/api/thong-ke/{slug}/{year}", get(visits::yearly))
-        .route(
-            "/bao-tri",
-            get(maintenance_notices::page).post(maintenance_notices::announce),
-        )
-        .route("/bao-tri/{id}/huy", post(maintenance_notices::cancel))
+    let sign_in = crate::throttle::Guarded {
+        throttle: state.sign_in_throttle.clone(),
+        routes: &["/dang-nhap", "/_console/dang-nhap"],
+    };
+    table()
+        .router()
+        .route_layer(axum::middleware::from_fn_with_state(
+            sign_in,
+            crate::throttle::limit_routes,
+        ))
         .route_layer(axum::middleware::from_fn_with_state(
             congxa_web::body_limit::FORM_BYTES,
             congxa_web::body_limit::within,
         ))
         .fallback(|| async { page_not_found() })
         .with_state(state)
+}
+
+/// Every route of the console (as the platform domain shows it) and who
+/// may use it. A region's operator reaches only the region's communes:
+/// any other answers 404, as if it did not exist.
+pub fn routes() -> Vec<Declared<Need>> {
+    table().declared()
+}
+
+fn table() -> Routes<ConsoleState, Need> {
+    use Need::{Anyone, Operator, PlatformOperator};
+    Routes::new()
+        .get("/", Operator, tenants::list)
+        .get("/dang-nhap", Anyone, session::sign_in_form)
+        .post("/dang-nhap", Anyone, session::sign_in)
+        .post("/dang-xuat", Operator, session::sign_out)
+        .get("/mat-khau", Operator, session::password_form)
+        .post("/mat-khau", Operator, session::change_password)
+        .get("/xa-moi", Operator, tenants::new_form)
+        .post("/xa-moi", Operator, tenants::create)
+        .get("/xa/{slug}", Operator, tenants::show)
+        .post("/xa/{slug}/trang-thai", Operator, tenants::set_status)
+        .post("/xa/{slug}/ten-mien", Operator, tenants::add_domain)
+        .post("/xa/{slug}/ten-mien/chinh", Operator, tenants::set_primary)
+        .post("/xa/{slug}/ten-mien/go", Operator, tenants::remove_domain)
+        .post("/xa/{slug}/gop", Operator, merges::merge_into)
+        .post("/xa/{slug}/ho-tro", Operator, support::enter)
+        .get("/nhat-ky", Operator, audit_log::list)
+        .get("/thong-ke", Operator, visits::page)
+        // Also to the operators' API token.
+        .get("/api/giam-sat", Operator, visits::feed)
+        .get("/api/thong-ke/{slug}/{year}", Operator, visits::yearly)
+        .get("/tuan-thu", Operator, compliance::page)
+        .get("/tuan-thu/{slug}", Operator, compliance::commune)
+        .get("/bao-cao", Operator, reports::page)
+        .get("/bao-cao/{year}/{file}", Operator, reports::download)
+        // Every operator reads the working days; the platform's change them.
+        .get("/lich-nghi", Operator, calendar::page)
+        .post("/lich-nghi", PlatformOperator, calendar::add)
+        .post("/lich-nghi/{day}/xoa", PlatformOperator, calendar::remove)
+        .get("/bao-tri", Operator, maintenance_notices::page)
+        .post("/bao-tri", Operator, maintenance_notices::announce)
+        .post("/bao-tri/{id}/huy", Operator, maintenance_notices::cancel)
 }
 
 /// Proof that a request came through the gateway for the platform domain.

@@ -2,10 +2,11 @@
 //! described by the OpenAPI document served at `/api/openapi.json`. Errors
 //! are typed JSON like every API of the platform.
 
+use axum::Json;
 use axum::extract::{Path, RawQuery, State};
-use axum::routing::get;
-use axum::{Json, Router};
+use congxa_board::Need;
 use congxa_web::ApiError;
+use congxa_web::routes::Routes;
 use serde::Serialize;
 use serde_json::{Value, json};
 use time::{Date, OffsetDateTime};
@@ -19,15 +20,16 @@ use crate::AppState;
 
 const PER_PAGE: u32 = 20;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/openapi.json", get(openapi))
-        .route("/api/v1/bai-viet", get(articles))
-        .route("/api/v1/bai-viet/{slug}", get(article))
-        .route("/api/v1/van-ban", get(document_list))
-        .route("/api/v1/van-ban/{slug}", get(document))
-        .route("/api/v1/thu-tuc", get(procedure_list))
-        .route("/api/v1/thu-tuc/{slug}", get(procedure))
+/// The API's routes, open to anyone.
+pub fn routes(table: Routes<AppState, Need>) -> Routes<AppState, Need> {
+    table
+        .get("/api/openapi.json", Need::Anyone, openapi)
+        .get("/api/v1/bai-viet", Need::Anyone, articles)
+        .get("/api/v1/bai-viet/{slug}", Need::Anyone, article)
+        .get("/api/v1/van-ban", Need::Anyone, document_list)
+        .get("/api/v1/van-ban/{slug}", Need::Anyone, document)
+        .get("/api/v1/thu-tuc", Need::Anyone, procedure_list)
+        .get("/api/v1/thu-tuc/{slug}", Need::Anyone, procedure)
 }
 
 #[derive(Serialize)]

@@ -30,11 +30,11 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::FromRequestParts;
-use axum::handler::Handler;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use congxa_board::Need;
+use congxa_web::routes::{Declared, Routes};
 use congxa_web::{ApiError, TenantContext};
 use serde::Serialize;
 use sqlx::{PgPool, Postgres, Transaction};
@@ -46,30 +46,40 @@ pub use chrome::Chrome;
 /// The site's routes. Fixed paths come first; everything else is a section
 /// or an item, found by its address.
 pub fn router(state: AppState) -> Router {
-    let throttled =
-        axum::middleware::from_fn_with_state(state.forms_throttle.clone(), crate::throttle::limit);
-    Router::new()
-        .route("/", get(home::page))
-        .route("/tim-kiem", get(search::page))
-        .route("/so-do-trang", get(sitemap::page))
-        .route("/sitemap.xml", get(sitemap::xml))
-        .route("/rss", get(feeds::index))
-        .route("/rss/{*path}", get(feeds::section))
-        .route(
-            "/hoi-dap/dat-cau-hoi",
-            get(questions::ask_form).post(questions::ask.layer(throttled.clone())),
-        )
-        .route("/hoi-dap/tra-cuu", get(questions::tracking))
-        .route(
-            "/gop-y/{item}",
-            post(consultations::comment.layer(throttled.clone())),
-        )
-        .route("/danh-gia/{item}", post(rating::rate.layer(throttled)))
-        .route("/giao-dien/hien-thi.js", get(display_script))
-        .merge(api::router())
-        .route("/{*path}", get(browse::page))
+    let public_forms = crate::throttle::Guarded {
+        throttle: state.forms_throttle.clone(),
+        routes: &["/hoi-dap/dat-cau-hoi", "/gop-y/{item}", "/danh-gia/{item}"],
+    };
+    table()
+        .router()
+        .route_layer(axum::middleware::from_fn_with_state(
+            public_forms,
+            crate::throttle::limit_routes,
+        ))
         .fallback(browse::not_found)
         .with_state(state)
+}
+
+/// Every route of the public site: all open to anyone.
+pub fn routes() -> Vec<Declared<Need>> {
+    table().declared()
+}
+
+fn table() -> Routes<AppState, Need> {
+    let table = Routes::new()
+        .get("/", Need::Anyone, home::page)
+        .get("/tim-kiem", Need::Anyone, search::page)
+        .get("/so-do-trang", Need::Anyone, sitemap::page)
+        .get("/sitemap.xml", Need::Anyone, sitemap::xml)
+        .get("/rss", Need::Anyone, feeds::index)
+        .get("/rss/{*path}", Need::Anyone, feeds::section)
+        .get("/hoi-dap/dat-cau-hoi", Need::Anyone, questions::ask_form)
+        .post("/hoi-dap/dat-cau-hoi", Need::Anyone, questions::ask)
+        .get("/hoi-dap/tra-cuu", Need::Anyone, questions::tracking)
+        .post("/gop-y/{item}", Need::Anyone, consultations::comment)
+        .post("/danh-gia/{item}", Need::Anyone, rating::rate)
+        .get("/giao-dien/hien-thi.js", Need::Anyone, display_script);
+    api::routes(table).get("/{*path}", Need::Anyone, browse::page)
 }
 
 /// The largest form body the site accepts (questions, comments, ratings).
