@@ -264,7 +264,7 @@ async fn answer(state: &AppState, https: bool, request: Request) -> Response {
         Upstream::Content | Upstream::Analytics => state.config.max_body_bytes,
     };
     if too_large(&request, limit) {
-        return pages::too_large();
+        return refuse_too_large(request, limit).await;
     }
     // A body without a declared length is cut off at the limit as it streams.
     let request = request.map(|body| Body::new(Limited::new(body, limit)));
@@ -357,7 +357,7 @@ async fn answer(state: &AppState, https: bool, request: Request) -> Response {
 /// under `/_console`. Console pages are never counted as visits.
 async fn to_console(state: &AppState, caller: Caller<'_>, request: Request) -> Response {
     if too_large(&request, state.config.max_body_bytes) {
-        return pages::too_large();
+        return refuse_too_large(request, state.config.max_body_bytes).await;
     }
     let limit = state.config.max_body_bytes;
     let request = request.map(|body| Body::new(Limited::new(body, limit)));
@@ -378,6 +378,24 @@ async fn to_console(state: &AppState, caller: Caller<'_>, request: Request) -> R
 /// Whether a (checked) path is the board's workspace.
 fn is_workspace(path: &str) -> bool {
     path == "/quan-tri" || path.starts_with("/quan-tri/")
+}
+
+/// The page for a body declared longer than `limit`, naming the limit. A
+/// body not much longer is read to its end first, as the services do
+/// (`congxa_web::body_limit`): a browser still sending when the answer
+/// comes and the connection closes shows a reset instead of the page. One
+/// far longer is not worth reading.
+async fn refuse_too_large(request: Request, limit: usize) -> Response {
+    let drain = congxa_web::body_limit::DRAIN_BYTES;
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n <= drain as u64 * 2) {
+        let _ = axum::body::to_bytes(request.into_body(), drain * 2).await;
+    }
+    congxa_web::body_limit::refusal(congxa_web::body_limit::TooLarge { limit })
 }
 
 /// Whether a request declares a body longer than `limit`.

@@ -41,14 +41,6 @@ pub fn suspended() -> Response {
     )
 }
 
-pub fn too_large() -> Response {
-    page(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "Dữ liệu gửi lên quá lớn",
-        "Dữ liệu gửi lên vượt quá dung lượng cho phép.",
-    )
-}
-
 pub fn unavailable() -> Response {
     page(
         StatusCode::SERVICE_UNAVAILABLE,
