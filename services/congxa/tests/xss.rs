@@ -18,10 +18,10 @@ const HOST: &str = "quoctuan.localhost";
 const VECTORS: &str = include_str!("../../../tests/browser/xss-vectors.json");
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_hundred_hostile_strings_through_every_field_never_run() {
+async fn hundreds_of_hostile_strings_through_every_field_never_run() {
     let scripts = Scripts::installed();
     let vectors: Vec<String> = serde_json::from_str(VECTORS).unwrap();
-    assert!(vectors.len() >= 100);
+    assert!(vectors.len() >= 300);
     let env = TestEnv::new().await;
     common::demo_commune(&env, "quoctuan", "Xã Quốc Tuấn").await;
     let head = common::congxa(
@@ -58,24 +58,34 @@ async fn a_hundred_hostile_strings_through_every_field_never_run() {
     // Ten items carry all the vectors: one in the title, one in the
     // summary, ten in the body. Each is published.
     let mut items = Vec::new();
-    for chunk in vectors.chunks(10) {
+    // Titles and summaries refuse control characters: those vectors go
+    // into bodies only.
+    let plain = |v: &&String| !v.chars().any(|c| c.is_control() && !"\t\n\r".contains(c));
+    for chunk in vectors.chunks(vectors.len().div_ceil(10)) {
         let body = chunk
             .iter()
             .map(|v| format!("<p>{v}</p>"))
             .collect::<String>();
+        let mut heads = chunk.iter().filter(plain);
+        let (title, summary) = (heads.next().unwrap(), heads.next().unwrap());
         let created = client
             .post(
                 "/quan-tri/tin-bai/moi",
                 &[
                     ("csrf", &csrf),
                     ("section", "tin-tuc/kinh-te-xa-hoi"),
-                    ("title", &chunk[0]),
-                    ("summary", &chunk[1]),
+                    ("title", title),
+                    ("summary", summary),
                     ("body", &body),
                 ],
             )
             .await;
-        assert_eq!(created.0, reqwest::StatusCode::SEE_OTHER, "{:?}", chunk[0]);
+        assert_eq!(
+            created.0,
+            reqwest::StatusCode::SEE_OTHER,
+            "{title:?}: {}",
+            created.1
+        );
         let to = created.1.split('?').next().unwrap().to_owned();
         let id = to.trim_start_matches("/quan-tri/tin-bai/").to_owned();
         let published = client

@@ -373,4 +373,162 @@ mod tests {
             assert!(error.contains("Không có mẫu này"), "{error}");
         }
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Pieces of template source: the language's statements, loops
+        /// that try to run long, outputs that try to grow large, includes
+        /// of files and of the theme's own templates, recursion.
+        const PIECES: &[&str] = &[
+            "{{ name }}",
+            "{{ items }}",
+            "{{ items|length }}",
+            "{% for i in range(100000) %}",
+            "{% for i in items %}",
+            "{% endfor %}",
+            "{% if name %}",
+            "{% else %}",
+            "{% endif %}",
+            "{{ 'x' * 100000000 }}",
+            "{% set s = 'ab' * 500000 %}",
+            "{{ s }}{{ s }}{{ s }}",
+            "{{ [1, 2] * 100000000 }}",
+            "{{ 10 ** 100000 }}",
+            "{{ 2 ** 64 * 2 ** 64 }}",
+            "{{ range(100000)|list|sort|join(',') }}",
+            "{{ items|tojson }}",
+            "{{ debug() }}",
+            "{% include 'home.html' %}",
+            "{% include 'base.html' %}",
+            "{% include '/etc/passwd' %}",
+            "{% include '../../../../etc/hostname' %}",
+            "{% extends 'base.html' %}",
+            "{% extends 'not_found.html' %}",
+            "{% import 'macros.html' as m %}",
+            "{% from '/proc/self/environ' import x %}",
+            "{% macro r(n) %}{{ r(n + 1) }}{% endmacro %}{{ r(0) }}",
+            "{% block content %}",
+            "{% endblock %}",
+            "{% raw %}",
+            "{% endraw %}",
+            "{% autoescape false %}",
+            "{% endautoescape %}",
+            "{{ '<script>alert(1)</script>' }}",
+            "{% with a = name %}{{ a }}{% endwith %}",
+            "{% filter upper %}",
+            "{% endfilter %}",
+            "{{ name|ngay }}",
+            "{{ 1|vi_number }}",
+            "{{ 5|so_cong_khai }}",
+            "{{ name.__class__ }}",
+            "{{ self }}",
+            "{{ loop.cycle }}",
+            "{% set ns = namespace(a=1) %}",
+            "{{ ns.a }}",
+            "{% call r(1) %}{% endcall %}",
+            "{#",
+            "#}",
+            "{{",
+            "}}",
+            "{%",
+            "%}",
+            "<p>",
+            "Xã",
+            "{{ name ~ name ~ name }}",
+            "{{ (name * 1000000) }}",
+            "{{ items[99999] }}",
+            "{{ name[::-1] }}",
+            "{% for a in range(1000) %}{% for b in range(1000) %}",
+            "{% endfor %}{% endfor %}",
+        ];
+
+        fn source() -> impl Strategy<Value = String> {
+            prop::collection::vec(
+                prop_oneof![
+                    5 => prop::sample::select(PIECES).prop_map(str::to_owned),
+                    1 => "[{}%#a-z ()|'\"0-9.,*~=-]{0,16}",
+                ],
+                0..12,
+            )
+            .prop_map(|pieces| pieces.concat())
+        }
+
+        fn theme() -> Environment<'static> {
+            let themes = crate::themes::Themes::load().unwrap();
+            themes.env("default").clone()
+        }
+
+        fn context() -> serde_json::Value {
+            serde_json::json!({
+                "name": "Xã Quốc Tuấn <b>",
+                "items": ["a", "b", {"title": "c"}],
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+            #[test]
+            fn any_template_is_refused_or_renders_within_the_limits(source in source()) {
+                let theme = theme();
+                let commune = Commune::build(
+                    &theme,
+                    vec![Live { id: 7, name: "home.html".into(), source: source.clone() }],
+                );
+                let started = std::time::Instant::now();
+                match commune.render("home.html", context()) {
+                    Ok(page) => prop_assert!(page.len() <= MAX_OUTPUT),
+                    Err(fault) => prop_assert!(!fault.message.is_empty()),
+                }
+                // The fuel is the bound: nothing runs on past it.
+                prop_assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
+                // A version that parsed serves; one that did not is set aside.
+                prop_assert_eq!(commune.broken.is_empty(), commune.version_of("home.html").is_some());
+            }
+
+            #[test]
+            fn no_name_reaches_beyond_the_themes_templates(name in "(\\.\\./|/|[a-z_.-]{1,12}/?){1,5}") {
+                let theme = theme();
+                let commune = Commune::build(&theme, Vec::new());
+                let known = theme.get_template(&name).is_ok();
+                prop_assert_eq!(commune.env.get_template(&name).is_ok(), known);
+                if !known {
+                    for source in [
+                        format!("{{% include {name:?} %}}"),
+                        format!("{{% extends {name:?} %}}"),
+                        format!("{{% import {name:?} as x %}}"),
+                    ] {
+                        let commune = Commune::build(
+                            &theme,
+                            vec![Live { id: 1, name: "home.html".into(), source }],
+                        );
+                        prop_assert!(commune.render("home.html", context()).is_err());
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn a_template_that_includes_itself_or_recurses_stops_with_a_fault() {
+            let theme = theme();
+            for source in [
+                "{% include 'home.html' %}",
+                "{% macro r(n) %}{{ r(n + 1) }}{% endmacro %}{{ r(0) }}",
+                "{% extends 'home.html' %}",
+            ] {
+                let commune = Commune::build(
+                    &theme,
+                    vec![Live {
+                        id: 3,
+                        name: "home.html".into(),
+                        source: source.into(),
+                    }],
+                );
+                let fault = commune.render("home.html", context()).unwrap_err();
+                assert!(!fault.message.is_empty(), "{source}");
+            }
+        }
+    }
 }

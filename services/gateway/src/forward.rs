@@ -2,6 +2,7 @@
 //! ways, with the commune and the trace context attached.
 
 use std::net::IpAddr;
+use std::sync::{Arc, OnceLock};
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -11,6 +12,7 @@ use congxa_web::TenantContext;
 use congxa_web::internal::{
     CACHE_TAGS_HEADER, CONSOLE_HEADER, INTERNAL_PREFIX, InternalClient, VIEW_HEADER,
 };
+use futures::TryStreamExt;
 
 /// Headers that describe one connection, not the message, and never pass
 /// through a proxy (RFC 9110 §7.6.1), plus the trace context, which the
@@ -131,10 +133,32 @@ pub async fn forward(
     let has_body = headers.contains_key(header::CONTENT_LENGTH)
         || !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
     let mut outgoing = client.forward(parts.method, &url).headers(headers);
+    // Whether the client's own body failed on the way (true: past the
+    // limit): then the call failed through the client, not the service.
+    let body_fault = Arc::new(OnceLock::new());
     if has_body {
-        outgoing = outgoing.body(reqwest::Body::wrap_stream(body.into_data_stream()));
+        let seen = body_fault.clone();
+        let stream = body.into_data_stream().inspect_err(move |error| {
+            let _ = seen.set(past_the_limit(error));
+        });
+        outgoing = outgoing.body(reqwest::Body::wrap_stream(stream));
     }
-    let answer = outgoing.send().await.map_err(ForwardError::Unreachable)?;
+    let answer = match outgoing.send().await {
+        Ok(answer) => answer,
+        Err(error) => {
+            return match body_fault.get() {
+                Some(true) => Ok(crate::pages::too_large()),
+                Some(false) => {
+                    tracing::info!(%error, "the client's body broke off or could not be read");
+                    Ok(crate::pages::unreadable_body())
+                }
+                // No URL can be made of the request's target (`*`, say):
+                // the request's fault, and no service was called.
+                None if error.is_builder() => Ok(crate::pages::unreadable_target()),
+                None => Err(ForwardError::Unreachable(error)),
+            };
+        }
+    };
 
     let mut response = Response::builder().status(answer.status());
     if let Some(response_headers) = response.headers_mut() {
@@ -161,6 +185,18 @@ pub async fn forward(
     Ok(response
         .body(body)
         .unwrap_or_else(|_| Response::new(Body::empty())))
+}
+
+/// Whether a body failed because it grew past the gateway's limit.
+fn past_the_limit(error: &axum::Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(error) = cause {
+        if error.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        cause = error.source();
+    }
+    false
 }
 
 /// The service's URL for a path. A service mounted under a prefix (the

@@ -104,4 +104,71 @@ mod tests {
             assert_eq!(site(bad, "localhost"), Err(BadHost), "{bad:?}");
         }
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn header() -> impl Strategy<Value = String> {
+            prop_oneof![
+                3 => "[a-zA-Z0-9.-]{0,30}(:[0-9]{0,6})?",
+                2 => "(quoctuan|anhung|a-b|xn--quctun-td8bxn|QuocTuan)\\.(localhost|LOCALHOST|haiphong\\.gov\\.vn)\\.?(:[0-9]{1,5})?",
+                1 => "\\[[0-9a-f:]{0,20}\\](:[0-9]{1,5})?",
+                1 => "[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}(:[0-9]{1,5})?",
+                1 => any::<String>(),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 3_000, ..ProptestConfig::default() })]
+
+            #[test]
+            fn any_host_header_is_read_or_refused_without_panicking(raw in header()) {
+                let platform = DomainName::parse("localhost").unwrap();
+                let _ = classify(&raw, &platform);
+            }
+
+            #[test]
+            fn case_a_trailing_dot_and_the_port_never_change_the_site(
+                slug in "[a-z0-9]([a-z0-9-]{0,14}[a-z0-9])?",
+                parent in prop::sample::select(vec!["localhost", "congxa.vn", "haiphong.gov.vn"]),
+                port in 1u16..,
+                upper in any::<bool>(),
+                dot in any::<bool>(),
+            ) {
+                let platform = DomainName::parse("localhost").unwrap();
+                let plain = format!("{slug}.{parent}");
+                let expected = classify(&plain, &platform).unwrap();
+                let mut variant = if upper { plain.to_uppercase() } else { plain.clone() };
+                if dot {
+                    variant.push('.');
+                }
+                let with_port = classify(&format!("{variant}:{port}"), &platform).unwrap();
+                prop_assert_eq!(&with_port.site, &expected.site);
+                prop_assert_eq!(&with_port.name, &expected.name);
+                prop_assert_eq!(with_port.port, Some(port));
+                let without = classify(&variant, &platform).unwrap();
+                prop_assert_eq!(without.site, expected.site);
+                prop_assert_eq!(without.port, None);
+            }
+
+            #[test]
+            fn a_commune_is_named_only_by_one_label_directly_under_the_platform(raw in header()) {
+                let platform = DomainName::parse("localhost").unwrap();
+                if let Ok(host) = classify(&raw, &platform) {
+                    match &host.site {
+                        Site::Platform => prop_assert_eq!(&host.name, &platform),
+                        Site::Slug(slug) => {
+                            prop_assert!(!slug.is_empty() && !slug.contains('.'));
+                            prop_assert_eq!(host.name.as_str(), format!("{slug}.localhost"));
+                        }
+                        Site::Domain(name) => {
+                            prop_assert_eq!(name, &host.name);
+                            prop_assert!(name.label_under(&platform).is_none() && name != &platform);
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

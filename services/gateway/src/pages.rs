@@ -41,6 +41,36 @@ pub fn suspended() -> Response {
     )
 }
 
+/// A body that went past its limit while it streamed (no length was
+/// declared, so the limit could not be named before).
+pub fn too_large() -> Response {
+    page(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "Dữ liệu gửi lên quá lớn",
+        "Dữ liệu gửi lên vượt quá dung lượng cho phép. Bấm “Quay lại” trên trình duyệt để trở về \
+         biểu mẫu với nội dung đã nhập.",
+    )
+}
+
+/// The client's body broke off before its declared end, or its framing
+/// (chunks) could not be read: the client's fault, not a service's.
+pub fn unreadable_body() -> Response {
+    page(
+        StatusCode::BAD_REQUEST,
+        "Yêu cầu không hợp lệ",
+        "Dữ liệu gửi lên bị ngắt giữa chừng hoặc không đọc được. Vui lòng gửi lại.",
+    )
+}
+
+/// A request target no service address can be made of (`*`).
+pub fn unreadable_target() -> Response {
+    page(
+        StatusCode::BAD_REQUEST,
+        "Địa chỉ không hợp lệ",
+        "Không đọc được địa chỉ trang trong yêu cầu. Vui lòng kiểm tra lại địa chỉ đã nhập.",
+    )
+}
+
 pub fn unavailable() -> Response {
     page(
         StatusCode::SERVICE_UNAVAILABLE,

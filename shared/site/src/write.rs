@@ -24,6 +24,22 @@ pub enum WriteError {
 /// tables, emphasis, links, images) and drops everything else: scripts,
 /// styles, event handlers, foreign links' power over the page.
 pub fn clean_html(html: &str) -> String {
+    // A cleaned tree can serialise to markup a browser parses into another
+    // tree (`<a>` inside `<a>`, `<p>` inside `<p>`): cleaning again until
+    // nothing changes stores what a browser will read, so a later cleaning
+    // (an edit) finds the same text. Two rounds settle every case seen.
+    let mut cleaned = clean_once(html);
+    for _ in 0..3 {
+        let again = clean_once(&cleaned);
+        if again == cleaned {
+            break;
+        }
+        cleaned = again;
+    }
+    cleaned
+}
+
+fn clean_once(html: &str) -> String {
     let cleaned = ammonia::Builder::default()
         .add_tags(["caption", "figure", "figcaption"])
         .add_tag_attributes("th", ["scope", "colspan", "rowspan"])

@@ -151,4 +151,97 @@ mod tests {
                 .is_within(&platform)
         );
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Labels as they come: ASCII, hyphens, digits, Vietnamese letters,
+        /// upper case, punycode, and characters no domain has.
+        fn label() -> impl Strategy<Value = String> {
+            prop_oneof![
+                4 => "[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?",
+                2 => "[A-Za-z0-9-]{1,12}",
+                2 => "[a-zà-ỹđĐ]{1,10}",
+                1 => "xn--[a-z0-9-]{0,12}",
+                1 => "[a-z]{60,70}",
+                1 => any::<String>().prop_map(|s| s.chars().take(8).collect()),
+                1 => prop::sample::select(vec![
+                    String::new(), "-".into(), "_".into(), "*".into(), "[::1]".into(),
+                    "127".into(), "%2e".into(), "..".into(), " ".into(), "\u{0}".into(),
+                ]),
+            ]
+        }
+
+        fn host() -> impl Strategy<Value = String> {
+            (
+                prop::collection::vec(label(), 1..5),
+                prop::option::of(prop_oneof![Just(String::new()), "[0-9]{1,6}", "[a-z]{1,3}"]),
+                any::<bool>(),
+            )
+                .prop_map(|(labels, port, dot)| {
+                    let mut host = labels.join(".");
+                    if dot {
+                        host.push('.');
+                    }
+                    if let Some(port) = port {
+                        host.push(':');
+                        host.push_str(&port);
+                    }
+                    host
+                })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 3_000, ..ProptestConfig::default() })]
+
+            #[test]
+            fn any_text_parses_or_is_refused_without_panicking(raw in any::<String>()) {
+                let _ = DomainName::parse(&raw);
+            }
+
+            #[test]
+            fn a_parsed_name_parses_again_to_itself(raw in host()) {
+                if let Ok(name) = DomainName::parse(&raw) {
+                    prop_assert_eq!(DomainName::parse(name.as_str()), Ok(name.clone()));
+                    // Stored names are lowercase ASCII labels within bounds.
+                    prop_assert!(name.as_str().len() <= 253);
+                    prop_assert!(name.as_str().bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.'));
+                    prop_assert!(name.as_str().split('.').all(|l| !l.is_empty() && l.len() <= 63));
+                }
+            }
+
+            #[test]
+            fn case_a_trailing_dot_and_a_port_name_the_same_domain(
+                raw in host().prop_filter("no port or dot of its own", |h| !h.contains(':') && !h.ends_with('.') && h.trim() == h),
+                port in 0u32..100_000,
+            ) {
+                let plain = DomainName::parse(&raw);
+                for variant in [
+                    raw.to_uppercase(),
+                    format!("{raw}."),
+                    format!("{raw}:{port}"),
+                    format!("{}.:{port}", raw.to_uppercase()),
+                    format!(" {raw} "),
+                ] {
+                    // Uppercasing may change a name that is not a domain
+                    // name into one (ß, ǅ…): only readable names compare.
+                    if let Ok(name) = &plain {
+                        prop_assert_eq!(DomainName::parse(&variant), Ok(name.clone()), "{:?}", variant);
+                    }
+                }
+            }
+
+            #[test]
+            fn a_name_under_a_parent_is_within_it(label in "[a-z0-9]{1,10}", parent in host()) {
+                if let Ok(parent) = DomainName::parse(&parent)
+                    && let Ok(name) = DomainName::parse(&format!("{label}.{parent}"))
+                {
+                    prop_assert_eq!(name.label_under(&parent), Some(label.as_str()));
+                    prop_assert!(name.is_within(&parent));
+                    prop_assert!(!parent.is_within(&name));
+                }
+            }
+        }
+    }
 }

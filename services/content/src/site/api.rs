@@ -130,6 +130,10 @@ async fn full<T: Serialize>(
     kind: &str,
     fields: impl AsyncFnOnce(&mut sqlx::PgConnection, Uuid) -> sqlx::Result<Option<T>>,
 ) -> Result<Json<Full<T>>, ApiError> {
+    // Only an address of ours is looked up (a NUL byte is none).
+    if !super::browse::well_formed(slug) {
+        return Err(not_found());
+    }
     let mut tx = visit.begin(&state.pool).await?;
     let item = items::item(&mut tx, slug)
         .await

@@ -36,7 +36,7 @@ pub async fn not_found(State(state): State<AppState>, visit: Visit) -> Response 
 
 /// Whether a path can be one of ours at all: lowercase words and hyphens,
 /// separated by slashes. Anything else is not looked up.
-fn well_formed(path: &str) -> bool {
+pub(crate) fn well_formed(path: &str) -> bool {
     !path.is_empty()
         && path.len() <= MAX_PATH
         && path.split('/').all(|segment| {

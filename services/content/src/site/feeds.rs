@@ -32,11 +32,14 @@ pub async fn section(
     Path(path): Path<String>,
 ) -> Response {
     let outcome = async {
+        let path = path.trim_end_matches('/');
+        // Only an address of ours is looked up: a NUL byte, say, is no
+        // section, and the database would refuse it as text.
+        if !super::browse::well_formed(path) {
+            return Ok(Outcome::NotFound);
+        }
         let mut tx = visit.begin(&state.pool).await?;
-        let Some(section) = items::section(&mut tx, path.trim_end_matches('/'))
-            .await
-            .map_err(db_error)?
-        else {
+        let Some(section) = items::section(&mut tx, path).await.map_err(db_error)? else {
             return Ok(Outcome::NotFound);
         };
         let entries = items::latest_in(&mut tx, section.id, ITEMS, 0)

@@ -16,7 +16,16 @@ impl Params {
         Self(
             form_urlencoded::parse(raw.as_bytes())
                 .take(50)
-                .map(|(k, v)| (k.into_owned(), v.chars().take(MAX_VALUE_CHARS).collect()))
+                // A NUL byte is no filter's, and the database refuses it in
+                // text: it goes with the other control characters.
+                .map(|(k, v)| {
+                    let value = v
+                        .chars()
+                        .take(MAX_VALUE_CHARS)
+                        .map(|c| if c.is_control() { ' ' } else { c })
+                        .collect();
+                    (k.into_owned(), value)
+                })
                 .collect(),
         )
     }
