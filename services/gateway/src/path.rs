@@ -22,6 +22,9 @@ pub enum Refused {
     EmptySegment,
     /// A control character or NUL, plainly or percent-encoded.
     Control,
+    /// Bytes that are not UTF-8 once decoded (`%c0%ae`, an overlong dot):
+    /// no address of the platform has them.
+    NotText,
 }
 
 /// A path that passed [`check`], as the client sent it (still
@@ -59,6 +62,9 @@ fn check_segment(raw: &str) -> Result<(), Refused> {
     let decoded: Vec<u8> = percent_decode_str(raw).collect();
     if decoded.iter().any(|b| b.is_ascii_control()) {
         return Err(Refused::Control);
+    }
+    if std::str::from_utf8(&decoded).is_err() {
+        return Err(Refused::NotText);
     }
     if decoded.iter().any(|b| matches!(b, b'/' | b'\\')) {
         return Err(Refused::Separator);
@@ -139,6 +145,9 @@ mod tests {
         assert_eq!(check("/a%00b"), Err(Refused::Control));
         assert_eq!(check("/a%0d%0aSet-Cookie"), Err(Refused::Control));
         assert_eq!(check("*"), Err(Refused::NotAbsolute));
+        assert_eq!(check("/%c0%ae%c0%ae/internal"), Err(Refused::NotText));
+        assert_eq!(check("/tep/%ff.pdf"), Err(Refused::NotText));
+        assert!(check("/tep/1/b%C3%A1o-c%C3%A1o.pdf").is_ok());
         assert_eq!(check(""), Err(Refused::NotAbsolute));
     }
 
