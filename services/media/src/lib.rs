@@ -20,6 +20,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
 use congxa_board::Need;
 use congxa_config::Config;
+use congxa_db::quota::{Quota, usage};
 use congxa_storage::Store;
 use congxa_web::internal::InternalAuth;
 use congxa_web::routes::{Declared, Routes};
@@ -199,45 +200,11 @@ async fn upload_file(
     ))
 }
 
-/// What a commune may store and has stored, in bytes.
-pub struct Quota {
-    pub limit: u64,
-    pub used: u64,
-}
-
-impl Quota {
-    pub fn room(&self) -> u64 {
-        self.limit.saturating_sub(self.used)
-    }
-}
-
 async fn quota_of(state: &AppState, tenant: Uuid) -> Result<Quota, sqlx::Error> {
     let mut tx = congxa_db::begin_for_tenant(&state.pool, tenant).await?;
     let quota = usage(&mut tx, tenant, state.default_quota).await?;
     tx.commit().await?;
     Ok(quota)
-}
-
-/// The commune's quota and usage, as its own connection sees them.
-pub async fn usage(
-    conn: &mut sqlx::PgConnection,
-    tenant: Uuid,
-    default_quota: u64,
-) -> Result<Quota, sqlx::Error> {
-    let row = sqlx::query!(
-        r#"SELECT t.storage_quota_bytes,
-                  (SELECT coalesce(sum(stored_bytes), 0)::bigint FROM media_files) AS "used!"
-           FROM tenants t WHERE t.id = $1"#,
-        tenant
-    )
-    .fetch_one(conn)
-    .await?;
-    Ok(Quota {
-        limit: row
-            .storage_quota_bytes
-            .map_or(default_quota, |q| u64::try_from(q).unwrap_or(0)),
-        used: u64::try_from(row.used).unwrap_or(0),
-    })
 }
 
 /// Records a stored file and its renditions, if the commune still has room

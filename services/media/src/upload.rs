@@ -11,6 +11,7 @@ use axum::extract::Multipart;
 use axum::extract::multipart::Field;
 use axum::http::StatusCode;
 use bytes::{Bytes, BytesMut};
+use congxa_locale::number::megabytes;
 use congxa_storage::{MultipartUpload, PART_SIZE, StorageError, Store};
 use congxa_web::ApiError;
 use sha2::{Digest, Sha256};
@@ -303,35 +304,6 @@ fn bad_image(error: ImageError) -> ApiError {
     ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, error.to_string())
 }
 
-/// "25 MB", "1,5 GB": sizes in messages.
-pub fn megabytes(bytes: u64) -> String {
-    const MB: u64 = 1024 * 1024;
-    if bytes >= 1024 * MB {
-        let tenths = bytes * 10 / (1024 * MB);
-        if tenths.is_multiple_of(10) {
-            format!("{} GB", tenths / 10)
-        } else {
-            format!("{},{} GB", tenths / 10, tenths % 10)
-        }
-    } else {
-        format!("{} MB", bytes.div_ceil(MB))
-    }
-}
-
-/// "340 KB", "12,4 MB": a file's size in the library.
-pub fn megabytes_exact(bytes: u64) -> String {
-    const KB: u64 = 1024;
-    const MB: u64 = 1024 * KB;
-    if bytes < MB {
-        format!("{} KB", bytes.div_ceil(KB))
-    } else if bytes < 1024 * MB {
-        let tenths = bytes * 10 / MB;
-        format!("{},{} MB", tenths / 10, tenths % 10)
-    } else {
-        megabytes(bytes)
-    }
-}
-
 fn too_large(class: Option<Class>, limit: u64) -> ApiError {
     let what = class.map_or_else(String::new, |c| format!(" đối với {}", c.name()));
     ApiError::new(
@@ -369,17 +341,5 @@ pub fn storage(error: StorageError) -> ApiError {
             "Kho lưu trữ tệp tạm thời không truy cập được. Tệp chưa được lưu; vui lòng thử lại sau.",
         )
         .with_source(anyhow::anyhow!(error)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::megabytes;
-
-    #[test]
-    fn sizes_read_as_vietnamese_write_them() {
-        assert_eq!(megabytes(25 * 1024 * 1024), "25 MB");
-        assert_eq!(megabytes(2 * 1024 * 1024 * 1024), "2 GB");
-        assert_eq!(megabytes(3 * 512 * 1024 * 1024), "1,5 GB");
     }
 }

@@ -8,6 +8,8 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::{PgConnection, Postgres, Transaction};
 use uuid::Uuid;
 
+pub mod quota;
+
 pub use sqlx;
 
 /// Every migration of the platform, embedded in the binary.

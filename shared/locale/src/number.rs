@@ -18,8 +18,45 @@ pub fn decimal(value: f64) -> String {
     format!("{value:.1}").replace('.', ",")
 }
 
+/// "25 MB", "1,5 GB": sizes in messages.
+pub fn megabytes(bytes: u64) -> String {
+    const MB: u64 = 1024 * 1024;
+    if bytes >= 1024 * MB {
+        let tenths = bytes * 10 / (1024 * MB);
+        if tenths.is_multiple_of(10) {
+            format!("{} GB", tenths / 10)
+        } else {
+            format!("{},{} GB", tenths / 10, tenths % 10)
+        }
+    } else {
+        format!("{} MB", bytes.div_ceil(MB))
+    }
+}
+
+/// "340 KB", "12,4 MB": a file's size in the library.
+pub fn megabytes_exact(bytes: u64) -> String {
+    const KB: u64 = 1024;
+    const MB: u64 = 1024 * KB;
+    if bytes < MB {
+        format!("{} KB", bytes.div_ceil(KB))
+    } else if bytes < 1024 * MB {
+        let tenths = bytes * 10 / MB;
+        format!("{},{} MB", tenths / 10, tenths % 10)
+    } else {
+        megabytes(bytes)
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn sizes_read_as_vietnamese_write_them() {
+        assert_eq!(super::megabytes(25 * 1024 * 1024), "25 MB");
+        assert_eq!(super::megabytes(2 * 1024 * 1024 * 1024), "2 GB");
+        assert_eq!(super::megabytes(3 * 512 * 1024 * 1024), "1,5 GB");
+        assert_eq!(super::megabytes_exact(340 * 1024), "340 KB");
+    }
+
     use super::*;
 
     #[test]

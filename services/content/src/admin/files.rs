@@ -72,7 +72,7 @@ async fn library(
         .map_or("", |(code, _)| code)
         .to_owned();
     let mut tx = member.begin(state).await?;
-    let quota = congxa_media::usage(&mut tx, member.tenant.id, state.default_quota).await?;
+    let quota = congxa_db::quota::usage(&mut tx, member.tenant.id, state.default_quota).await?;
     let rows = sqlx::query!(
         r#"SELECT f.id, f.filename, f.kind, f.size_bytes, f.alt_text, f.width, f.height, f.created_at,
                   coalesce((SELECT json_agg(json_build_array(i.id, i.title) ORDER BY i.title)
@@ -97,7 +97,7 @@ async fn library(
                 .find(|(code, _)| *code == r.kind)
                 .map_or("", |(_, name)| name)
                 .to_owned(),
-            size: congxa_media::upload::megabytes_exact(u64::try_from(r.size_bytes).unwrap_or(0)),
+            size: congxa_locale::number::megabytes_exact(u64::try_from(r.size_bytes).unwrap_or(0)),
             alt_text: r.alt_text,
             dimensions: r.width.zip(r.height).map(|(w, h)| format!("{w} × {h}")),
             created_at: r.created_at,
@@ -120,8 +120,8 @@ async fn library(
         query,
         kind,
         kinds: KINDS,
-        used: congxa_media::upload::megabytes_exact(quota.used),
-        limit: congxa_media::upload::megabytes(quota.limit),
+        used: congxa_locale::number::megabytes_exact(quota.used),
+        limit: congxa_locale::number::megabytes(quota.limit),
         percent: (quota.used * 100)
             .checked_div(quota.limit)
             .unwrap_or(100)
