@@ -1,7 +1,7 @@
 // Opens pages that carry hostile input (tests/browser/xss-vectors.json sent
 // through every field) in headless Chromium with the page's CSP switched
 // off, so that escaping and sanitising alone must hold: no dialog opens, and
-// the main content holds no script, event handler or script URL.
+// nothing on the page but its own holds a script, event handler or script URL.
 //
 //   node tests/browser/xss.mjs <base url> <path> [<path>…]
 //
@@ -17,15 +17,28 @@ if (!base || paths.length === 0) {
   process.exit(2);
 }
 
-/** Runs in the page: what in the main content could run script. */
+/** Runs in the page: what anywhere in it (header, menu, footer, main
+ * content, head) could run script, apart from the page's own: scripts the
+ * site serves itself, and the head's meta, links, title and styles. */
 function dangers() {
-  const main = document.querySelector('main');
-  if (!main) return ['no <main>'];
   const found = [];
+  if (!document.querySelector('main')) found.push('no <main>');
+  const own = (el) => {
+    const tag = el.tagName.toLowerCase();
+    if (tag === 'script') {
+      const src = el.getAttribute('src') ?? '';
+      return src.startsWith('/') && !src.startsWith('//') && el.textContent === '';
+    }
+    return el.parentElement === document.head
+      && ['meta', 'link', 'title', 'style'].includes(tag)
+      && !(tag === 'meta' && el.hasAttribute('http-equiv'));
+  };
   const risky = 'script, iframe, object, embed, base, meta, link, style, frame, frameset, applet';
-  for (const el of main.querySelectorAll(risky)) found.push(`<${el.tagName.toLowerCase()}>`);
+  for (const el of document.querySelectorAll(risky)) {
+    if (!own(el)) found.push(`<${el.tagName.toLowerCase()}>`);
+  }
   const urlAttributes = ['href', 'src', 'action', 'formaction', 'xlink:href', 'data', 'srcdoc', 'background'];
-  for (const el of main.querySelectorAll('*')) {
+  for (const el of document.querySelectorAll('*')) {
     for (const attribute of el.attributes) {
       const name = attribute.name.toLowerCase();
       if (name.startsWith('on')) found.push(`<${el.tagName.toLowerCase()} ${name}>`);
@@ -61,7 +74,7 @@ async function run(browser) {
         await page.waitForTimeout(150);
         const found = await page.evaluate(dangers);
         if (dialogs.length > before) return `a dialog opened: ${dialogs.slice(before).join(', ')}`;
-        if (found.length > 0) return `dangerous markup in <main>: ${[...new Set(found)].slice(0, 8).join(', ')}`;
+        if (found.length > 0) return `dangerous markup: ${[...new Set(found)].slice(0, 8).join(', ')}`;
       });
     }
   } catch (error) {

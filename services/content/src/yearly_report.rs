@@ -459,6 +459,7 @@ struct ViewBlock<'a> {
 #[derive(Serialize)]
 struct PrintView<'a> {
     standalone: bool,
+    style: &'static str,
     superior: Option<&'a str>,
     body: Vec<&'a str>,
     number: String,
@@ -514,6 +515,7 @@ fn print_view(document: &Document, standalone: bool) -> PrintView<'_> {
     let header = &document.header;
     PrintView {
         standalone,
+        style: STYLE,
         superior: header.superior.as_deref(),
         body: header.body.lines().collect(),
         number: congxa_docx::number_line(&header.number),
@@ -527,6 +529,11 @@ fn print_view(document: &Document, standalone: bool) -> PrintView<'_> {
         name: &document.signature.name,
     }
 }
+
+/// How a report looks, printed or previewed: a page that shows one puts
+/// this in its head (an inline style in the page's body would be
+/// indistinguishable from injected markup).
+pub const STYLE: &str = include_str!("../reports/van-ban.css");
 
 /// The report's template, parsed once.
 static TEMPLATES: std::sync::LazyLock<Result<minijinja::Environment<'static>, minijinja::Error>> =

@@ -51,6 +51,10 @@ fn clean_once(html: &str) -> String {
         .attribute_filter(|element, attribute, value| {
             if element == "img" && attribute == "src" && !value.starts_with("/tep/") {
                 None
+            } else if matches!(attribute, "href" | "src") && value.starts_with(is_unseen) {
+                // No address a person types opens with an unseen character;
+                // such a prefix only hides a scheme from checks.
+                None
             } else {
                 Some(value.into())
             }
@@ -58,6 +62,18 @@ fn clean_once(html: &str) -> String {
         .clean(html)
         .to_string();
     without_empty_images(&cleaned)
+}
+
+/// Characters a browser keeps at the start of an address but a reader does
+/// not see: spaces beyond ASCII, a byte-order mark, zero-width spaces and
+/// joiners, a soft hyphen. (A browser itself drops ASCII spaces and
+/// controls there, and so does the scheme check.)
+pub fn is_unseen(c: char) -> bool {
+    (!c.is_ascii() && (c.is_whitespace() || c.is_control()))
+        || matches!(
+            c,
+            '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}'
+        )
 }
 
 /// Removes the images that lost their address in cleaning (an outside

@@ -108,9 +108,13 @@ fn decoded(raw: &str) -> String {
 /// The scheme of an address as a browser finds it (control characters and
 /// spaces dropped), if it has one.
 fn scheme(address: &str) -> Option<String> {
+    // As a browser reads it: ASCII spaces and controls dropped at the start,
+    // tabs and line breaks anywhere; an unseen character before the scheme
+    // (which a browser keeps) would hide it from a naive check.
     let squeezed: String = address
+        .trim_start_matches(|c: char| c <= ' ' || congxa_site::write::is_unseen(c))
         .chars()
-        .filter(|c| !c.is_control() && !c.is_whitespace())
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
         .collect::<String>()
         .to_ascii_lowercase();
     let (scheme, _) = squeezed.split_once(':')?;
@@ -297,8 +301,26 @@ fn the_checks_see_what_a_browser_would_run() {
         "<a href=\" java\tscript:alert(1)\">x</a>",
         "<img src=\"https://evil.example/x.png\">",
         "<p style=\"color:red\">",
+        "<a href=\"\u{feff}javascript:alert(1)\">x</a>",
+        "<a href=\"\u{200b}javascript:alert(1)\">x</a>",
     ] {
         assert!(!dangers(hostile).is_empty(), "{hostile}");
     }
     assert!(dangers("<p><a href=\"https://chinhphu.vn/\" rel=\"noopener noreferrer\">x</a><img src=\"/tep/1/a.jpg\" alt=\"a\"></p>").is_empty());
+}
+
+#[test]
+fn an_address_that_opens_with_an_unseen_character_is_dropped() {
+    for hidden in [
+        "\u{feff}", "\u{200b}", "\u{2060}", "\u{00ad}", "\u{2028}", "\u{a0}",
+    ] {
+        let cleaned = clean_html(&format!(
+            "<p><a href=\"{hidden}javascript:alert(1)\">x</a><a href=\"{hidden}https://chinhphu.vn/\">y</a></p>"
+        ));
+        assert!(!cleaned.contains("href"), "{hidden:?}: {cleaned}");
+        assert!(
+            cleaned.contains(">x</a>") && cleaned.contains(">y</a>"),
+            "{cleaned}"
+        );
+    }
 }

@@ -29,8 +29,10 @@ struct ReportPage {
     version: i32,
     issued_at: Option<String>,
     missing: Vec<&'static str>,
-    /// The report as it reads now, in the printable page's markup.
+    /// The report as it reads now, in the printable page's markup, and
+    /// its style for the page's head.
     preview: String,
+    report_style: &'static str,
     /// The site against the rules today, for the running year.
     checklist: Option<congxa_compliance::Checklist>,
 }
@@ -111,6 +113,7 @@ async fn report_page(
             .map(vn_time::date_and_time),
         missing: report::missing_for_issue(&facts, &draft),
         preview,
+        report_style: report::STYLE,
         checklist: facts.checklist.clone(),
         draft,
     };

@@ -87,7 +87,9 @@ fn feed(
             escape(&link),
             date,
             escape(&entry.section_name),
-            escape(&entry.summary),
+            // A feed reader reads the description as HTML: the summary is
+            // plain text, so it is made HTML text first, then XML text.
+            escape(&escape(&entry.summary)),
         ));
     }
     out.push_str("</channel>\n</rss>\n");

@@ -126,6 +126,7 @@ pub fn escape(text: &str) -> String {
             '\'' => out.push_str("&apos;"),
             // Characters XML 1.0 forbids are dropped rather than sent.
             c if c.is_control() && !matches!(c, '\n' | '\r' | '\t') => {}
+            '\u{FFFE}' | '\u{FFFF}' => {}
             c => out.push(c),
         }
     }
