@@ -89,6 +89,8 @@ pub fn router(state: AppState) -> Router {
         .route(&format!("{SALT_PATH}/{{day}}"), get(salt_of_day))
         .route(COUNTER_PATH, get(exact_counter))
         .route("/api/thong-ke", get(public_counter))
+        // An address the API does not have: its typed error, not an empty 404.
+        .fallback(|| async { ApiError::not_found() })
         .with_state(state);
     congxa_web::serve::instrument(health.merge(api), "analytics")
 }

@@ -755,6 +755,14 @@ async fn no_spelling_of_a_path_reaches_an_internal_route_through_the_gateway() {
     // The public counter itself still answers, with small numbers hidden.
     let counter = raw_answer(platform.gateway, QT, "/api/thong-ke").await;
     assert!(counter.starts_with("HTTP/1.1 200"), "{counter}");
+    // Addresses nobody serves: a Vietnamese page on the console's host, the
+    // API's typed error under the counter.
+    let unknown = raw_answer(platform.gateway, "localhost", "/khong-co/trang-nay").await;
+    assert!(unknown.starts_with("HTTP/1.1 404"), "{unknown}");
+    assert!(unknown.contains("Không tìm thấy trang"), "{unknown}");
+    let unknown = raw_answer(platform.gateway, QT, "/api/thong-ke/khong-co").await;
+    assert!(unknown.starts_with("HTTP/1.1 404"), "{unknown}");
+    assert!(unknown.contains("\"not_found\""), "{unknown}");
     platform.stop().await;
 }
 

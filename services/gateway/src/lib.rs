@@ -377,7 +377,7 @@ async fn to_console(state: &AppState, caller: Caller<'_>, request: Request) -> R
 
 /// Whether a (checked) path is the board's workspace.
 fn is_workspace(path: &str) -> bool {
-    path == "/quan-tri" || path.starts_with("/quan-tri/")
+    path::is_under(path, path::WORKSPACE)
 }
 
 /// The page for a body declared longer than `limit`, naming the limit. A

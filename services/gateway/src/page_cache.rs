@@ -35,7 +35,7 @@ const CHANNEL: &str = "congxa_cache";
 /// carrying one is somebody's own.
 const PLATFORM_COOKIE_PREFIX: &str = "congxa_";
 /// Paths that are never anybody's public page.
-const PRIVATE_PREFIXES: [&str; 2] = ["/quan-tri", "/_console"];
+const PRIVATE_PREFIXES: [&str; 2] = [crate::path::WORKSPACE, crate::path::CONSOLE];
 /// The largest page kept; a longer one is passed through.
 const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
 
@@ -214,7 +214,7 @@ pub fn request_is_cacheable(method: &Method, path: &str, headers: &HeaderMap) ->
     }
     if PRIVATE_PREFIXES
         .iter()
-        .any(|p| path == *p || path.starts_with(&format!("{p}/")))
+        .any(|prefix| crate::path::is_under(path, prefix))
     {
         return false;
     }

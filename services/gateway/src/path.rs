@@ -38,6 +38,17 @@ impl<'a> CheckedPath<'a> {
     }
 }
 
+/// The board's workspace: never cached, and its forms may be long.
+pub const WORKSPACE: &str = "/quan-tri";
+/// Where content serves the operators' console: never cached.
+pub const CONSOLE: &str = "/_console";
+
+/// Whether `path` is `prefix` itself or lies under it.
+pub fn is_under(path: &str, prefix: &str) -> bool {
+    path.strip_prefix(prefix)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
 /// Checks a request's path (the part before `?`).
 pub fn check(path: &str) -> Result<CheckedPath<'_>, Refused> {
     let Some(rest) = path.strip_prefix('/') else {

@@ -114,6 +114,12 @@ pub fn router(state: ConsoleState) -> Router {
             congxa_web::body_limit::FORM_BYTES,
             congxa_web::body_limit::within,
         ))
+        // A catch-all route, not a fallback: nested under `/_console`, a
+        // fallback would lose to the public site's own catch-all.
+        .route(
+            "/{*rest}",
+            axum::routing::any(|| async { page_not_found() }),
+        )
         .fallback(|| async { page_not_found() })
         .with_state(state)
 }
