@@ -5,7 +5,8 @@
 // comment; the member fixes it and sends it again; the head previews it in
 // the site's own look and schedules it; it appears on the public site, photo
 // and all, once its time has come, with no one visiting in between (the
-// publishing job does it).
+// publishing job does it). Typed text is never lost: a workflow button
+// takes it along, and a closed tab's text is offered back.
 //
 //   node tests/browser/workflow.mjs <base url> <accounts json>
 //
@@ -115,7 +116,7 @@ async function run(browser) {
     if ((await status(head)) !== 'Trả lại để sửa') return `status is ${await status(head)}`;
   });
 
-  await check('the member sees the comment, fixes it and sends it again', async () => {
+  await check('the member sees the comment, fixes it and sends it again without saving first', async () => {
     await member.goto(url('/quan-tri'));
     const notice = member.getByText('Bổ sung tên các thôn tham gia.').first();
     if (!(await notice.isVisible())) return 'the comment is not on the member\'s dashboard';
@@ -123,8 +124,8 @@ async function run(browser) {
     // Added after the photo, which stays.
     await member.locator('.ProseMirror').press('ControlOrMeta+End');
     await member.keyboard.type('Tham gia có các thôn An Lạc, Vĩnh Khê.');
-    await member.getByRole('button', { name: 'Lưu', exact: true }).click();
-    await member.waitForURL(/da-luu/);
+    // Straight to the workflow button, without "Lưu": the typed text goes
+    // with it.
     await member.getByRole('button', { name: 'Trình duyệt' }).click();
     await member.waitForURL(/da-chuyen/);
     if ((await status(member)) !== 'Chờ duyệt') return `status is ${await status(member)}`;
@@ -184,6 +185,44 @@ async function run(browser) {
       return 'not public after its time';
     } finally {
       await visitor.close();
+    }
+  });
+
+  await check('typed text survives a closed tab: the browser warns, and the copy is offered back', async () => {
+    const draftTitle = 'Thông báo lịch tiếp công dân tháng 12';
+    const draftBody = 'Chủ tịch UBND xã tiếp công dân vào sáng thứ Năm hằng tuần.';
+    const page = await member.context().newPage();
+    await page.goto(url('/quan-tri/tin-bai/moi'));
+    await page.getByLabel('Tiêu đề').fill(draftTitle);
+    await page.locator('.ProseMirror').click();
+    await page.keyboard.type(draftBody);
+    // The copy is kept every two seconds.
+    await page.waitForTimeout(2_500);
+    const warned = new Promise((resolve) => {
+      page.once('dialog', (dialog) => { resolve(dialog.type()); dialog.accept().catch(() => {}); });
+      setTimeout(() => resolve('no dialog'), 5_000);
+    });
+    await page.close({ runBeforeUnload: true });
+    if ((await warned) !== 'beforeunload') return `leaving with unsaved text: ${await warned}`;
+
+    const again = await member.context().newPage();
+    try {
+      await again.goto(url('/quan-tri/tin-bai/moi'));
+      const offer = again.getByRole('status').filter({ hasText: 'bản đang soạn dở' });
+      await offer.waitFor({ timeout: 5_000 });
+      if (!/\d\d:\d\d ngày \d\d\/\d\d\/\d{4}/.test(await offer.innerText())) return `the offer names no time: ${await offer.innerText()}`;
+      await again.getByRole('button', { name: 'Khôi phục bản đang soạn' }).click();
+      if ((await again.getByLabel('Tiêu đề').inputValue()) !== draftTitle) return 'the title is not restored';
+      if (!(await again.locator('.ProseMirror').innerText()).includes(draftBody)) return 'the body is not restored';
+      await again.getByRole('button', { name: 'Lưu bản nháp' }).click();
+      await again.waitForURL(/da-luu/);
+      if (!(await again.locator('.ProseMirror').innerText()).includes(draftBody)) return 'the saved item lacks the body';
+      // Saved: nothing is offered any more.
+      await again.goto(url('/quan-tri/tin-bai/moi'));
+      await again.locator('.ProseMirror').waitFor();
+      if ((await again.locator('.ban-nhap').count()) > 0) return 'the saved copy is still offered';
+    } finally {
+      await again.close();
     }
   });
 }

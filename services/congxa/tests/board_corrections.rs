@@ -353,3 +353,87 @@ async fn the_head_chooses_the_links_to_state_portals_the_home_page_shows() {
     assert!(!home.contains(province));
     platform.stop().await;
 }
+
+/// The item page's workflow buttons send the typed text along: it is saved
+/// with the move, a refused move keeps it on the page, and a move on an
+/// unchanged published item makes no correction.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_workflow_button_saves_what_was_typed_and_a_refusal_keeps_it() {
+    let env = TestEnv::new().await;
+    let platform = Platform::start(&env).await;
+    let ((mut head, csrf), _) = two_heads(&env, &platform).await;
+    let (status, to) = head
+        .post(
+            "/quan-tri/tin-bai/moi",
+            &[
+                ("csrf", &csrf),
+                ("section", "tin-tuc/kinh-te-xa-hoi"),
+                ("title", "Tiêu đề cũ"),
+                ("body", "<p>Đoạn cũ.</p>"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
+    let id = id_of(&to);
+    let (_, page) = head.get(&format!("/quan-tri/tin-bai/{id}")).await;
+    let version = field(&page, "version");
+    let typed = |action: &'static str, version: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("version", version.to_owned()),
+            ("title", "Tiêu đề mới".to_owned()),
+            ("summary", String::new()),
+            (
+                "body",
+                "<p>Đoạn cũ.</p><p>Câu vừa gõ, chưa bấm Lưu.</p>".to_owned(),
+            ),
+            ("han", String::new()),
+            ("action", action.to_owned()),
+            ("y-kien-withdraw", String::new()),
+        ]
+    };
+    let moves = format!("/quan-tri/tin-bai/{id}/thao-tac");
+    let stored = || async {
+        sqlx::query_as::<_, (String, String, String)>(
+            "SELECT title, body, status FROM items WHERE id = $1::uuid",
+        )
+        .bind(&id)
+        .fetch_one(&env.admin)
+        .await
+        .unwrap()
+    };
+
+    // A text the checks refuse: nothing moves, nothing is saved, and the
+    // page shows what was typed with the reason.
+    let mut bad = typed("publish", &version);
+    bad[2].1 = String::new();
+    let (status, page) = post_form(&mut head, &moves, &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(page.contains("Câu vừa gõ, chưa bấm Lưu."), "{page}");
+    assert_eq!(stored().await.0, "Tiêu đề cũ");
+
+    // Publishing straight from the editor saves the typed text first.
+    let (status, to) = post_form(&mut head, &moves, &typed("publish", &version)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
+    let (title, body, state) = stored().await;
+    assert_eq!(
+        (title.as_str(), state.as_str()),
+        ("Tiêu đề mới", "published")
+    );
+    assert!(body.contains("Câu vừa gõ, chưa bấm Lưu."), "{body}");
+
+    // A move whose own field is missing (withdrawing needs a reason) is
+    // refused with the page and the typed text kept.
+    let (_, page) = head.get(&format!("/quan-tri/tin-bai/{id}")).await;
+    let version = field(&page, "version");
+    let (status, page) = post_form(&mut head, &moves, &typed("withdraw", &version)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(page.contains("Câu vừa gõ, chưa bấm Lưu."), "{page}");
+    // The text the published item already has makes no correction.
+    assert_eq!(
+        count(&env, "SELECT count(*) FROM item_revisions WHERE pending").await,
+        0
+    );
+    assert_eq!(stored().await.2, "published");
+    platform.stop().await;
+}

@@ -259,6 +259,35 @@ async fn revision(
     Ok(())
 }
 
+/// The text an editor continues from: the pending correction of a
+/// published item, else the item's own.
+pub struct Editing {
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub target_date: Option<Date>,
+}
+
+pub async fn editing(conn: &mut PgConnection, id: Uuid) -> Result<Editing, BoardError> {
+    let item = find(&mut *conn, id).await?;
+    let pending = sqlx::query!(
+        "SELECT title, summary, body FROM item_revisions WHERE item_id = $1 AND pending ORDER BY id DESC LIMIT 1",
+        id
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (title, summary, body) = match pending {
+        Some(p) => (p.title, p.summary, p.body),
+        None => (item.title, item.summary, item.body),
+    };
+    Ok(Editing {
+        title,
+        summary,
+        body,
+        target_date: item.target_date,
+    })
+}
+
 /// One item as the board sees it.
 pub async fn find(conn: &mut PgConnection, id: Uuid) -> Result<Draft, BoardError> {
     let r = sqlx::query!(

@@ -12,6 +12,7 @@ use congxa_board::workflow::{self, Action, Status};
 use congxa_board::{BoardError, Role, accounts};
 use congxa_locale::time as vn_time;
 use serde::Serialize;
+use sqlx::PgConnection;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -264,28 +265,18 @@ async fn editor(state: &AppState, member: &Member, id: Uuid) -> Result<EditorPag
     )
     .fetch_one(&mut *tx)
     .await?;
-    // A pending correction is what the editor continues from.
-    let pending = sqlx::query!(
-        "SELECT title, summary, body FROM item_revisions WHERE item_id = $1 AND pending ORDER BY id DESC LIMIT 1",
-        id
-    )
-    .fetch_optional(&mut *tx)
-    .await?;
+    let shown = items::editing(&mut tx, id).await?;
     let has_fields = congxa_site::SectionKind::parse(&item.section_kind)
         .is_some_and(|kind| !kind.is_article_like());
     let fields_href = (has_fields && records::may_correct(&member.account, &item))
         .then(|| format!("/quan-tri/tin-bai/{id}/thong-tin"));
-    let (title, summary, body) = match pending {
-        Some(p) => (p.title, p.summary, p.body),
-        None => (item.title.clone(), item.summary.clone(), item.body.clone()),
-    };
     Ok(EditorPage {
         status_name: item.status.name().to_owned(),
         may_edit: workflow::may_edit(member.account.role, item.status, own),
         section: item.section_path.clone(),
-        title,
-        summary,
-        body,
+        title: shown.title,
+        summary: shown.summary,
+        body: shown.body,
         target_date: item.target_date.map(vn_time::day_date).unwrap_or_default(),
         version: item.version,
         public_href: (item.status == Status::Published)
@@ -365,61 +356,92 @@ pub async fn save(
     }
     let saved = async {
         let id = parse_id(&id)?;
-        let version: i32 = form
-            .raw("version")
-            .parse()
-            .map_err(|_| BoardError::Conflict)?;
-        let target_date = target(&form)?;
         let mut tx = member.begin(&state).await?;
-        let text = Text {
-            title: form.raw("title"),
-            summary: form.raw("summary"),
-            body: form.raw("body"),
-            target_date,
-        };
-        items::save(
-            &mut tx,
-            member.tenant.id,
-            &member.account,
-            id,
-            version,
-            &text,
-        )
-        .await?;
+        save_typed(&mut tx, &member, id, &form, true).await?;
         tx.commit().await?;
         Ok::<_, BoardError>(id)
     };
     match saved.await {
         Ok(id) => see_other(&format!("/quan-tri/tin-bai/{id}?da-luu=1")),
-        Err(error @ (BoardError::Invalid(_) | BoardError::Conflict)) => {
-            // The editor again, with what was typed and why it was not saved.
-            let text = error.to_string();
-            let status = if matches!(error, BoardError::Conflict) {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            match async { editor(&state, &member, parse_id(&id)?).await }.await {
-                Ok(mut page) => {
-                    page.title = form.raw("title").to_owned();
-                    page.summary = form.raw("summary").to_owned();
-                    page.body = form.raw("body").to_owned();
-                    page.target_date = form.raw("han").to_owned();
-                    if !matches!(error, BoardError::Conflict) {
-                        page.version = form.raw("version").parse().unwrap_or(page.version);
-                    }
-                    let title = page.title.clone();
-                    let mut frame = member.frame(&title, page);
-                    frame.error = Some(&text);
-                    render(&state, status, "item.html", frame)
-                }
-                Err(error) => board_error(error),
+        Err(error) => typed_again(&state, &member, &id, &form, error).await,
+    }
+}
+
+/// Saves the text the item's form carries. Unless `always`, text the
+/// form shows unchanged is not saved again (a published item would gain a
+/// correction that changes nothing).
+async fn save_typed(
+    tx: &mut PgConnection,
+    member: &Member,
+    id: Uuid,
+    form: &Params,
+    always: bool,
+) -> Result<(), BoardError> {
+    let version: i32 = form
+        .raw("version")
+        .parse()
+        .map_err(|_| BoardError::Conflict)?;
+    let text = Text {
+        title: form.raw("title"),
+        summary: form.raw("summary"),
+        body: form.raw("body"),
+        target_date: target(form)?,
+    };
+    if !always {
+        let shown = items::editing(&mut *tx, id).await?;
+        let unchanged = shown.title == text.title.trim()
+            && shown.summary == text.summary.trim()
+            && shown.body == congxa_site::write::clean_html(text.body)
+            && shown.target_date == text.target_date;
+        if unchanged {
+            return Ok(());
+        }
+    }
+    items::save(tx, member.tenant.id, &member.account, id, version, &text).await?;
+    Ok(())
+}
+
+/// The editor again, with what was typed and why it was not taken: for a
+/// refusal the board can mend (bad text, someone else's newer save, a move
+/// missing its comment). Any other error is the usual page.
+async fn typed_again(
+    state: &AppState,
+    member: &Member,
+    id: &str,
+    form: &Params,
+    error: BoardError,
+) -> Response {
+    if !matches!(error, BoardError::Invalid(_) | BoardError::Conflict) {
+        return board_error(error);
+    }
+    let text = error.to_string();
+    let status = if matches!(error, BoardError::Conflict) {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    match async { editor(state, member, parse_id(id)?).await }.await {
+        Ok(mut page) => {
+            page.title = form.raw("title").to_owned();
+            page.summary = form.raw("summary").to_owned();
+            page.body = form.raw("body").to_owned();
+            page.target_date = form.raw("han").to_owned();
+            if !matches!(error, BoardError::Conflict) {
+                page.version = form.raw("version").parse().unwrap_or(page.version);
             }
+            let title = page.title.clone();
+            let mut frame = member.frame(&title, page);
+            frame.error = Some(&text);
+            render(state, status, "item.html", frame)
         }
         Err(error) => board_error(error),
     }
 }
 
+/// A workflow move. The item's own form sends its text along (each move
+/// is a button of that form): what was typed is saved first, in the same
+/// transaction and with the same checks, so a move never goes on with the
+/// old text and drops the new.
 pub async fn act(
     State(state): State<AppState>,
     member: Member,
@@ -430,10 +452,20 @@ pub async fn act(
     if let Err(refused) = member.check(&form) {
         return refused;
     }
+    let with_text = form.has("title");
     let moved = async {
         let id = parse_id(&id)?;
         let action = Action::parse(form.raw("action")).ok_or(BoardError::WrongState)?;
-        let publish_at = match form.get("luc") {
+        // In the item's form each move has its own fields, named for it.
+        let field = |name: &str| {
+            let own = format!("{name}-{}", action.code());
+            if form.has(&own) {
+                form.get(&own)
+            } else {
+                form.get(name)
+            }
+        };
+        let publish_at = match field("luc") {
             Some(raw) => Some(vn_time::parse_local(&raw.replace('T', " ")).ok_or_else(|| {
                 BoardError::Invalid(
                     "Thời điểm hẹn đăng không đúng dạng (ví dụ: 30/11/2026 07:30).".to_owned(),
@@ -441,15 +473,16 @@ pub async fn act(
             })?),
             None => None,
         };
-        let assignee = form
-            .get("nguoi-bien-tap")
-            .and_then(|raw| Uuid::parse_str(raw).ok());
+        let assignee = field("nguoi-bien-tap").and_then(|raw| Uuid::parse_str(raw).ok());
         let details = Move {
-            comment: form.raw("y-kien"),
+            comment: field("y-kien").unwrap_or_default(),
             publish_at,
             assignee,
         };
         let mut tx = member.begin(&state).await?;
+        if with_text {
+            save_typed(&mut tx, &member, id, &form, false).await?;
+        }
         items::apply(
             &mut tx,
             member.tenant.id,
@@ -465,6 +498,7 @@ pub async fn act(
     };
     match moved.await {
         Ok(id) => see_other(&format!("/quan-tri/tin-bai/{id}?da-chuyen=1")),
+        Err(error) if with_text => typed_again(&state, &member, &id, &form, error).await,
         Err(error) => board_error(error),
     }
 }
