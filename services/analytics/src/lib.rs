@@ -89,8 +89,12 @@ pub fn router(state: AppState) -> Router {
         .route(&format!("{SALT_PATH}/{{day}}"), get(salt_of_day))
         .route(COUNTER_PATH, get(exact_counter))
         .route("/api/thong-ke", get(public_counter))
-        // An address the API does not have: its typed error, not an empty 404.
+        // An address the API does not have, a method it does not take: the
+        // typed error, not an empty answer.
         .fallback(|| async { ApiError::not_found() })
+        .layer(axum::middleware::from_fn(
+            congxa_web::notice::typed_refusals,
+        ))
         .with_state(state);
     congxa_web::serve::instrument(health.merge(api), "analytics")
 }

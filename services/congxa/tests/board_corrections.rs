@@ -437,3 +437,52 @@ async fn a_workflow_button_saves_what_was_typed_and_a_refusal_keeps_it() {
     assert_eq!(stored().await.2, "published");
     platform.stop().await;
 }
+
+/// Text no key types and addresses that read one way and mean another are
+/// refused in the form, in Vietnamese, and nothing is kept.
+#[tokio::test(flavor = "multi_thread")]
+async fn control_characters_and_half_written_addresses_are_refused_in_the_form() {
+    let env = TestEnv::new().await;
+    let platform = Platform::start(&env).await;
+    let ((mut head, csrf), _) = two_heads(&env, &platform).await;
+    for title in ["Tiêu đề\u{b}có ký tự lạ", "Tiêu đề\u{ffff}"] {
+        let (status, page) = head
+            .post(
+                "/quan-tri/tin-bai/moi",
+                &[
+                    ("csrf", &csrf),
+                    ("section", "tin-tuc/kinh-te-xa-hoi"),
+                    ("title", title),
+                    ("body", "<p>Nội dung.</p>"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{title:?}");
+        assert!(page.contains("ký tự không hợp lệ"), "{page}");
+    }
+    let links = count(&env, "SELECT count(*) FROM site_links").await;
+    for url in [
+        "https:x.vn",
+        "https:/x.vn",
+        "https:///x.vn",
+        "https:alert(1)",
+    ] {
+        let (status, page) = head
+            .post(
+                "/quan-tri/lien-ket",
+                &[("csrf", &csrf), ("label", "Cổng tỉnh"), ("url", url)],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{url}: {page}");
+        assert!(
+            page.contains("không hợp lệ: cần bắt đầu bằng https:"),
+            "{page}"
+        );
+    }
+    assert_eq!(count(&env, "SELECT count(*) FROM site_links").await, links);
+    // A new commune has no documents yet: its list says so, rather than
+    // failing.
+    let (status, page) = head.get("/van-ban").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    platform.stop().await;
+}

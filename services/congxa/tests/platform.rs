@@ -763,6 +763,31 @@ async fn no_spelling_of_a_path_reaches_an_internal_route_through_the_gateway() {
     let unknown = raw_answer(platform.gateway, QT, "/api/thong-ke/khong-co").await;
     assert!(unknown.starts_with("HTTP/1.1 404"), "{unknown}");
     assert!(unknown.contains("\"not_found\""), "{unknown}");
+    // The framework's own refusals in the APIs: typed, in Vietnamese.
+    let wrong_method = platform
+        .http
+        .post(platform.url(QT, "/api/thong-ke"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        wrong_method.status(),
+        reqwest::StatusCode::METHOD_NOT_ALLOWED
+    );
+    let error: serde_json::Value = wrong_method.json().await.unwrap();
+    assert_eq!(error["error"]["code"], "method_not_allowed", "{error}");
+    let not_multipart = platform
+        .http
+        .post(platform.url(QT, "/api/tep"))
+        .header("content-type", "multipart/form-data")
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    assert!(not_multipart.status().is_client_error());
+    let error: serde_json::Value = not_multipart.json().await.unwrap();
+    assert!(error["error"]["message"].as_str().is_some(), "{error}");
+
     platform.stop().await;
 }
 

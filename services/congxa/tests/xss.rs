@@ -71,7 +71,7 @@ async fn hundreds_of_hostile_strings_through_every_field_never_run() {
             .iter()
             .map(|v| format!("<p>{v}</p>"))
             .collect::<String>();
-        let mut heads = chunk.iter().filter(plain);
+        let mut heads = chunk.iter().filter(|v| !v.chars().any(char::is_control));
         let (title, summary) = (heads.next().unwrap(), heads.next().unwrap());
         let created = client
             .post(

@@ -111,6 +111,9 @@ pub fn router(state: AppState) -> Router {
         .router()
         .layer(DefaultBodyLimit::max(body_limit))
         .merge(downloads().router())
+        .layer(axum::middleware::from_fn(
+            congxa_web::notice::typed_refusals,
+        ))
         .with_state(state);
     congxa_web::serve::instrument(health.merge(files), "media")
 }

@@ -68,6 +68,24 @@ pub(crate) fn check_text(text: &Text<'_>) -> Result<(), BoardError> {
     if title.chars().count() > 500 {
         return Err(BoardError::Invalid("Tiêu đề dài quá 500 ký tự.".to_owned()));
     }
+    // No key types these (a paste from elsewhere may carry them); a feed,
+    // an e-mail subject or an XML export cannot hold them.
+    let odd = |c: char| c.is_control() || matches!(c, '\u{FFFE}' | '\u{FFFF}');
+    if title.chars().any(odd) {
+        return Err(BoardError::Invalid(
+            "Tiêu đề có ký tự không hợp lệ (ký tự điều khiển); hãy gõ lại tiêu đề.".to_owned(),
+        ));
+    }
+    if text
+        .summary
+        .chars()
+        .any(|c| odd(c) && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(BoardError::Invalid(
+            "Phần tóm tắt có ký tự không hợp lệ (ký tự điều khiển); hãy gõ lại phần tóm tắt."
+                .to_owned(),
+        ));
+    }
     if text.summary.chars().count() > 4000 {
         return Err(BoardError::Invalid(
             "Phần tóm tắt dài quá 4.000 ký tự.".to_owned(),

@@ -19,8 +19,15 @@ fn web_address(raw: &str) -> Result<String, BoardError> {
     let parsed = url::Url::parse(&raw)
         .ok()
         .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
+    // Written out as people and the database read it: the scheme, two
+    // slashes, then the host (a parser would also take `https:x` or
+    // `https:///x` and mean another address than the text shows).
+    let spelled_out = ["http://", "https://"].iter().any(|scheme| {
+        raw.strip_prefix(scheme)
+            .is_some_and(|rest| !rest.starts_with(['/', '\\']))
+    });
     match parsed {
-        Some(_) if !raw.contains(char::is_whitespace) => Ok(raw),
+        Some(_) if spelled_out && !raw.contains(char::is_whitespace) => Ok(raw),
         _ => Err(invalid(format!(
             "Địa chỉ “{raw}” không hợp lệ: cần bắt đầu bằng https:// (ví dụ: https://haiphong.gov.vn)."
         ))),
@@ -124,6 +131,11 @@ mod tests {
             "haiphong.gov.vn",
             "https://",
             "https://a b.vn",
+            "https:x",
+            "https:/x.vn",
+            "https:///x.vn",
+            "HTTPS://x.vn",
+            "https:\\\\x.vn",
             "ftp://x.vn",
         ] {
             assert!(web_address(bad).is_err(), "{bad}");

@@ -72,7 +72,12 @@ pub fn is_unseen(c: char) -> bool {
     (!c.is_ascii() && (c.is_whitespace() || c.is_control()))
         || matches!(
             c,
-            '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}'
+            '\u{00AD}'
+                | '\u{061C}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2069}'
+                | '\u{FEFF}'
         )
 }
 

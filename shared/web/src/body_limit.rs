@@ -78,20 +78,26 @@ pub async fn within(State(limit): State<usize>, request: Request, next: Next) ->
 /// The Vietnamese page for a form longer than its limit. What was typed
 /// stays in the browser's page: going back finds it.
 pub fn refusal(TooLarge { limit }: TooLarge) -> Response {
+    // The advice on articles only where an article's form was sent.
+    let advice = if limit >= ITEM_FORM_BYTES {
+        "Nội dung một bài viết không được quá 1 MB; hãy tách thành nhiều bài hoặc đưa \
+         bảng, ảnh thành tệp đính kèm."
+    } else {
+        "Hãy rút gọn nội dung rồi gửi lại."
+    };
     crate::notice_page(
         StatusCode::PAYLOAD_TOO_LARGE,
         "Nội dung gửi lên quá lớn",
         &format!(
-            "Biểu mẫu gửi lên dài hơn mức cho phép ({}). Nội dung một bài viết không được \
-             quá 1 MB; hãy tách thành nhiều bài hoặc đưa bảng, ảnh thành tệp đính kèm. \
-             Bấm “Quay lại” trên trình duyệt để trở về biểu mẫu với nội dung đã nhập.",
+            "Biểu mẫu gửi lên dài hơn mức cho phép ({}). {advice} Bấm “Quay lại” trên trình \
+             duyệt để trở về biểu mẫu với nội dung đã nhập.",
             size(limit)
         ),
     )
 }
 
 /// A limit as Vietnamese write it: "4 MB", "256 KB".
-fn size(bytes: usize) -> String {
+pub fn size(bytes: usize) -> String {
     if bytes >= 1024 * 1024 {
         format!("{} MB", bytes / (1024 * 1024))
     } else {

@@ -54,11 +54,7 @@ pub async fn vietnamese_refusals(
     if !status.is_client_error() {
         return response;
     }
-    let plain = match response.headers().get(header::CONTENT_TYPE) {
-        None => true,
-        Some(kind) => kind.as_bytes().starts_with(b"text/plain"),
-    };
-    if !plain {
+    if !from_the_framework(&response) {
         return response;
     }
     let (title, message) = match status {
@@ -92,6 +88,45 @@ pub async fn vietnamese_refusals(
         page.headers_mut().insert(header::ALLOW, allow.clone());
     }
     page
+}
+
+/// Whether a refusal is the framework's own: English plain text, or no
+/// body at all (our pages are HTML, our API errors JSON).
+fn from_the_framework(response: &Response) -> bool {
+    match response.headers().get(header::CONTENT_TYPE) {
+        None => true,
+        Some(kind) => kind.as_bytes().starts_with(b"text/plain"),
+    }
+}
+
+/// Middleware for the APIs (media, the counter): the framework's own
+/// refusals become the typed JSON error of their status, in Vietnamese.
+pub async fn typed_refusals(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    if !status.is_client_error() || !from_the_framework(&response) {
+        return response;
+    }
+    let (code, message) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => ("too_large", "Nội dung gửi lên quá lớn."),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method_not_allowed",
+            "Địa chỉ này không nhận thao tác vừa gửi.",
+        ),
+        StatusCode::NOT_FOUND => ("not_found", "Không tìm thấy nội dung yêu cầu."),
+        _ => (
+            "bad_request",
+            "Không đọc được nội dung vừa gửi (thiếu trường hoặc sai định dạng).",
+        ),
+    };
+    let mut typed = crate::ApiError::new(status, code, message).into_response();
+    if let Some(allow) = response.headers().get(header::ALLOW) {
+        typed.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    typed
 }
 
 #[cfg(test)]

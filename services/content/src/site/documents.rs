@@ -190,9 +190,10 @@ pub async fn list(
     let (rows, total) = search(&mut tx, &query, paging.limit(), paging.offset())
         .await
         .map_err(db_error)?;
+    // A commune with no documents yet aggregates to NULL: empty lists.
     let choices = sqlx::query!(
-        r#"SELECT array_agg(DISTINCT doc_type) AS "types!", array_agg(DISTINCT field) FILTER (WHERE field <> '') AS fields,
-                  array_agg(DISTINCT issuing_body) AS "bodies!", array_agg(DISTINCT signer) FILTER (WHERE signer <> '') AS signers
+        r#"SELECT COALESCE(array_agg(DISTINCT doc_type), '{}') AS "types!", array_agg(DISTINCT field) FILTER (WHERE field <> '') AS fields,
+                  COALESCE(array_agg(DISTINCT issuing_body), '{}') AS "bodies!", array_agg(DISTINCT signer) FILTER (WHERE signer <> '') AS signers
            FROM documents"#
     )
     .fetch_one(&mut *tx)

@@ -31,7 +31,10 @@ fn too_large() -> ApiError {
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
         "form_too_large",
-        "Nội dung gửi quá dài. Mời bạn rút gọn rồi gửi lại.",
+        format!(
+            "Nội dung gửi quá dài (quá {}). Mời bạn rút gọn rồi gửi lại.",
+            congxa_web::body_limit::size(super::MAX_FORM_BYTES)
+        ),
     )
 }
 
