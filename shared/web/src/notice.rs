@@ -107,7 +107,12 @@ pub async fn typed_refusals(
 ) -> Response {
     let response = next.run(request).await;
     let status = response.status();
-    if !status.is_client_error() || !from_the_framework(&response) {
+    // Range and conditional answers are empty by design: HTTP's, not ours.
+    let by_design = matches!(
+        status,
+        StatusCode::RANGE_NOT_SATISFIABLE | StatusCode::PRECONDITION_FAILED
+    );
+    if !status.is_client_error() || by_design || !from_the_framework(&response) {
         return response;
     }
     let (code, message) = match status {
@@ -123,8 +128,11 @@ pub async fn typed_refusals(
         ),
     };
     let mut typed = crate::ApiError::new(status, code, message).into_response();
-    if let Some(allow) = response.headers().get(header::ALLOW) {
-        typed.headers_mut().insert(header::ALLOW, allow.clone());
+    // What the refusal said besides its body (Allow, Retry-After…) stays.
+    for (name, value) in response.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            typed.headers_mut().append(name.clone(), value.clone());
+        }
     }
     typed
 }
