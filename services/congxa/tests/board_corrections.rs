@@ -375,6 +375,29 @@ async fn a_workflow_button_saves_what_was_typed_and_a_refusal_keeps_it() {
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
     let id = id_of(&to);
+    // No workspace answer may be framed: a page, its preview of the draft,
+    // the sign-in page, a refusal.
+    for path in [
+        format!("/quan-tri/tin-bai/{id}"),
+        format!("/quan-tri/tin-bai/{id}/xem-truoc"),
+        "/quan-tri/dang-nhap".to_owned(),
+        "/quan-tri/khong-co".to_owned(),
+    ] {
+        let answer = head
+            .http
+            .get(format!("http://{}:{}{path}", head.host, head.port))
+            .header("cookie", head.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        let headers = answer.headers();
+        assert_eq!(headers["x-frame-options"], "DENY", "{path}");
+        let policy = headers["content-security-policy"].to_str().unwrap();
+        assert!(
+            policy.contains("frame-ancestors 'none'"),
+            "{path}: {policy}"
+        );
+    }
     let (_, page) = head.get(&format!("/quan-tri/tin-bai/{id}")).await;
     let version = field(&page, "version");
     let typed = |action: &'static str, version: &str| {

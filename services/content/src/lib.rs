@@ -184,6 +184,22 @@ pub fn routes() -> Vec<Route> {
         .collect()
 }
 
+/// Every answer of the workspace and the console, its refusals and the
+/// preview of a draft included, with the private policy: no page may put
+/// it in a frame (a commune's own templates could otherwise frame it and
+/// trick a board member into a click).
+fn never_framed(app: Router) -> Router {
+    use tower_http::set_header::SetResponseHeaderLayer;
+    app.layer(SetResponseHeaderLayer::overriding(
+        axum::http::header::X_FRAME_OPTIONS,
+        axum::http::HeaderValue::from_static("DENY"),
+    ))
+    .layer(SetResponseHeaderLayer::if_not_present(
+        axum::http::header::CONTENT_SECURITY_POLICY,
+        axum::http::HeaderValue::from_static(congxa_web::policy::PRIVATE),
+    ))
+}
+
 pub fn router(state: AppState) -> Router {
     let pool = state.pool.clone();
     let health = health::router(
@@ -198,10 +214,12 @@ pub fn router(state: AppState) -> Router {
     );
     // Three applications side by side, none inside another: each reads
     // bodies within its own limits.
-    let console = console::router(state.console.clone());
-    let workspace = Router::new()
-        .nest("/quan-tri", admin::router(&state))
-        .with_state(state.clone());
+    let console = never_framed(console::router(state.console.clone()));
+    let workspace = never_framed(
+        Router::new()
+            .nest("/quan-tri", admin::router(&state))
+            .with_state(state.clone()),
+    );
     let site = site::router(state)
         .layer(DefaultBodyLimit::max(site::MAX_FORM_BYTES))
         .layer(CompressionLayer::new());

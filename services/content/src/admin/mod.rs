@@ -156,6 +156,19 @@ pub fn router(state: &AppState) -> Router<AppState> {
                 .router()
                 .route_layer(limit(body_limit::TEMPLATE_FORM_BYTES)),
         )
+        // An address the workspace does not have: its own page, not the
+        // public site's (a catch-all route, as a nested fallback would lose
+        // to the site's own catch-all).
+        .route(
+            "/{*rest}",
+            axum::routing::any(|| async {
+                congxa_web::notice_page(
+                    StatusCode::NOT_FOUND,
+                    "Không tìm thấy trang",
+                    "Trang bạn tìm không có trong trang quản trị. Mời quay về trang quản trị.",
+                )
+            }),
+        )
         // The groups' own limits apply; the extractors need not cut again.
         .layer(DefaultBodyLimit::max(body_limit::WORKSPACE_BYTES))
 }
@@ -453,9 +466,15 @@ where
 /// a comment (`=HYPERLINK(…)`) shows as text and runs nothing. Every column
 /// goes through here: the figures written (counts, dates) never start with
 /// a sign, so no number is changed.
+/// Spaces and unseen characters before the sign (a byte-order mark, a
+/// direction mark) are looked past: a spreadsheet may drop them.
 fn not_a_formula(cell: &[u8]) -> std::borrow::Cow<'_, [u8]> {
-    match cell.first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => {
+    let text = String::from_utf8_lossy(cell);
+    let first = text.chars().find(|c| {
+        matches!(c, '\t' | '\r') || !(c.is_whitespace() || congxa_site::write::is_unseen(*c))
+    });
+    match first {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => {
             let mut escaped = Vec::with_capacity(cell.len() + 1);
             escaped.push(b'\'');
             escaped.extend_from_slice(cell);
@@ -486,6 +505,9 @@ mod tests {
             "@SUM(1,1)",
             "\t=1+1",
             "\r=1+1",
+            "\u{feff}=1+1",
+            "\u{202e}@SUM(1,1)",
+            " =1+1",
         ];
         let rows = hostile.iter().map(|cell| [*cell, "Tin tức xã", "12"]);
         let bytes = csv_bytes(&["Đối tượng", "Chuyên mục", "Lượt xem"], rows).unwrap();
