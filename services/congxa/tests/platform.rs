@@ -763,6 +763,18 @@ async fn no_spelling_of_a_path_reaches_an_internal_route_through_the_gateway() {
     let unknown = raw_answer(platform.gateway, QT, "/api/thong-ke/khong-co").await;
     assert!(unknown.starts_with("HTTP/1.1 404"), "{unknown}");
     assert!(unknown.contains("\"not_found\""), "{unknown}");
+    // The icon every page names, and the address browsers ask by habit.
+    for host in ["localhost", QT] {
+        let icon = raw_answer(platform.gateway, host, "/bieu-tuong.svg").await;
+        assert!(icon.starts_with("HTTP/1.1 200"), "{icon}");
+        assert!(
+            icon.contains("image/svg+xml") && icon.contains("<svg"),
+            "{icon}"
+        );
+        let habit = raw_answer(platform.gateway, host, "/favicon.ico").await;
+        assert!(habit.starts_with("HTTP/1.1 308"), "{habit}");
+        assert!(habit.contains("location: /bieu-tuong.svg"), "{habit}");
+    }
     // The framework's own refusals in the APIs: typed, in Vietnamese.
     let wrong_method = platform
         .http

@@ -532,3 +532,41 @@ async fn the_demo_commune_is_seeded_once_in_its_province() {
     assert_eq!(count(&env, "SELECT count(*) FROM tenants").await, 1);
     assert_eq!(count(&env, "SELECT count(*) FROM regions").await, 1);
 }
+
+#[tokio::test]
+async fn a_domain_pasted_as_an_address_is_taken_for_its_name() {
+    let env = TestEnv::new().await;
+    create_tenant(&env, "anhung", "Xã An Hưng", &[])
+        .await
+        .assert_ok();
+    congxa(
+        &env,
+        &[
+            "tenant",
+            "add-domain",
+            "anhung",
+            "https://AnHung.HaiPhong.gov.vn/",
+            "--json",
+        ],
+    )
+    .await
+    .assert_ok();
+    let stored: String = sqlx::query_scalar("SELECT domain FROM tenant_domains")
+        .fetch_one(&env.admin)
+        .await
+        .unwrap();
+    assert_eq!(stored, "anhung.haiphong.gov.vn");
+    // An address of a page is not a site's name.
+    congxa(
+        &env,
+        &[
+            "tenant",
+            "add-domain",
+            "anhung",
+            "https://anhung.haiphong.gov.vn/gioi-thieu",
+            "--json",
+        ],
+    )
+    .await
+    .assert_refused("invalid_domain");
+}

@@ -2,6 +2,7 @@
 
 mod admin;
 pub mod console;
+mod icon;
 pub mod mailing;
 mod overrides;
 mod private_page;

@@ -47,6 +47,20 @@ impl DomainName {
         Ok(Self(ascii))
     }
 
+    /// Reads a name an operator typed or pasted: as [`Self::parse`], and a
+    /// pasted address (`https://xaquoctuan.haiphong.gov.vn/`) is taken for
+    /// its name. A path beyond the bare `/` is refused: it names a page,
+    /// not a site.
+    pub fn typed(raw: &str) -> Result<Self, BadDomain> {
+        let raw = raw.trim();
+        let lower = raw.to_ascii_lowercase();
+        let rest = ["https://", "http://"]
+            .iter()
+            .find(|scheme| lower.starts_with(*scheme))
+            .map_or(raw, |scheme| &raw[scheme.len()..]);
+        Self::parse(rest.strip_suffix('/').unwrap_or(rest))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -190,6 +204,27 @@ mod tests {
                     }
                     host
                 })
+        }
+
+        #[test]
+        fn a_pasted_address_is_taken_for_its_name() {
+            let name = DomainName::parse("xaquoctuan.haiphong.gov.vn").unwrap();
+            for pasted in [
+                "https://xaquoctuan.haiphong.gov.vn/",
+                "HTTP://XaQuocTuan.HaiPhong.gov.vn",
+                " xaquoctuan.haiphong.gov.vn/ ",
+            ] {
+                assert_eq!(DomainName::typed(pasted), Ok(name.clone()), "{pasted}");
+            }
+            for refused in [
+                "https://xaquoctuan.haiphong.gov.vn/gioi-thieu",
+                "ftp://xaquoctuan.haiphong.gov.vn",
+                "https://",
+            ] {
+                assert!(DomainName::typed(refused).is_err(), "{refused}");
+            }
+            // A Host header is never read as an address.
+            assert!(DomainName::parse("https://xaquoctuan.haiphong.gov.vn/").is_err());
         }
 
         proptest! {

@@ -386,7 +386,7 @@ async fn owned_domain(
     slug: &str,
     raw: &str,
 ) -> Result<(Tenant, DomainName), TenancyError> {
-    let domain = DomainName::parse(raw).map_err(|_| TenancyError::InvalidDomain(raw.to_owned()))?;
+    let domain = DomainName::typed(raw).map_err(|_| TenancyError::InvalidDomain(raw.to_owned()))?;
     let tenant = show(conn, platform, slug).await?;
     still_open(&tenant)?;
     if !tenant.domains.iter().any(|d| d.domain == domain.as_str()) {
@@ -401,7 +401,7 @@ async fn owned_domain(
 /// A domain an operator may register: valid, under .vn, and not under the
 /// platform domain (those names are the communes' automatic addresses).
 fn registrable(raw: &str, platform: &DomainName) -> Result<DomainName, TenancyError> {
-    let domain = DomainName::parse(raw).map_err(|_| TenancyError::InvalidDomain(raw.to_owned()))?;
+    let domain = DomainName::typed(raw).map_err(|_| TenancyError::InvalidDomain(raw.to_owned()))?;
     if domain.is_within(platform) {
         return Err(TenancyError::DomainUnderPlatform(
             domain.to_string(),

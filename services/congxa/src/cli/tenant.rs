@@ -409,7 +409,7 @@ async fn set_primary(config: &Config, slug: &str, domain: &str) -> Result<Done<T
 /// The domain as stored, for messages and the audit log (the tenancy
 /// functions have accepted it by then, so it parses).
 fn normalised(domain: &str) -> String {
-    DomainName::parse(domain).map_or_else(|_| domain.to_owned(), |d| d.to_string())
+    DomainName::typed(domain).map_or_else(|_| domain.to_owned(), |d| d.to_string())
 }
 
 /// A commune's particulars, one per line, for people.

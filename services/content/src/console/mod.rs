@@ -136,6 +136,8 @@ fn table() -> Routes<ConsoleState, Need> {
     Routes::new()
         .get("/", Operator, tenants::list)
         .get("/dang-nhap", Anyone, session::sign_in_form)
+        .get(crate::icon::PATH, Anyone, crate::icon::svg)
+        .get("/favicon.ico", Anyone, crate::icon::favicon)
         .post("/dang-nhap", Anyone, session::sign_in)
         .post("/dang-xuat", Operator, session::sign_out)
         .get("/mat-khau", Operator, session::password_form)

@@ -78,7 +78,9 @@ fn table() -> Routes<AppState, Need> {
         .get("/hoi-dap/tra-cuu", Need::Anyone, questions::tracking)
         .post("/gop-y/{item}", Need::Anyone, consultations::comment)
         .post("/danh-gia/{item}", Need::Anyone, rating::rate)
-        .get("/giao-dien/hien-thi.js", Need::Anyone, display_script);
+        .get("/giao-dien/hien-thi.js", Need::Anyone, display_script)
+        .get(crate::icon::PATH, Need::Anyone, crate::icon::svg)
+        .get("/favicon.ico", Need::Anyone, crate::icon::favicon);
     api::routes(table).get("/{*path}", Need::Anyone, browse::page)
 }
 
