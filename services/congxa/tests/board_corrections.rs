@@ -382,6 +382,8 @@ async fn a_workflow_button_saves_what_was_typed_and_a_refusal_keeps_it() {
         format!("/quan-tri/tin-bai/{id}/xem-truoc"),
         "/quan-tri/dang-nhap".to_owned(),
         "/quan-tri/khong-co".to_owned(),
+        // A method the address does not take (405).
+        "/quan-tri/dang-xuat".to_owned(),
     ] {
         let answer = head
             .http
@@ -468,7 +470,14 @@ async fn control_characters_and_half_written_addresses_are_refused_in_the_form()
     let env = TestEnv::new().await;
     let platform = Platform::start(&env).await;
     let ((mut head, csrf), _) = two_heads(&env, &platform).await;
-    for title in ["Tiêu đề\u{b}có ký tự lạ", "Tiêu đề\u{ffff}"] {
+    for title in [
+        "Tiêu đề\u{b}có ký tự lạ",
+        "Tiêu đề\u{ffff}",
+        "Tiêu đề\u{fdd0}",
+        "Tiêu đề\u{10ffff}",
+        "Tiêu đề \u{202e}ngược",
+        "Tiêu\u{2028}đề",
+    ] {
         let (status, page) = head
             .post(
                 "/quan-tri/tin-bai/moi",
@@ -498,7 +507,7 @@ async fn control_characters_and_half_written_addresses_are_refused_in_the_form()
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{url}: {page}");
         assert!(
-            page.contains("không hợp lệ: cần bắt đầu bằng https:"),
+            page.contains("không hợp lệ: cần ghi đủ dạng https:"),
             "{page}"
         );
     }

@@ -1,9 +1,20 @@
 //! The gateway's own pages, for when no commune site can answer: an unknown
 //! site, an unreadable request, a suspended commune, a service that is down.
 
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
-use congxa_web::notice_page as page;
+
+/// A page of the gateway's own: nothing to frame, whatever the path.
+fn page(status: StatusCode, title: &str, message: &str) -> Response {
+    let mut page = congxa_web::notice_page(status, title, message);
+    let headers = page.headers_mut();
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(congxa_web::policy::PRIVATE),
+    );
+    page
+}
 
 pub fn site_not_found() -> Response {
     page(

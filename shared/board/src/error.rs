@@ -9,7 +9,7 @@ pub enum BoardError {
     #[error("Thao tác này không áp dụng cho tin bài ở trạng thái hiện tại.")]
     WrongState,
     #[error(
-        "Tin bài đã được người khác sửa sau khi bạn mở. Hãy tải lại để xem bản mới nhất rồi sửa tiếp; nội dung của bạn chưa được lưu."
+        "Tin bài đã được người khác sửa sau khi bạn mở. Nội dung của bạn chưa được lưu nhưng vẫn được giữ trên máy này: hãy mở lại tin bài để xem bản mới nhất, rồi chọn khôi phục bản đang soạn nếu vẫn muốn dùng."
     )]
     Conflict,
     #[error("Không tìm thấy tin bài.")]

@@ -70,7 +70,15 @@ pub(crate) fn check_text(text: &Text<'_>) -> Result<(), BoardError> {
     }
     // No key types these (a paste from elsewhere may carry them); a feed,
     // an e-mail subject or an XML export cannot hold them.
-    let odd = |c: char| c.is_control() || matches!(c, '\u{FFFE}' | '\u{FFFF}');
+    // Controls, noncharacters, and the marks that reverse or isolate the
+    // direction of what follows (a title could then read backwards in the
+    // audit log), and line separators.
+    let odd = |c: char| {
+        c.is_control()
+            || (u32::from(c) & 0xFFFE) == 0xFFFE
+            || ('\u{FDD0}'..='\u{FDEF}').contains(&c)
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
+    };
     if title.chars().any(odd) {
         return Err(BoardError::Invalid(
             "Tiêu đề có ký tự không hợp lệ (ký tự điều khiển); hãy gõ lại tiêu đề.".to_owned(),

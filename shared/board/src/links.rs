@@ -18,7 +18,17 @@ fn web_address(raw: &str) -> Result<String, BoardError> {
     let raw = text(raw, "địa chỉ", 2000, true)?;
     let parsed = url::Url::parse(&raw)
         .ok()
-        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        // No name and password before the host: `https://haiphong.gov.vn@x`
+        // reads as the province's site and leads elsewhere.
+        .filter(|u| u.username().is_empty() && u.password().is_none())
+        .filter(|u| {
+            u.host_str().is_some_and(|host| {
+                host.split('.').all(|label| {
+                    !label.is_empty() && !label.starts_with('-') && !label.ends_with('-')
+                })
+            })
+        });
     // Written out as people and the database read it: the scheme, two
     // slashes, then the host (a parser would also take `https:x` or
     // `https:///x` and mean another address than the text shows).
@@ -29,7 +39,7 @@ fn web_address(raw: &str) -> Result<String, BoardError> {
     match parsed {
         Some(_) if spelled_out && !raw.contains(char::is_whitespace) => Ok(raw),
         _ => Err(invalid(format!(
-            "Địa chỉ “{raw}” không hợp lệ: cần bắt đầu bằng https:// (ví dụ: https://haiphong.gov.vn)."
+            "Địa chỉ “{raw}” không hợp lệ: cần ghi đủ dạng https://tên-miền (ví dụ: https://haiphong.gov.vn)."
         ))),
     }
 }
@@ -134,6 +144,10 @@ mod tests {
             "https:x",
             "https:/x.vn",
             "https:///x.vn",
+            "https://haiphong.gov.vn@evil.example",
+            "https://user:pw@x.vn",
+            "https://-x.vn",
+            "https://x..vn",
             "HTTPS://x.vn",
             "https:\\\\x.vn",
             "ftp://x.vn",

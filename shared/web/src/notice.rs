@@ -84,10 +84,21 @@ pub async fn vietnamese_refusals(
         ),
     };
     let mut page = notice_page(status, title, message);
-    if let Some(allow) = response.headers().get(header::ALLOW) {
-        page.headers_mut().insert(header::ALLOW, allow.clone());
-    }
+    keep_headers(&response, &mut page);
     page
+}
+
+/// What a refusal said besides its body (Allow, Retry-After, the private
+/// pages' policy…) stays on the page or error that replaces it.
+fn keep_headers(refusal: &Response, replacement: &mut Response) {
+    let own = replacement.headers().clone();
+    for (name, value) in refusal.headers() {
+        if name != header::CONTENT_LENGTH && !own.contains_key(name) {
+            replacement
+                .headers_mut()
+                .append(name.clone(), value.clone());
+        }
+    }
 }
 
 /// Whether a refusal is the framework's own: English plain text, or no
@@ -128,12 +139,7 @@ pub async fn typed_refusals(
         ),
     };
     let mut typed = crate::ApiError::new(status, code, message).into_response();
-    // What the refusal said besides its body (Allow, Retry-After…) stays.
-    for (name, value) in response.headers() {
-        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
-            typed.headers_mut().append(name.clone(), value.clone());
-        }
-    }
+    keep_headers(&response, &mut typed);
     typed
 }
 

@@ -426,9 +426,11 @@ async fn typed_again(
             page.summary = form.raw("summary").to_owned();
             page.body = form.raw("body").to_owned();
             page.target_date = form.raw("han").to_owned();
-            if !matches!(error, BoardError::Conflict) {
-                page.version = form.raw("version").parse().unwrap_or(page.version);
-            }
+            // The version the form was opened at, even after a conflict: a
+            // second press must not overwrite the newer save unseen. (The
+            // typed text stays in the browser's copy, offered back once the
+            // item is opened anew.)
+            page.version = form.raw("version").parse().unwrap_or(page.version);
             let title = page.title.clone();
             let mut frame = member.frame(&title, page);
             frame.error = Some(&text);

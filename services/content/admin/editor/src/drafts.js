@@ -2,8 +2,10 @@
 // lost: the browser asks before leaving the page with unsaved changes, and a
 // copy kept in this browser (localStorage) every few seconds survives a
 // closed tab, a crash or a lost connection, and is offered back the next
-// time the form is opened. The copy is this member's (the attribute holds
-// the account) and is dropped once the page shows the text saved.
+// time the form is opened. The attribute names the copy: the account and
+// the item (or the new-item form), so that the page a refused move shows
+// (at another address) keeps the same copy. It is dropped once the page
+// shows the text saved.
 
 const PREFIX = 'congxa:ban-nhap:';
 /** The key of the form last sent, to drop its copy once it is saved. */
@@ -15,7 +17,7 @@ const SAVED = /[?&](da-luu|da-chuyen)=/;
 
 /** Guards `form`; `editors` maps a text area to its rich-text editor. */
 export function guard(form, editors) {
-  const key = `${PREFIX}${form.dataset.banNhap}:${location.pathname}`;
+  const key = `${PREFIX}${form.dataset.banNhap}`;
   const fields = () => [...form.elements].filter((el) =>
     el.name && el.name !== 'csrf' && !['hidden', 'submit', 'button', 'file', 'checkbox', 'radio'].includes(el.type));
   const values = () => Object.fromEntries(fields().map((el) => [el.name, el.value]));
@@ -68,7 +70,11 @@ export function guard(form, editors) {
 function read(key) {
   try {
     const kept = JSON.parse(localStorage.getItem(key) ?? 'null');
-    return kept && typeof kept.at === 'number' && kept.values ? kept : null;
+    const sound = kept
+      && Number.isFinite(kept.at) && Math.abs(kept.at) < 8.64e15
+      && typeof kept.values === 'object' && kept.values !== null
+      && Object.values(kept.values).every((v) => typeof v === 'string');
+    return sound ? kept : null;
   } catch {
     return null;
   }
@@ -135,5 +141,6 @@ function offer(form, kept, editors, touched, key) {
   discard.addEventListener('click', () => {
     localStorage.removeItem(key);
     box.remove();
+    form.querySelector('input:not([type=hidden]), select, textarea')?.focus();
   });
 }
