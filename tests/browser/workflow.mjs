@@ -78,6 +78,8 @@ async function run(browser) {
     await head.waitForURL(/da-chuyen/);
     const now = await status(head);
     if (now !== 'Đã phân công biên tập') return `status is ${now}`;
+    const line = await head.locator('.status').first().locator('xpath=..').innerText();
+    if (!line.includes(`Giao cho: ${memberOption}`)) return `the page does not say to whom: ${line}`;
   });
 
   await check('the member uploads a photo and watches its progress', async () => {
@@ -193,6 +195,7 @@ async function run(browser) {
     const draftBody = 'Chủ tịch UBND xã tiếp công dân vào sáng thứ Năm hằng tuần.';
     const page = await member.context().newPage();
     await page.goto(url('/quan-tri/tin-bai/moi'));
+    await page.getByLabel('Chuyên mục').selectOption({ label: 'Tin tức - Sự kiện › Tin các thôn' });
     await page.getByLabel('Tiêu đề').fill(draftTitle);
     await page.locator('.ProseMirror').click();
     await page.keyboard.type(draftBody);

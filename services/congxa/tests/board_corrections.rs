@@ -362,6 +362,17 @@ async fn a_workflow_button_saves_what_was_typed_and_a_refusal_keeps_it() {
     let env = TestEnv::new().await;
     let platform = Platform::start(&env).await;
     let ((mut head, csrf), _) = two_heads(&env, &platform).await;
+    // No section is chosen for a first item; a choice is needed.
+    let (_, form) = head.get("/quan-tri/tin-bai/moi").await;
+    assert!(form.contains(r#"<option value="" selected>"#), "{form}");
+    let (status, page) = head
+        .post(
+            "/quan-tri/tin-bai/moi",
+            &[("csrf", &csrf), ("section", ""), ("title", "Tiêu đề cũ")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Mời chọn chuyên mục"), "{page}");
     let (status, to) = head
         .post(
             "/quan-tri/tin-bai/moi",
@@ -375,6 +386,12 @@ async fn a_workflow_button_saves_what_was_typed_and_a_refusal_keeps_it() {
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
     let id = id_of(&to);
+    // The next new item offers the section last used.
+    let (_, form) = head.get("/quan-tri/tin-bai/moi").await;
+    assert!(
+        form.contains(r#"<option value="tin-tuc&#x2f;kinh-te-xa-hoi" selected>"#),
+        "{form}"
+    );
     // No workspace answer may be framed: a page, its preview of the draft,
     // the sign-in page, a refusal.
     for path in [

@@ -151,6 +151,11 @@ pub async fn create(
         return Err(BoardError::Forbidden);
     }
     check_text(text)?;
+    if section_path.trim().is_empty() {
+        return Err(BoardError::Invalid(
+            "Mời chọn chuyên mục cho tin bài.".to_owned(),
+        ));
+    }
     let section = sqlx::query!(
         "SELECT id, kind FROM sections WHERE path = $1",
         section_path

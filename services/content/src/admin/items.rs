@@ -91,6 +91,21 @@ async fn sections(state: &AppState, member: &Member) -> Result<Vec<(String, Stri
     Ok(rows.into_iter().map(|r| (r.path, r.name)).collect())
 }
 
+/// The section of the member's last new item, offered again; none the
+/// first time (the member chooses: no section is filed into by default).
+async fn last_section(state: &AppState, member: &Member) -> Result<String, BoardError> {
+    let mut tx = member.begin(state).await?;
+    let path = sqlx::query_scalar!(
+        "SELECT s.path FROM items i JOIN sections s ON s.id = i.section_id
+         WHERE i.created_by = $1 AND s.kind IN ('news', 'pages', 'plans', 'democracy')
+         ORDER BY i.created_at DESC LIMIT 1",
+        member.account.id
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    Ok(path.unwrap_or_default())
+}
+
 /// What the editor shows: the item (or what was typed), the moves the
 /// member may make, who may be assigned, and the history.
 #[derive(Serialize, Default)]
@@ -126,10 +141,17 @@ struct History {
 }
 
 pub async fn new_form(State(state): State<AppState>, member: Member) -> Response {
-    match sections(&state, &member).await {
-        Ok(sections) => {
+    let chosen = async {
+        Ok::<_, BoardError>((
+            sections(&state, &member).await?,
+            last_section(&state, &member).await?,
+        ))
+    };
+    match chosen.await {
+        Ok((sections, section)) => {
             let data = EditorPage {
                 sections,
+                section,
                 may_edit: true,
                 ..EditorPage::default()
             };
@@ -231,7 +253,8 @@ async fn editor(state: &AppState, member: &Member, id: Uuid) -> Result<EditorPag
         .await?
         .into_iter()
         .filter(|a| a.active && a.role != Role::Contributor)
-        .map(|a| (a.id, format!("{} ({})", a.name, a.role.name())))
+        // The address too: two people of one name are told apart.
+        .map(|a| (a.id, format!("{} ({}, {})", a.name, a.role.name(), a.email)))
         .collect();
     let history = sqlx::query!(
         r#"SELECT t.action, t.to_status, COALESCE(a.name, 'Hệ thống') AS "actor!", t.comment, t.at
