@@ -277,6 +277,7 @@ async function run(browser) {
   });
 
   await check('the item is saved through the form', async () => {
+    await page.getByLabel('Chuyên mục').selectOption({ label: 'Giới thiệu' });
     await page.getByLabel('Tiêu đề', { exact: true }).fill(title);
     await page.getByRole('button', { name: 'Lưu bản nháp' }).click();
     await page.waitForURL(/da-luu/);
@@ -296,6 +297,7 @@ async function run(browser) {
   await check('a long report pasted from Word (about 500 KB) is saved whole', async () => {
     await page.goto(url('/quan-tri/tin-bai/moi'), { waitUntil: 'load' });
     await page.getByRole('toolbar', { name: 'Định dạng văn bản' }).waitFor();
+    await page.getByLabel('Chuyên mục').selectOption({ label: 'Giới thiệu' });
     await page.getByLabel('Tiêu đề', { exact: true }).fill(`${title} (bản dài)`);
     await page.locator('.ProseMirror').click();
     await page.locator('.ProseMirror').evaluate((el, html) => {
