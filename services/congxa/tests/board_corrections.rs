@@ -402,13 +402,7 @@ async fn a_workflow_button_saves_what_was_typed_and_a_refusal_keeps_it() {
         // A method the address does not take (405).
         "/quan-tri/dang-xuat".to_owned(),
     ] {
-        let answer = head
-            .http
-            .get(format!("http://{}:{}{path}", head.host, head.port))
-            .header("cookie", head.cookie_header())
-            .send()
-            .await
-            .unwrap();
+        let answer = head.answer(&path).await;
         let headers = answer.headers();
         assert_eq!(headers["x-frame-options"], "DENY", "{path}");
         let policy = headers["content-security-policy"].to_str().unwrap();

@@ -373,13 +373,7 @@ async fn deadlines_count_the_working_days_the_operators_announced() {
 
 /// A file the workspace serves, with its content type.
 async fn download(head: &common::workspace::Browser, path: &str) -> (StatusCode, String, Vec<u8>) {
-    let response = head
-        .http
-        .get(format!("http://{}:{}{path}", head.host, head.port))
-        .header("cookie", head.cookie_header())
-        .send()
-        .await
-        .unwrap();
+    let response = head.answer(path).await;
     let status = response.status();
     let kind = response
         .headers()

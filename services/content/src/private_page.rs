@@ -21,12 +21,9 @@ pub fn render(
         Ok(html) => {
             let mut response = (status, Html(html)).into_response();
             let headers = response.headers_mut();
+            // The policy and the refusal of frames: `never_framed` in
+            // lib.rs, over every answer of the workspace and the console.
             headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            headers.insert(
-                header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_static(congxa_web::policy::PRIVATE),
-            );
-            headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
             response
         }
         Err(error) => congxa_web::ApiError::internal(error).into_page(),

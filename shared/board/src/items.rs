@@ -60,6 +60,22 @@ pub struct Text<'a> {
     pub target_date: Option<Date>,
 }
 
+/// What an item's title refuses (and its summary, line breaks and tabs
+/// apart): no key types these, a paste from elsewhere may carry them, and a
+/// feed, an e-mail subject or an XML export cannot hold them. Controls,
+/// noncharacters, the marks that reverse or isolate the direction of what
+/// follows (a title could then read backwards in the audit log), and line
+/// separators.
+pub fn refused_in_titles(c: char) -> bool {
+    c.is_control()
+        || (u32::from(c) & 0xFFFE) == 0xFFFE
+        || ('\u{FDD0}'..='\u{FDEF}').contains(&c)
+        || matches!(
+            c,
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}'
+        )
+}
+
 pub(crate) fn check_text(text: &Text<'_>) -> Result<(), BoardError> {
     let title = text.title.trim();
     if title.is_empty() {
@@ -68,18 +84,7 @@ pub(crate) fn check_text(text: &Text<'_>) -> Result<(), BoardError> {
     if title.chars().count() > 500 {
         return Err(BoardError::Invalid("Tiêu đề dài quá 500 ký tự.".to_owned()));
     }
-    // No key types these (a paste from elsewhere may carry them); a feed,
-    // an e-mail subject or an XML export cannot hold them.
-    // Controls, noncharacters, and the marks that reverse or isolate the
-    // direction of what follows (a title could then read backwards in the
-    // audit log), and line separators.
-    let odd = |c: char| {
-        c.is_control()
-            || (u32::from(c) & 0xFFFE) == 0xFFFE
-            || ('\u{FDD0}'..='\u{FDEF}').contains(&c)
-            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
-    };
-    if title.chars().any(odd) {
+    if title.chars().any(refused_in_titles) {
         return Err(BoardError::Invalid(
             "Tiêu đề có ký tự không hợp lệ (ký tự điều khiển); hãy gõ lại tiêu đề.".to_owned(),
         ));
@@ -87,7 +92,7 @@ pub(crate) fn check_text(text: &Text<'_>) -> Result<(), BoardError> {
     if text
         .summary
         .chars()
-        .any(|c| odd(c) && !matches!(c, '\n' | '\r' | '\t'))
+        .any(|c| refused_in_titles(c) && !matches!(c, '\n' | '\r' | '\t'))
     {
         return Err(BoardError::Invalid(
             "Phần tóm tắt có ký tự không hợp lệ (ký tự điều khiển); hãy gõ lại phần tóm tắt."

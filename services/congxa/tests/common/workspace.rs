@@ -55,16 +55,20 @@ impl Browser {
     }
 
     pub async fn get(&mut self, path: &str) -> (StatusCode, String) {
-        let response = self
-            .http
+        let response = self.answer(path).await;
+        self.keep(&response);
+        let status = response.status();
+        (status, response.text().await.unwrap())
+    }
+
+    /// The whole answer to a GET with this session (headers, bytes).
+    pub async fn answer(&self, path: &str) -> reqwest::Response {
+        self.http
             .get(format!("http://{}:{}{path}", self.host, self.port))
             .header("cookie", self.cookie_header())
             .send()
             .await
-            .unwrap();
-        self.keep(&response);
-        let status = response.status();
-        (status, response.text().await.unwrap())
+            .unwrap()
     }
 
     /// Posts a form; returns the status and where it leads (or the page).
